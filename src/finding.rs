@@ -1,0 +1,354 @@
+//! From matcher output to findings: where a match stands (line, column, context), where its bytes
+//! came from (an [`Occurrence`]), and one [`Finding`] per distinct secret.
+//!
+//! Identity is content-based: a finding's fingerprint is a hash of the rule id and the secret,
+//! so it survives line moves, renames, rebases and squashes, and the same secret in 40 files or
+//! 40 commits is one finding with 40 occurrences.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::matcher::Match;
+use crate::rules::{Confidence, RuleSet, Severity};
+
+/// The longest context line kept, in bytes around the secret.
+const CONTEXT_MAX: usize = 240;
+
+/// A match located in the bytes it was found in: everything that depends on those bytes.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub rule: usize,
+    pub secret: String,
+    pub entropy: f64,
+    pub checksum_valid: Option<bool>,
+    pub location: Location,
+    pub context: String,
+    /// Byte offset of the secret's start inside `context`.
+    pub secret_in_context: usize,
+}
+
+/// Where a secret stands inside one file or blob. Lines and columns are 1-based; columns count
+/// Unicode code points; byte offsets are 0-based and end-exclusive.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Location {
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub byte_start: usize,
+    pub byte_end: usize,
+}
+
+/// Turns matches into hits, computing line and column in one pass over the haystack.
+pub fn locate(haystack: &[u8], matches: &[Match]) -> Vec<Hit> {
+    let mut cursor = LineCursor::default();
+    let mut sorted: Vec<&Match> = matches.iter().collect();
+    sorted.sort_by_key(|m| m.secret.start);
+    sorted
+        .into_iter()
+        .map(|m| {
+            let (line, line_start) = cursor.advance_to(haystack, m.secret.start);
+            let column = code_points(&haystack[line_start..m.secret.start]) + 1;
+            let (end_line, end_line_start) = {
+                let mut end_cursor = LineCursor {
+                    offset: line_start,
+                    line,
+                    line_start,
+                };
+                end_cursor.advance_to(haystack, m.secret.end)
+            };
+            let end_column = code_points(&haystack[end_line_start..m.secret.end]) + 1;
+            let (context, secret_in_context) = context_line(haystack, line_start, m.secret.start);
+            Hit {
+                rule: m.rule,
+                secret: String::from_utf8_lossy(&haystack[m.secret.clone()]).into_owned(),
+                entropy: m.entropy,
+                checksum_valid: m.checksum_valid,
+                location: Location {
+                    line,
+                    column,
+                    end_line,
+                    end_column,
+                    byte_start: m.secret.start,
+                    byte_end: m.secret.end,
+                },
+                context,
+                secret_in_context,
+            }
+        })
+        .collect()
+}
+
+/// Counts newlines incrementally, so locating many matches in one blob stays linear.
+#[derive(Default)]
+struct LineCursor {
+    offset: usize,
+    line: usize,
+    line_start: usize,
+}
+
+impl LineCursor {
+    /// The 1-based line of `target` and the offset where that line starts.
+    fn advance_to(&mut self, haystack: &[u8], target: usize) -> (usize, usize) {
+        if self.line == 0 {
+            self.line = 1;
+        }
+        for nl in memchr::memchr_iter(b'\n', &haystack[self.offset..target]) {
+            self.line += 1;
+            self.line_start = self.offset + nl + 1;
+        }
+        self.offset = target;
+        (self.line, self.line_start)
+    }
+}
+
+fn code_points(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
+}
+
+/// The line holding the secret's start, cut to a bounded piece around the secret, and the
+/// offset of the secret inside it.
+fn context_line(haystack: &[u8], line_start: usize, secret_start: usize) -> (String, usize) {
+    let line_end = memchr::memchr(b'\n', &haystack[secret_start..])
+        .map_or(haystack.len(), |i| secret_start + i);
+    let from = line_start.max(secret_start.saturating_sub(CONTEXT_MAX / 2));
+    let to = line_end.min(from + CONTEXT_MAX).max(secret_start);
+    let mut context = String::from_utf8_lossy(&haystack[from..secret_start]).into_owned();
+    let offset = context.len();
+    context.push_str(String::from_utf8_lossy(&haystack[secret_start..to]).trim_end_matches('\r'));
+    (context, offset)
+}
+
+/// Where the bytes of an occurrence came from.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceKind {
+    /// A file on disk (a plain directory, or a repository's work tree not yet committed).
+    File,
+    /// A staged blob (the index), not yet committed.
+    Staged,
+    /// A blob of the repository's history.
+    History,
+}
+
+/// A commit, as reports show it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct CommitInfo {
+    pub id: String,
+    pub author_name: String,
+    pub author_email: String,
+    /// ISO 8601, UTC.
+    pub date: String,
+    /// Seconds since the Unix epoch (for sorting).
+    #[serde(skip)]
+    pub timestamp: i64,
+    pub summary: String,
+}
+
+/// One place a secret was found.
+#[derive(Debug, Clone, Serialize)]
+pub struct Occurrence {
+    /// Path relative to the scanned root (for history: the path at the introducing commit).
+    pub path: String,
+    #[serde(flatten)]
+    pub location: Location,
+    pub context: String,
+    #[serde(skip)]
+    pub secret_in_context: usize,
+    pub source: SourceKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blob: Option<String>,
+    /// The commit that first introduced the blob (history) or the commit scanned (ranges).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit: Option<CommitInfo>,
+    /// Refs from which the introducing commit is reachable (at most a few; see `refs_total`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub refs: Vec<String>,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub refs_total: usize,
+    /// The blob is reachable from no ref (dangling, or only in the reflog).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unreachable: bool,
+    /// The blob is part of HEAD's tree.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub at_head: bool,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+impl Occurrence {
+    /// An occurrence with no git provenance yet.
+    pub fn new(path: String, hit: &Hit, source: SourceKind, blob: Option<String>) -> Occurrence {
+        Occurrence {
+            path,
+            location: hit.location.clone(),
+            context: hit.context.clone(),
+            secret_in_context: hit.secret_in_context,
+            source,
+            blob,
+            commit: None,
+            refs: Vec::new(),
+            refs_total: 0,
+            unreachable: false,
+            at_head: false,
+        }
+    }
+
+    fn sort_key(&self) -> (SourceKind, i64, &str, usize, usize) {
+        let time = self.commit.as_ref().map_or(i64::MIN, |c| c.timestamp);
+        (
+            self.source,
+            time,
+            &self.path,
+            self.location.line,
+            self.location.column,
+        )
+    }
+}
+
+/// One distinct secret of one rule, with every place it was found.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    #[serde(skip)]
+    pub rule: usize,
+    pub rule_id: String,
+    pub rule_name: String,
+    pub severity: Severity,
+    pub confidence: Confidence,
+    pub fingerprint: String,
+    pub secret: String,
+    pub entropy: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checksum_valid: Option<bool>,
+    /// For repositories: is the secret in HEAD or the work tree (`true`), or only in history?
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub present_at_head: Option<bool>,
+    /// The first occurrence is the one reports show as the finding's location.
+    pub occurrences: Vec<Occurrence>,
+}
+
+impl Finding {
+    pub fn primary(&self) -> &Occurrence {
+        &self.occurrences[0]
+    }
+}
+
+/// Content identity of a secret: same rule and same secret, same fingerprint.
+pub fn fingerprint(rule_id: &str, secret: &str) -> String {
+    let digest = Sha256::new()
+        .chain_update(b"keysweep/v1\0")
+        .chain_update(rule_id.as_bytes())
+        .chain_update(b"\0")
+        .chain_update(secret.as_bytes())
+        .finalize();
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Collects hits from any number of sources into one finding per (rule, secret).
+#[derive(Default)]
+pub struct FindingSet {
+    by_fingerprint: HashMap<String, Finding>,
+}
+
+impl FindingSet {
+    pub fn add(&mut self, rules: &RuleSet, hit: &Hit, occurrence: Occurrence) {
+        let rule = &rules.rules[hit.rule];
+        let fingerprint = fingerprint(&rule.id, &hit.secret);
+        self.by_fingerprint
+            .entry(fingerprint.clone())
+            .or_insert_with(|| Finding {
+                rule: hit.rule,
+                rule_id: rule.id.clone(),
+                rule_name: rule.name.clone(),
+                severity: rule.severity,
+                confidence: rule.confidence,
+                fingerprint,
+                secret: hit.secret.clone(),
+                entropy: (hit.entropy * 1000.0).round() / 1000.0,
+                checksum_valid: hit.checksum_valid,
+                present_at_head: None,
+                occurrences: Vec::new(),
+            })
+            .occurrences
+            .push(occurrence);
+    }
+
+    /// Every occurrence of every finding, for attaching provenance.
+    pub fn occurrences_mut(&mut self) -> impl Iterator<Item = &mut Occurrence> {
+        self.by_fingerprint
+            .values_mut()
+            .flat_map(|f| f.occurrences.iter_mut())
+    }
+
+    /// The findings in a deterministic order: by primary path, line, column, then rule id.
+    /// `repository` says whether `present_at_head` is meaningful for this scan.
+    pub fn into_sorted(self, repository: bool) -> Vec<Finding> {
+        let mut findings: Vec<Finding> = self.by_fingerprint.into_values().collect();
+        for finding in &mut findings {
+            finding
+                .occurrences
+                .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+            finding.occurrences.dedup_by(|a, b| {
+                a.path == b.path
+                    && a.location == b.location
+                    && a.blob == b.blob
+                    && a.source == b.source
+            });
+            if repository {
+                finding.present_at_head = Some(
+                    finding
+                        .occurrences
+                        .iter()
+                        .any(|o| o.at_head || o.source != SourceKind::History),
+                );
+            }
+        }
+        findings.sort_by(|a, b| {
+            let (pa, pb) = (a.primary(), b.primary());
+            (&pa.path, pa.location.line, pa.location.column, &a.rule_id).cmp(&(
+                &pb.path,
+                pb.location.line,
+                pb.location.column,
+                &b.rule_id,
+            ))
+        });
+        findings
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprint_depends_on_rule_and_secret_only() {
+        let a = fingerprint("aws.access-key-id", "AKIA1234");
+        assert_eq!(a, fingerprint("aws.access-key-id", "AKIA1234"));
+        assert_ne!(a, fingerprint("aws.access-key-id", "AKIA1235"));
+        assert_ne!(a, fingerprint("other.rule", "AKIA1234"));
+        assert_eq!(a.len(), 32);
+    }
+
+    #[test]
+    fn locate_computes_lines_columns_and_context() {
+        let hay = "first\nsécond = tok_X\r\nthird tok_Y".as_bytes();
+        let start_x = hay.windows(5).position(|w| w == b"tok_X").unwrap();
+        let start_y = hay.windows(5).position(|w| w == b"tok_Y").unwrap();
+        let matches = [start_y, start_x].map(|s| Match {
+            rule: 0,
+            span: s..s + 5,
+            secret: s..s + 5,
+            entropy: 1.0,
+            checksum_valid: None,
+        });
+        let hits = locate(hay, &matches);
+        assert_eq!((hits[0].location.line, hits[0].location.column), (2, 10));
+        assert_eq!(hits[0].location.end_column, 15);
+        assert_eq!(hits[0].context, "sécond = tok_X");
+        assert_eq!((hits[1].location.line, hits[1].location.column), (3, 7));
+    }
+}

@@ -1,0 +1,14 @@
+//! keysweep: a secret and credential leak scanner for directories and full git history.
+//!
+//! The pipeline flows one way (see `ARCHITECTURE.md`):
+//! [`source`] (bytes and where they came from) → [`matcher`] (rule matches in bytes) →
+//! [`finding`] (located hits, one finding per secret) → [`report`] (text, JSON, SARIF).
+//! [`rules`] holds the signature model; [`scan`] wires the stages for each front end.
+
+pub mod cli;
+pub mod finding;
+pub mod matcher;
+pub mod report;
+pub mod rules;
+pub mod scan;
+pub mod source;

@@ -1,0 +1,203 @@
+//! The `keysweep` binary: parses the command line and wires library parts together.
+
+use std::{
+    fs::File,
+    io::{BufWriter, IsTerminal, Write},
+    process::ExitCode,
+    time::Instant,
+};
+
+use anyhow::{Context, Result};
+use clap::Parser;
+
+use keysweep::cli::{Cli, Command, ListFormat, RuleArgs, RulesCommand, ScanArgs};
+use keysweep::report::{self, redact};
+use keysweep::rules::{RuleSet, check};
+use keysweep::scan::{self, ScanOptions, Scope};
+use keysweep::source::{Level, Notice};
+
+/// Exit codes: the contract CI systems and hooks rely on.
+const EXIT_CLEAN: u8 = 0;
+const EXIT_FINDINGS: u8 = 1;
+const EXIT_ERROR: u8 = 2;
+
+/// At most this many notices of one level are printed on stderr (all are in the reports).
+const MAX_NOTICES_PRINTED: usize = 20;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Scan(args) => run_scan(args),
+        Command::Rules { command } => run_rules(command),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("keysweep: error: {e:#}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn load_rules(args: &RuleArgs) -> Result<RuleSet> {
+    let mut set = RuleSet::builtin()?;
+    for path in &args.extra {
+        set.add_path(path)?;
+    }
+    if !args.only_rules.is_empty() {
+        set.retain_ids(&args.only_rules);
+        anyhow::ensure!(!set.rules.is_empty(), "--only-rules selects no rule");
+    }
+    Ok(set)
+}
+
+fn run_scan(args: ScanArgs) -> Result<u8> {
+    let started = Instant::now();
+    let rules = load_rules(&args.rules)?;
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build_global()?;
+    let scope = if let Some(spec) = &args.range {
+        let (from, to) = keysweep::source::git::range::parse_range(spec);
+        Scope::Range {
+            from: from.map(str::to_string),
+            to: to.to_string(),
+        }
+    } else if let Some(from) = &args.since_commit {
+        Scope::Range {
+            from: Some(from.clone()),
+            to: "HEAD".into(),
+        }
+    } else if args.staged {
+        Scope::Staged
+    } else if args.no_history {
+        Scope::WorkTree
+    } else if args.history_only {
+        Scope::History
+    } else {
+        Scope::Everything
+    };
+    let options = ScanOptions {
+        scope,
+        respect_ignore: !args.no_ignore,
+        include_binary: args.include_binary,
+        max_file_size: args.max_file_size,
+        threads,
+        progress: !args.no_progress && !args.quiet && std::io::stderr().is_terminal(),
+    };
+    anyhow::ensure!(args.path.exists(), "{} does not exist", args.path.display());
+    let mut outcome = scan::scan(&args.path, &rules, &options)?;
+    if args.redact {
+        redact::apply(&mut outcome.findings);
+    }
+
+    let mut out: Box<dyn Write> = match &args.output {
+        Some(path) => Box::new(BufWriter::new(
+            File::create(path).with_context(|| format!("creating {}", path.display()))?,
+        )),
+        None => Box::new(BufWriter::new(std::io::stdout().lock())),
+    };
+    report::write(args.format, &outcome, &rules, &mut out)?;
+    drop(out);
+
+    print_notices(&outcome.notices, args.quiet);
+    if !args.quiet {
+        eprintln!(
+            "{}",
+            report::summary_line(&outcome, started.elapsed().as_secs_f64())
+        );
+    }
+    let errors = outcome.notices.iter().any(|n| n.level == Level::Error);
+    Ok(if errors && !args.ignore_errors {
+        EXIT_ERROR
+    } else if outcome.findings.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_FINDINGS
+    })
+}
+
+fn print_notices(notices: &[Notice], quiet: bool) {
+    for level in [Level::Error, Level::Warning, Level::Note] {
+        if quiet && level != Level::Error {
+            continue;
+        }
+        let of_level: Vec<&Notice> = notices.iter().filter(|n| n.level == level).collect();
+        let name = match level {
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Note => "note",
+        };
+        for notice in of_level.iter().take(MAX_NOTICES_PRINTED) {
+            eprintln!("keysweep: {name}: {}: {}", notice.subject, notice.message);
+        }
+        if of_level.len() > MAX_NOTICES_PRINTED {
+            eprintln!(
+                "keysweep: {name}: ... and {} more (all are listed in the JSON and SARIF reports)",
+                of_level.len() - MAX_NOTICES_PRINTED
+            );
+        }
+    }
+}
+
+fn run_rules(command: RulesCommand) -> Result<u8> {
+    match command {
+        RulesCommand::List { rules, format } => {
+            let set = load_rules(&rules)?;
+            let mut out = std::io::stdout().lock();
+            match format {
+                ListFormat::Json => {
+                    let list: Vec<_> = set
+                        .rules
+                        .iter()
+                        .map(|r| {
+                            serde_json::json!({
+                                "id": r.id, "name": r.name, "severity": r.severity,
+                                "confidence": r.confidence, "checksum": r.checksum,
+                                "entropy": r.entropy, "keywords": r.keywords, "origin": r.origin,
+                            })
+                        })
+                        .collect();
+                    serde_json::to_writer_pretty(&mut out, &list)?;
+                    writeln!(out)?;
+                }
+                ListFormat::Text => {
+                    for r in &set.rules {
+                        let checks = match (&r.checksum, r.entropy) {
+                            (Some(c), _) => format!("checksum:{c}"),
+                            (None, Some(e)) => format!("entropy>={e}"),
+                            (None, None) => "-".into(),
+                        };
+                        writeln!(
+                            out,
+                            "{:<40} {:<9} {:<7} {:<22} {}",
+                            r.id, r.severity, r.confidence, checks, r.name
+                        )?;
+                    }
+                    writeln!(out, "{} rules", set.rules.len())?;
+                }
+            }
+            Ok(EXIT_CLEAN)
+        }
+        RulesCommand::Check { rules } => {
+            let set = load_rules(&rules)?;
+            let problems = check::check(&set)?;
+            for p in &problems {
+                println!("{}: {}", p.rule, p.message);
+            }
+            if problems.is_empty() {
+                println!(
+                    "{} rules checked: all examples match, no negative example matches",
+                    set.rules.len()
+                );
+                Ok(EXIT_CLEAN)
+            } else {
+                println!("{} problem(s) in {} rules", problems.len(), set.rules.len());
+                Ok(EXIT_FINDINGS)
+            }
+        }
+    }
+}

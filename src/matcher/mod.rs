@@ -1,0 +1,314 @@
+//! The matcher: bytes in, rule matches out. It knows nothing of files, blobs or reports.
+//!
+//! Three stages, each cheaper per byte than the next is per call:
+//! 1. One Aho-Corasick automaton (a DFA, ASCII case-insensitive) over every rule's keywords sees
+//!    every byte once. Case-sensitive keywords are confirmed by comparing the hit's bytes.
+//! 2. For each hit, the rules owning that keyword run their regex only in a window of the rule's
+//!    `max_len` bytes either side of the hit (overlapping windows of one rule are merged). A match
+//!    counts only if it overlaps a keyword hit: keywords are literal text *of* the match.
+//! 3. The secret (the capture group) must pass the rule's stopwords, entropy minimum and checksum.
+//!
+//! Cost: stage 1 is linear in the input (~0.5-1 GB/s per core with a few hundred keywords);
+//! stages 2-3 are proportional to the number of keyword hits times the window size, so a rule
+//! with a common keyword (`password`) pays only around the places where that word occurs.
+
+pub mod checksum;
+pub mod entropy;
+
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+
+use crate::rules::{Rule, RuleSet};
+
+/// One rule match in a haystack, all offsets in bytes from the haystack's start.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Match {
+    /// Index of the rule in the rule set.
+    pub rule: usize,
+    /// The whole regex match.
+    pub span: Range<usize>,
+    /// The secret (the rule's capture group).
+    pub secret: Range<usize>,
+    /// Shannon entropy of the secret, bits per byte.
+    pub entropy: f64,
+    /// `Some(true)` when the rule has a checksum and it holds (failing ones are dropped).
+    pub checksum_valid: Option<bool>,
+}
+
+/// What one automaton pattern triggers: a rule, and the exact bytes when the rule's keywords are
+/// case-sensitive (the automaton itself always ignores ASCII case).
+struct Trigger {
+    rule: usize,
+    exact: Option<Box<[u8]>>,
+}
+
+/// A compiled matcher over a rule set. Cheap to share between threads (`&Matcher` is `Sync`).
+pub struct Matcher<'r> {
+    rules: &'r [Rule],
+    automaton: AhoCorasick,
+    /// Indexed by automaton pattern id.
+    triggers: Vec<Vec<Trigger>>,
+}
+
+/// A region of the haystack where one rule's regex must run, with the keyword hits inside it.
+struct Window {
+    rule: usize,
+    range: Range<usize>,
+    hits: Vec<Range<usize>>,
+}
+
+impl<'r> Matcher<'r> {
+    pub fn new(set: &'r RuleSet) -> anyhow::Result<Matcher<'r>> {
+        let mut patterns: Vec<Vec<u8>> = Vec::new();
+        let mut triggers: Vec<Vec<Trigger>> = Vec::new();
+        for (rule_index, rule) in set.rules.iter().enumerate() {
+            for keyword in &rule.keywords {
+                let folded = keyword.to_ascii_lowercase().into_bytes();
+                let pattern = match patterns.iter().position(|p| *p == folded) {
+                    Some(i) => i,
+                    None => {
+                        patterns.push(folded);
+                        triggers.push(Vec::new());
+                        patterns.len() - 1
+                    }
+                };
+                let exact = (!rule.case_insensitive).then(|| keyword.as_bytes().into());
+                triggers[pattern].push(Trigger {
+                    rule: rule_index,
+                    exact,
+                });
+            }
+        }
+        let automaton = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .kind(Some(AhoCorasickKind::DFA))
+            .match_kind(MatchKind::Standard)
+            .build(&patterns)?;
+        Ok(Matcher {
+            rules: &set.rules,
+            automaton,
+            triggers,
+        })
+    }
+
+    pub fn rules(&self) -> &'r [Rule] {
+        self.rules
+    }
+
+    /// All matches in `haystack`, sorted by position then rule, without duplicates.
+    pub fn find_all(&self, haystack: &[u8]) -> Vec<Match> {
+        let windows = self.windows(haystack);
+        let mut matches = Vec::new();
+        for window in windows {
+            self.confirm(haystack, &window, &mut matches);
+        }
+        matches.sort_by(|a, b| {
+            (a.span.start, a.rule, a.span.end).cmp(&(b.span.start, b.rule, b.span.end))
+        });
+        matches.dedup_by(|a, b| a.rule == b.rule && a.span == b.span);
+        matches
+    }
+
+    /// Stage 1: keyword hits, turned into merged per-rule windows.
+    fn windows(&self, haystack: &[u8]) -> Vec<Window> {
+        let mut raw: Vec<(usize, Range<usize>, Range<usize>)> = Vec::new();
+        for hit in self.automaton.find_overlapping_iter(haystack) {
+            let hit_range = hit.start()..hit.end();
+            for trigger in &self.triggers[hit.pattern().as_usize()] {
+                if let Some(exact) = &trigger.exact
+                    && haystack[hit_range.clone()] != **exact
+                {
+                    continue;
+                }
+                let max_len = self.rules[trigger.rule].max_len;
+                let window =
+                    hit.start().saturating_sub(max_len)..(hit.end() + max_len).min(haystack.len());
+                raw.push((trigger.rule, window, hit_range.clone()));
+            }
+        }
+        raw.sort_by(|a, b| (a.0, a.1.start).cmp(&(b.0, b.1.start)));
+        let mut merged: Vec<Window> = Vec::new();
+        for (rule, range, hit) in raw {
+            match merged.last_mut() {
+                Some(last) if last.rule == rule && range.start <= last.range.end => {
+                    last.range.end = last.range.end.max(range.end);
+                    last.hits.push(hit);
+                }
+                _ => merged.push(Window {
+                    rule,
+                    range,
+                    hits: vec![hit],
+                }),
+            }
+        }
+        merged
+    }
+
+    /// Stages 2 and 3 for one window.
+    fn confirm(&self, haystack: &[u8], window: &Window, out: &mut Vec<Match>) {
+        let rule = &self.rules[window.rule];
+        // A regex that does not compile can only be a built-in rule bug (user rules are compiled
+        // when loaded, and `rules check` compiles every built-in one in CI).
+        let Ok(compiled) = rule.regex() else { return };
+        let bounded = &haystack[..window.range.end];
+        let truncated_end = window.range.end < haystack.len();
+        let mut at = window.range.start;
+        while at < bounded.len() {
+            let Some(caps) = compiled.regex.captures_at(bounded, at) else {
+                break;
+            };
+            let whole = caps.get(0).expect("group 0 always participates");
+            at = if whole.end() > whole.start() {
+                whole.end()
+            } else {
+                whole.start() + 1
+            };
+            let span = whole.start()..whole.end();
+            // A match running into the window's end may be cut short: a real one fits inside.
+            if truncated_end && span.end == bounded.len() {
+                continue;
+            }
+            if !window
+                .hits
+                .iter()
+                .any(|h| h.start < span.end && span.start < h.end)
+            {
+                continue;
+            }
+            let Some(secret) = caps.get(compiled.secret_group) else {
+                continue;
+            };
+            if let Some(m) = self.gate(window.rule, span, secret.start()..secret.end(), haystack) {
+                out.push(m);
+            }
+        }
+    }
+
+    /// Stage 3: stopwords, entropy and checksum over the secret.
+    fn gate(
+        &self,
+        rule_index: usize,
+        span: Range<usize>,
+        secret: Range<usize>,
+        haystack: &[u8],
+    ) -> Option<Match> {
+        let rule = &self.rules[rule_index];
+        let bytes = &haystack[secret.clone()];
+        if bytes.is_empty() {
+            return None;
+        }
+        if !rule.stopwords.is_empty() {
+            let lower = bytes.to_ascii_lowercase();
+            let is_placeholder = rule
+                .stopwords
+                .iter()
+                .any(|w| memchr::memmem::find(&lower, w.to_ascii_lowercase().as_bytes()).is_some());
+            if is_placeholder {
+                return None;
+            }
+        }
+        let entropy = entropy::shannon(bytes);
+        if rule.entropy.is_some_and(|min| entropy < min) {
+            return None;
+        }
+        let checksum_valid = match &rule.checksum {
+            Some(name) if !checksum::verify(name, bytes) => return None,
+            Some(_) => Some(true),
+            None => None,
+        };
+        Some(Match {
+            rule: rule_index,
+            span,
+            secret,
+            entropy,
+            checksum_valid,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(toml: &str) -> RuleSet {
+        let mut set = RuleSet::default();
+        set.add_toml(toml, "test").unwrap();
+        set
+    }
+
+    const TOKEN_RULE: &str = r#"
+        [[rules]]
+        id = "test.token"
+        name = "Test token"
+        keywords = ["tok_"]
+        regex = '''\b(tok_[A-Za-z0-9]{16})\b'''
+        severity = "high"
+        confidence = "high"
+    "#;
+
+    #[test]
+    fn finds_secret_span_and_respects_keyword_case() {
+        let set = set(TOKEN_RULE);
+        let matcher = Matcher::new(&set).unwrap();
+        let hay = b"x = 'tok_abcdEFGH12345678' and TOK_abcdEFGH12345678";
+        let found = matcher.find_all(hay);
+        assert_eq!(
+            found.len(),
+            1,
+            "uppercase keyword must not trigger a case-sensitive rule"
+        );
+        assert_eq!(&hay[found[0].secret.clone()], b"tok_abcdEFGH12345678");
+    }
+
+    #[test]
+    fn match_must_overlap_a_keyword_hit() {
+        let set = set(r#"
+            [[rules]]
+            id = "test.ctx"
+            name = "Context rule"
+            keywords = ["apikey"]
+            case_insensitive = true
+            regex = '''(?i)apikey\s*=\s*"([a-z0-9]{12})"'''
+            severity = "medium"
+            confidence = "medium"
+        "#);
+        let matcher = Matcher::new(&set).unwrap();
+        assert_eq!(matcher.find_all(br#"APIKEY = "abcdef123456""#).len(), 1);
+        assert!(matcher.find_all(br#"other = "abcdef123456""#).is_empty());
+    }
+
+    #[test]
+    fn entropy_and_stopwords_gate_the_secret() {
+        let set = set(r#"
+            [[rules]]
+            id = "test.generic"
+            name = "Generic"
+            keywords = ["secret"]
+            regex = '''secret = "([^"]{8,})"'''
+            entropy = 3.0
+            stopwords = ["example"]
+            severity = "low"
+            confidence = "low"
+        "#);
+        let matcher = Matcher::new(&set).unwrap();
+        assert!(matcher.find_all(br#"secret = "aaaaaaaaaaaa""#).is_empty());
+        assert!(
+            matcher
+                .find_all(br#"secret = "Ex4mpleEXAMPLEx9""#)
+                .is_empty()
+        );
+        assert_eq!(matcher.find_all(br#"secret = "q8Zr2LwT9vBx""#).len(), 1);
+    }
+
+    #[test]
+    fn many_hits_of_one_rule_give_each_match_once() {
+        let set = set(TOKEN_RULE);
+        let matcher = Matcher::new(&set).unwrap();
+        let mut hay = Vec::new();
+        for i in 0..50 {
+            hay.extend_from_slice(format!("k{i} = tok_{i:0>16}\n").as_bytes());
+        }
+        assert_eq!(matcher.find_all(&hay).len(), 50);
+    }
+}

@@ -1,0 +1,58 @@
+//! JSON (one document) and JSON Lines (one finding per line).
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::finding::Finding;
+use crate::scan::{ScanOutcome, Stats};
+use crate::source::Notice;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    tool: Tool,
+    summary: Summary<'a>,
+    findings: &'a [Finding],
+    notices: &'a [Notice],
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    findings: usize,
+    repository: bool,
+    #[serde(flatten)]
+    stats: &'a Stats,
+}
+
+pub fn write(outcome: &ScanOutcome, out: &mut dyn Write) -> anyhow::Result<()> {
+    let document = Document {
+        tool: Tool {
+            name: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        summary: Summary {
+            findings: outcome.findings.len(),
+            repository: outcome.repository,
+            stats: &outcome.stats,
+        },
+        findings: &outcome.findings,
+        notices: &outcome.notices,
+    };
+    serde_json::to_writer_pretty(&mut *out, &document)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+pub fn write_lines(outcome: &ScanOutcome, out: &mut dyn Write) -> anyhow::Result<()> {
+    for finding in &outcome.findings {
+        serde_json::to_writer(&mut *out, finding)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}

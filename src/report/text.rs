@@ -1,0 +1,88 @@
+//! Human-readable output: one block per finding, most useful facts first.
+
+use std::io::Write;
+
+use crate::finding::{Finding, SourceKind};
+use crate::scan::ScanOutcome;
+
+pub fn write(outcome: &ScanOutcome, out: &mut dyn Write) -> anyhow::Result<()> {
+    for finding in &outcome.findings {
+        write_finding(finding, out)?;
+    }
+    if outcome.findings.is_empty() {
+        writeln!(out, "No secrets found.")?;
+    }
+    Ok(())
+}
+
+fn write_finding(finding: &Finding, out: &mut dyn Write) -> std::io::Result<()> {
+    let primary = finding.primary();
+    writeln!(
+        out,
+        "{} ({}) severity={} confidence={}",
+        finding.rule_name, finding.rule_id, finding.severity, finding.confidence
+    )?;
+    writeln!(out, "  secret:      {}", finding.secret)?;
+    writeln!(
+        out,
+        "  location:    {}:{}:{}",
+        primary.path, primary.location.line, primary.location.column
+    )?;
+    if let Some(commit) = &primary.commit {
+        let id = commit.id.get(..12).unwrap_or(&commit.id);
+        writeln!(
+            out,
+            "  commit:      {id} {} <{}> {} \"{}\"",
+            commit.author_name, commit.author_email, commit.date, commit.summary
+        )?;
+    }
+    if primary.source == SourceKind::Staged {
+        writeln!(out, "  staged:      not yet committed")?;
+    }
+    if primary.unreachable {
+        writeln!(
+            out,
+            "  reachable:   from no ref (dangling object {})",
+            primary.blob.as_deref().unwrap_or("?")
+        )?;
+    } else if !primary.refs.is_empty() {
+        let more = primary.refs_total.saturating_sub(primary.refs.len());
+        let suffix = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        writeln!(out, "  refs:        {}{suffix}", primary.refs.join(", "))?;
+    }
+    match finding.present_at_head {
+        Some(true) => writeln!(out, "  status:      present in the current tree")?,
+        Some(false) => writeln!(
+            out,
+            "  status:      history only (removed from the current tree, still in every clone)"
+        )?,
+        None => {}
+    }
+    if finding.checksum_valid == Some(true) {
+        writeln!(
+            out,
+            "  checksum:    valid (the token's built-in checksum holds)"
+        )?;
+    }
+    writeln!(out, "  line:        {}", primary.context.trim())?;
+    if finding.occurrences.len() > 1 {
+        writeln!(out, "  also in:")?;
+        for other in finding.occurrences.iter().skip(1).take(10) {
+            let commit = other
+                .commit
+                .as_ref()
+                .map(|c| format!(" (commit {})", c.id.get(..12).unwrap_or(&c.id)))
+                .unwrap_or_default();
+            writeln!(out, "    {}:{}{commit}", other.path, other.location.line)?;
+        }
+        if finding.occurrences.len() > 11 {
+            writeln!(out, "    ... and {} more", finding.occurrences.len() - 11)?;
+        }
+    }
+    writeln!(out, "  fingerprint: {}", finding.fingerprint)?;
+    writeln!(out)
+}

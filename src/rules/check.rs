@@ -1,0 +1,143 @@
+//! `keysweep rules check`: every rule proves itself with its own examples.
+//!
+//! Runs each example through the real matcher (keyword prefilter, window, regex, gates), so a
+//! rule that passes here behaves the same in a scan.
+
+use super::{Example, RuleSet};
+use crate::matcher::Matcher;
+
+/// Minimum number of positive and of negative examples per rule.
+pub const MIN_EXAMPLES: usize = 2;
+
+/// One thing wrong with one rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub rule: String,
+    pub message: String,
+}
+
+/// Checks every rule of the set; an empty result means all is well.
+pub fn check(set: &RuleSet) -> anyhow::Result<Vec<Problem>> {
+    let matcher = Matcher::new(set)?;
+    let mut problems = Vec::new();
+    for (index, rule) in set.rules.iter().enumerate() {
+        let mut report = |message: String| {
+            problems.push(Problem {
+                rule: rule.id.clone(),
+                message,
+            })
+        };
+        if let Err(e) = rule.regex() {
+            report(format!("regex does not compile: {e}"));
+            continue;
+        }
+        if rule.examples.len() < MIN_EXAMPLES {
+            report(format!(
+                "has {} examples, needs at least {MIN_EXAMPLES}",
+                rule.examples.len()
+            ));
+        }
+        if rule.negative_examples.len() < MIN_EXAMPLES {
+            report(format!(
+                "has {} negative examples, needs at least {MIN_EXAMPLES}",
+                rule.negative_examples.len()
+            ));
+        }
+        for example in &rule.examples {
+            if let Some(problem) = check_example(&matcher, index, example) {
+                report(problem);
+            }
+        }
+        for negative in &rule.negative_examples {
+            let hits = secrets_of(&matcher, index, negative.as_bytes());
+            if !hits.is_empty() {
+                report(format!(
+                    "negative example {negative:?} matches ({})",
+                    hits.join(", ")
+                ));
+            }
+        }
+        for keyword in &rule.keywords {
+            let occurs = rule.examples.iter().any(|e| {
+                if rule.case_insensitive {
+                    e.text()
+                        .to_ascii_lowercase()
+                        .contains(&keyword.to_ascii_lowercase())
+                } else {
+                    e.text().contains(keyword.as_str())
+                }
+            });
+            if !occurs {
+                report(format!(
+                    "keyword {keyword:?} occurs in none of the examples"
+                ));
+            }
+        }
+    }
+    Ok(problems)
+}
+
+fn check_example(matcher: &Matcher, rule: usize, example: &Example) -> Option<String> {
+    let secrets = secrets_of(matcher, rule, example.text().as_bytes());
+    match example.secret() {
+        _ if secrets.is_empty() => Some(format!("example {:?} does not match", example.text())),
+        Some(claimed) if !secrets.iter().any(|s| s == claimed) => Some(format!(
+            "example {:?} yields {} instead of {claimed:?}",
+            example.text(),
+            secrets.join(", ")
+        )),
+        _ => None,
+    }
+}
+
+/// The secrets rule `rule` extracts from `text`, through the full matcher.
+fn secrets_of(matcher: &Matcher, rule: usize, text: &[u8]) -> Vec<String> {
+    matcher
+        .find_all(text)
+        .into_iter()
+        .filter(|m| m.rule == rule)
+        .map(|m| String::from_utf8_lossy(&text[m.secret]).into_owned())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reports_a_rule_whose_negative_example_matches_and_whose_keyword_is_unused() {
+        let mut set = RuleSet::default();
+        set.add_toml(
+            r#"
+            [[rules]]
+            id = "t.bad"
+            name = "Bad"
+            keywords = ["tok_", "unused_"]
+            regex = '''(tok_[0-9]{4})'''
+            severity = "low"
+            confidence = "low"
+            examples = [{ text = "tok_1234", secret = "tok_1234" }, { text = "a tok_9999", secret = "tok_0000" }]
+            negative_examples = ["tok_5678", "tok_12"]
+        "#,
+            "test",
+        )
+        .unwrap();
+        let problems = check(&set).unwrap();
+        let text: Vec<_> = problems.iter().map(|p| p.message.as_str()).collect();
+        assert!(
+            text.iter()
+                .any(|m| m.contains("yields tok_9999 instead of \"tok_0000\"")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|m| m.contains("negative example \"tok_5678\" matches")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter().any(|m| m.contains("keyword \"unused_\"")),
+            "{text:?}"
+        );
+        assert_eq!(problems.len(), 3, "{text:?}");
+    }
+}

@@ -1,0 +1,282 @@
+//! The signature model: what a rule says, loading rule files, and compiling a rule's regex.
+//!
+//! Rules live in `signatures/*.toml` (one file per provider family) and are embedded into the
+//! binary at build time; `--rules FILE|DIR` adds more at run time. This module knows nothing of
+//! files being scanned, git or output formats.
+//!
+//! Cost: loading parses TOML only. A rule's regex is compiled the first time one of its keywords
+//! is seen (see [`Rule::regex`]), so start-up does not pay for rules a scan never needs.
+
+pub mod check;
+
+use std::{
+    fmt,
+    path::{Path, PathBuf},
+    sync::OnceLock,
+};
+
+use anyhow::{Context, Result, bail};
+use regex::bytes::{Regex, RegexBuilder};
+use serde::{Deserialize, Serialize};
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded_signatures.rs"));
+}
+
+/// The longest a whole regex match may be unless a rule says otherwise (bytes).
+pub const DEFAULT_MAX_LEN: usize = 256;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    /// GitHub code scanning's numeric `security-severity` (>= 9 critical, 7-8.9 high, 4-6.9 medium).
+    pub fn security_severity(self) -> &'static str {
+        match self {
+            Severity::Critical => "9.5",
+            Severity::High => "8.0",
+            Severity::Medium => "5.5",
+            Severity::Low => "3.0",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    Low,
+    Medium,
+    High,
+}
+
+impl fmt::Display for Confidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        })
+    }
+}
+
+/// A positive example: text as it would stand in a file, and the secret the rule must extract.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Example {
+    /// Only the text: the rule must match somewhere in it.
+    Text(String),
+    /// The text and exactly the secret the rule must yield from it.
+    WithSecret { text: String, secret: String },
+}
+
+impl Example {
+    pub fn text(&self) -> &str {
+        match self {
+            Example::Text(t) | Example::WithSecret { text: t, .. } => t,
+        }
+    }
+
+    pub fn secret(&self) -> Option<&str> {
+        match self {
+            Example::Text(_) => None,
+            Example::WithSecret { secret, .. } => Some(secret),
+        }
+    }
+}
+
+/// One signature, as written in a rule file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// Literals for the prefilter; a regex match is only accepted if it overlaps one of them.
+    pub keywords: Vec<String>,
+    /// Keywords are matched ignoring ASCII case.
+    #[serde(default)]
+    pub case_insensitive: bool,
+    /// One capture group (or a group named `secret`) is the secret.
+    pub regex: String,
+    /// The longest a whole match can be, in bytes: bounds the window searched around a keyword.
+    #[serde(default = "default_max_len")]
+    pub max_len: usize,
+    /// Minimum Shannon entropy (bits per byte) of the secret.
+    pub entropy: Option<f64>,
+    /// Name of an offline validator (see `matcher::checksum`).
+    pub checksum: Option<String>,
+    /// A secret containing any of these (ASCII case-insensitive) is a placeholder, not a leak.
+    #[serde(default)]
+    pub stopwords: Vec<String>,
+    pub severity: Severity,
+    pub confidence: Confidence,
+    #[serde(default)]
+    pub references: Vec<String>,
+    #[serde(default)]
+    pub remediation: String,
+    #[serde(default)]
+    pub examples: Vec<Example>,
+    #[serde(default)]
+    pub negative_examples: Vec<String>,
+
+    /// Which file the rule came from (for error messages).
+    #[serde(skip)]
+    pub origin: String,
+    #[serde(skip)]
+    compiled: OnceLock<Result<CompiledRegex, String>>,
+}
+
+fn default_max_len() -> usize {
+    DEFAULT_MAX_LEN
+}
+
+/// A rule's compiled regex and the index of the group that holds the secret.
+#[derive(Debug)]
+pub struct CompiledRegex {
+    pub regex: Regex,
+    pub secret_group: usize,
+}
+
+impl Rule {
+    /// The compiled regex, built on first use. Errors are kept, so a bad rule fails every time.
+    pub fn regex(&self) -> Result<&CompiledRegex, &str> {
+        self.compiled
+            .get_or_init(|| compile(&self.regex))
+            .as_ref()
+            .map_err(String::as_str)
+    }
+}
+
+fn compile(pattern: &str) -> Result<CompiledRegex, String> {
+    // Unicode off: rules describe ASCII token formats, and byte-oriented classes are both faster
+    // and able to match inside files that are not valid UTF-8.
+    let regex = RegexBuilder::new(pattern)
+        .unicode(false)
+        .size_limit(8 << 20)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let secret_group = match regex.capture_names().position(|n| n == Some("secret")) {
+        Some(i) => i,
+        None if regex.captures_len() == 2 => 1,
+        None => {
+            return Err(format!(
+                "needs exactly one capture group or a group named `secret` (has {})",
+                regex.captures_len() - 1
+            ));
+        }
+    };
+    Ok(CompiledRegex {
+        regex,
+        secret_group,
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    #[serde(default)]
+    rules: Vec<Rule>,
+}
+
+/// All rules of a scan, in a stable order (by file, then as written).
+#[derive(Debug, Default)]
+pub struct RuleSet {
+    pub rules: Vec<Rule>,
+}
+
+impl RuleSet {
+    /// The built-in rules embedded from `signatures/`.
+    pub fn builtin() -> Result<RuleSet> {
+        let mut set = RuleSet::default();
+        for (name, text) in embedded::EMBEDDED_SIGNATURES {
+            set.add_toml(text, &format!("signatures/{name}"))?;
+        }
+        Ok(set)
+    }
+
+    /// Adds the rules of a TOML file, or of every `*.toml` file in a directory.
+    pub fn add_path(&mut self, path: &Path) -> Result<()> {
+        let mut files: Vec<PathBuf> = if path.is_dir() {
+            std::fs::read_dir(path)
+                .with_context(|| format!("reading rules directory {}", path.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .collect()
+        } else {
+            vec![path.to_path_buf()]
+        };
+        files.sort();
+        for file in files {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading rules file {}", file.display()))?;
+            let first_new = self.rules.len();
+            self.add_toml(&text, &file.display().to_string())?;
+            // User rules are few: compile them now so a typo fails before the scan, not during.
+            for rule in &self.rules[first_new..] {
+                if let Err(e) = rule.regex() {
+                    bail!("rule {} in {}: invalid regex: {e}", rule.id, rule.origin);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Parses one rule file's text and appends its rules, checking the fields a scan relies on.
+    pub fn add_toml(&mut self, text: &str, origin: &str) -> Result<()> {
+        let file: RuleFile =
+            toml::from_str(text).with_context(|| format!("parsing rules file {origin}"))?;
+        for mut rule in file.rules {
+            rule.origin = origin.to_string();
+            if rule.keywords.is_empty() || rule.keywords.iter().any(|k| k.is_empty()) {
+                bail!(
+                    "rule {} in {origin}: needs at least one non-empty keyword",
+                    rule.id
+                );
+            }
+            if let Some(name) = &rule.checksum
+                && !crate::matcher::checksum::is_known(name)
+            {
+                bail!(
+                    "rule {} in {origin}: unknown checksum validator {name:?}",
+                    rule.id
+                );
+            }
+            if let Some(existing) = self.rules.iter().find(|r| r.id == rule.id) {
+                bail!(
+                    "rule id {} is defined twice ({} and {origin})",
+                    rule.id,
+                    existing.origin
+                );
+            }
+            self.rules.push(rule);
+        }
+        Ok(())
+    }
+
+    /// Keeps only the rules whose id is listed (or starts with a listed `prefix.`).
+    pub fn retain_ids(&mut self, wanted: &[String]) {
+        self.rules.retain(|r| {
+            wanted
+                .iter()
+                .any(|w| r.id == *w || r.id.starts_with(&format!("{w}.")))
+        });
+    }
+}

@@ -1,0 +1,513 @@
+//! The pipeline, wired: a source hands out bytes, the matcher finds matches, matches become
+//! hits, hits become findings with their occurrences and (for git) provenance.
+//!
+//! Every front end (a directory, a repository's history, a commit range, the index) is this
+//! module with a different source. Work is parallel over files and blobs; results are collected
+//! and sorted at the end, so output is deterministic whatever the thread count.
+
+use std::{
+    collections::{HashMap, HashSet},
+    path::Path,
+    sync::{
+        Mutex,
+        atomic::{AtomicU64, Ordering},
+    },
+};
+
+use anyhow::Result;
+use gix::ObjectId;
+use gix::objs::{Exists, Find, Kind};
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::finding::{Finding, FindingSet, Hit, Occurrence, SourceKind, locate};
+use crate::matcher::Matcher;
+use crate::rules::RuleSet;
+use crate::source::{
+    Notice, fs,
+    git::{self, provenance, range},
+    is_binary,
+};
+
+/// Which parts of a repository to scan.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Scope {
+    /// Every blob of the object database, plus uncommitted work-tree files.
+    #[default]
+    Everything,
+    /// Only the work tree (`--no-history`).
+    WorkTree,
+    /// Only the object database (`--history-only`).
+    History,
+    /// Only the blobs the commits of a range introduce (`A..B`).
+    Range { from: Option<String>, to: String },
+    /// Only the blobs staged in the index.
+    Staged,
+}
+
+impl Scope {
+    fn includes_history(&self) -> bool {
+        matches!(self, Scope::Everything | Scope::History)
+    }
+
+    fn includes_work_tree(&self) -> bool {
+        matches!(self, Scope::Everything | Scope::WorkTree)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    pub scope: Scope,
+    pub respect_ignore: bool,
+    pub include_binary: bool,
+    pub max_file_size: u64,
+    pub threads: usize,
+    pub progress: bool,
+}
+
+/// What was scanned, for the summary line and the reports.
+#[derive(Debug, Default, Serialize)]
+pub struct Stats {
+    pub files: u64,
+    pub blobs: u64,
+    pub bytes: u64,
+    pub skipped_binary: u64,
+    pub skipped_too_large: u64,
+    pub lfs_pointers: u64,
+}
+
+#[derive(Default)]
+struct Counters {
+    files: AtomicU64,
+    blobs: AtomicU64,
+    bytes: AtomicU64,
+    skipped_binary: AtomicU64,
+    skipped_too_large: AtomicU64,
+    lfs_pointers: AtomicU64,
+}
+
+impl Counters {
+    fn snapshot(&self) -> Stats {
+        let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        Stats {
+            files: get(&self.files),
+            blobs: get(&self.blobs),
+            bytes: get(&self.bytes),
+            skipped_binary: get(&self.skipped_binary),
+            skipped_too_large: get(&self.skipped_too_large),
+            lfs_pointers: get(&self.lfs_pointers),
+        }
+    }
+}
+
+pub struct ScanOutcome {
+    pub findings: Vec<Finding>,
+    pub notices: Vec<Notice>,
+    pub stats: Stats,
+    /// The path was a git repository (findings then say whether they are still at HEAD).
+    pub repository: bool,
+}
+
+/// The shared state of one scan.
+struct Scanner<'a> {
+    matcher: Matcher<'a>,
+    options: &'a ScanOptions,
+    counters: Counters,
+    progress: ProgressBar,
+}
+
+impl Scanner<'_> {
+    /// Size and binary gates, then the matcher. `None` when the bytes were skipped.
+    fn scan_bytes(&self, bytes: &[u8]) -> Option<Vec<Hit>> {
+        if bytes.len() as u64 > self.options.max_file_size {
+            self.counters
+                .skipped_too_large
+                .fetch_add(1, Ordering::Relaxed);
+            return None;
+        }
+        if !self.options.include_binary && is_binary(bytes) {
+            self.counters.skipped_binary.fetch_add(1, Ordering::Relaxed);
+            return None;
+        }
+        self.counters
+            .bytes
+            .fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        self.progress.inc(bytes.len() as u64);
+        let matches = self.matcher.find_all(bytes);
+        Some(if matches.is_empty() {
+            Vec::new()
+        } else {
+            locate(bytes, &matches)
+        })
+    }
+
+    /// Scans files from a walk; returns (relative path, hits) for files with hits.
+    fn scan_files(
+        &self,
+        files: &[fs::FileEntry],
+        notices: &Mutex<Vec<Notice>>,
+    ) -> Vec<(String, Vec<Hit>)> {
+        let mut results: Vec<(String, Vec<Hit>)> = files
+            .par_iter()
+            .filter_map(|file| {
+                self.counters.files.fetch_add(1, Ordering::Relaxed);
+                if file.size > self.options.max_file_size {
+                    self.counters
+                        .skipped_too_large
+                        .fetch_add(1, Ordering::Relaxed);
+                    notices.lock().unwrap().push(too_large(
+                        &file.relative,
+                        file.size,
+                        self.options.max_file_size,
+                    ));
+                    return None;
+                }
+                let content = match fs::read(&file.path, file.size) {
+                    Ok(c) => c,
+                    Err(e) => {
+                        notices
+                            .lock()
+                            .unwrap()
+                            .push(Notice::error(&file.relative, format!("cannot read: {e}")));
+                        return None;
+                    }
+                };
+                let hits = self.scan_bytes(&content)?;
+                (!hits.is_empty()).then(|| (file.relative.clone(), hits))
+            })
+            .collect();
+        results.sort_by(|a, b| a.0.cmp(&b.0));
+        results
+    }
+}
+
+fn too_large(subject: &str, size: u64, limit: u64) -> Notice {
+    Notice::warning(
+        subject,
+        format!("skipped: {size} bytes is over --max-file-size {limit}"),
+    )
+}
+
+/// Scans `path`: a repository (per `options.scope`) or a plain directory or file.
+pub fn scan(path: &Path, rules: &RuleSet, options: &ScanOptions) -> Result<ScanOutcome> {
+    let progress = if options.progress {
+        let bar = ProgressBar::new_spinner();
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} scanning: {bytes} ({bytes_per_sec}) {msg}")
+                .expect("static template"),
+        );
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let scanner = Scanner {
+        matcher: Matcher::new(rules)?,
+        options,
+        counters: Counters::default(),
+        progress,
+    };
+    let mut findings = FindingSet::default();
+    let mut notices = Vec::new();
+    let repository = match git::open(path)? {
+        Some(repo) => {
+            scan_repository(&scanner, &repo, rules, &mut findings, &mut notices)?;
+            true
+        }
+        None => {
+            if !matches!(options.scope, Scope::Everything | Scope::WorkTree) {
+                anyhow::bail!(
+                    "{} is not a git repository (history and range options need one)",
+                    path.display()
+                );
+            }
+            scan_directory(
+                &scanner,
+                path,
+                false,
+                None,
+                rules,
+                &mut findings,
+                &mut notices,
+            );
+            false
+        }
+    };
+    scanner.progress.finish_and_clear();
+    notices.sort();
+    notices.dedup();
+    Ok(ScanOutcome {
+        findings: findings.into_sorted(repository),
+        notices,
+        stats: scanner.counters.snapshot(),
+        repository,
+    })
+}
+
+/// A directory walk. With `known_blobs`, files whose content is already an object of the
+/// repository are skipped: the history scan has seen those bytes.
+fn scan_directory(
+    scanner: &Scanner,
+    root: &Path,
+    skip_nested_repos: bool,
+    known_blobs: Option<&gix::ThreadSafeRepository>,
+    rules: &RuleSet,
+    findings: &mut FindingSet,
+    notices: &mut Vec<Notice>,
+) {
+    let walk_options = fs::WalkOptions {
+        respect_ignore: scanner.options.respect_ignore,
+        skip_nested_repos,
+        threads: scanner.options.threads,
+    };
+    let (mut files, walk_notices) = fs::walk(root, &walk_options);
+    notices.extend(walk_notices);
+    if let Some(shared) = known_blobs {
+        files = without_committed(files, shared);
+    }
+    let collected = Mutex::new(Vec::new());
+    for (path, hits) in scanner.scan_files(&files, &collected) {
+        for hit in &hits {
+            findings.add(
+                rules,
+                hit,
+                Occurrence::new(path.clone(), hit, SourceKind::File, None),
+            );
+        }
+    }
+    notices.extend(collected.into_inner().unwrap());
+}
+
+/// Drops work-tree files whose exact bytes are already in the object database.
+fn without_committed(
+    files: Vec<fs::FileEntry>,
+    shared: &gix::ThreadSafeRepository,
+) -> Vec<fs::FileEntry> {
+    files
+        .into_par_iter()
+        .map_init(
+            || shared.to_thread_local(),
+            |repo, file| {
+                let known = fs::read(&file.path, file.size).ok().is_some_and(|bytes| {
+                    gix::objs::compute_hash(repo.object_hash(), Kind::Blob, &bytes)
+                        .is_ok_and(|id| repo.objects.exists(&id))
+                });
+                (!known).then_some(file)
+            },
+        )
+        .flatten()
+        .collect()
+}
+
+fn scan_repository(
+    scanner: &Scanner,
+    repo: &gix::Repository,
+    rules: &RuleSet,
+    findings: &mut FindingSet,
+    notices: &mut Vec<Notice>,
+) -> Result<()> {
+    if repo.is_shallow().unwrap_or(false) {
+        notices.push(Notice::warning(
+            "repository",
+            "shallow clone: history before the shallow boundary is not in this clone and was not scanned \
+             (run `git fetch --unshallow` to scan it all)",
+        ));
+    }
+    let head = provenance::head_tree(repo).unwrap_or_else(|e| {
+        notices.push(Notice::error(
+            "HEAD",
+            format!("cannot read HEAD's tree: {e}"),
+        ));
+        provenance::HeadTree::default()
+    });
+    for (path, commit) in &head.submodules {
+        notices.push(Notice::note(
+            path,
+            format!(
+                "submodule (commit {}) not entered: scan its repository separately",
+                git::short(commit)
+            ),
+        ));
+    }
+    match &scanner.options.scope {
+        Scope::Range { from, to } => {
+            let commits = range::commits_between(repo, from.as_deref(), to)?;
+            let introduced = range::introduced_by(repo, &commits)?;
+            scan_introduced(
+                scanner,
+                repo,
+                &introduced,
+                SourceKind::History,
+                rules,
+                findings,
+                notices,
+            );
+        }
+        Scope::Staged => {
+            let introduced = range::staged(repo)?;
+            scan_introduced(
+                scanner,
+                repo,
+                &introduced,
+                SourceKind::Staged,
+                rules,
+                findings,
+                notices,
+            );
+        }
+        scope => {
+            if scope.includes_history() {
+                scan_history(scanner, repo, &head, rules, findings, notices);
+            }
+            if scope.includes_work_tree()
+                && let Some(workdir) = repo.workdir()
+            {
+                let shared = scope.includes_history().then(|| repo.clone().into_sync());
+                scan_directory(
+                    scanner,
+                    workdir,
+                    true,
+                    shared.as_ref(),
+                    rules,
+                    findings,
+                    notices,
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Every blob of the object database once, then provenance for those that matched.
+fn scan_history(
+    scanner: &Scanner,
+    repo: &gix::Repository,
+    head: &provenance::HeadTree,
+    rules: &RuleSet,
+    findings: &mut FindingSet,
+    notices: &mut Vec<Notice>,
+) {
+    let matched: Mutex<Vec<(ObjectId, Vec<Hit>)>> = Mutex::new(Vec::new());
+    let too_large_blobs: Mutex<Vec<ObjectId>> = Mutex::new(Vec::new());
+    let visit = |id: &gix::oid, bytes: &[u8]| {
+        scanner.counters.blobs.fetch_add(1, Ordering::Relaxed);
+        if git::is_lfs_pointer(bytes) {
+            scanner
+                .counters
+                .lfs_pointers
+                .fetch_add(1, Ordering::Relaxed);
+        }
+        if bytes.len() as u64 > scanner.options.max_file_size {
+            too_large_blobs.lock().unwrap().push(id.to_owned());
+        }
+        if let Some(hits) = scanner.scan_bytes(bytes)
+            && !hits.is_empty()
+        {
+            matched.lock().unwrap().push((id.to_owned(), hits));
+        }
+    };
+    notices.extend(git::odb::for_each_blob(
+        repo,
+        scanner.options.threads,
+        &visit,
+    ));
+    for id in too_large_blobs.into_inner().unwrap() {
+        notices.push(Notice::warning(
+            id.to_string(),
+            format!(
+                "blob skipped: over --max-file-size {}",
+                scanner.options.max_file_size
+            ),
+        ));
+    }
+    let lfs = scanner.counters.lfs_pointers.load(Ordering::Relaxed);
+    if lfs > 0 {
+        notices.push(Notice::note(
+            "repository",
+            format!("{lfs} Git LFS pointer(s): the files they point to live outside git and were not fetched"),
+        ));
+    }
+
+    let matched = matched.into_inner().unwrap();
+    let targets: HashSet<ObjectId> = matched.iter().map(|(id, _)| *id).collect();
+    let (origins, provenance_notices) = provenance::attribute(repo, &targets, head);
+    notices.extend(provenance_notices);
+    for (id, hits) in matched {
+        let origin = origins.get(&id).cloned().unwrap_or_default();
+        let path = origin
+            .path
+            .clone()
+            .unwrap_or_else(|| format!("<unreachable blob {}>", git::short(&id)));
+        for hit in &hits {
+            let mut occurrence =
+                Occurrence::new(path.clone(), hit, SourceKind::History, Some(id.to_string()));
+            occurrence.commit = origin.commit.clone();
+            occurrence.refs = origin.refs.clone();
+            occurrence.refs_total = origin.refs_total;
+            occurrence.unreachable = origin.unreachable;
+            occurrence.at_head = origin.at_head;
+            findings.add(rules, hit, occurrence);
+        }
+    }
+}
+
+/// Scans the blobs a range or the index introduces; provenance is direct.
+fn scan_introduced(
+    scanner: &Scanner,
+    repo: &gix::Repository,
+    introduced: &[range::Introduced],
+    source: SourceKind,
+    rules: &RuleSet,
+    findings: &mut FindingSet,
+    notices: &mut Vec<Notice>,
+) {
+    let shared = repo.clone().into_sync();
+    let problems = Mutex::new(Vec::new());
+    let results: Vec<(usize, Vec<Hit>)> = introduced
+        .par_iter()
+        .enumerate()
+        .map_init(
+            || (shared.to_thread_local(), Vec::new()),
+            |(repo, buf), (i, item)| {
+                scanner.counters.blobs.fetch_add(1, Ordering::Relaxed);
+                match repo.objects.try_find(&item.blob, buf) {
+                    Ok(Some(data)) => scanner.scan_bytes(data.data).map(|hits| (i, hits)),
+                    Ok(None) => {
+                        problems.lock().unwrap().push(Notice::error(
+                            &item.path,
+                            format!("blob {} is missing", item.blob),
+                        ));
+                        None
+                    }
+                    Err(e) => {
+                        problems.lock().unwrap().push(Notice::error(
+                            &item.path,
+                            format!("blob {}: {e}", item.blob),
+                        ));
+                        None
+                    }
+                }
+            },
+        )
+        .flatten()
+        .filter(|(_, hits)| !hits.is_empty())
+        .collect();
+    notices.extend(problems.into_inner().unwrap());
+    let mut commits: HashMap<ObjectId, Option<crate::finding::CommitInfo>> = HashMap::new();
+    for (i, hits) in results {
+        let item = &introduced[i];
+        let commit = item.commit.and_then(|c| {
+            commits
+                .entry(c)
+                .or_insert_with(|| git::commit_info(repo, &c).ok())
+                .clone()
+        });
+        for hit in &hits {
+            let mut occurrence =
+                Occurrence::new(item.path.clone(), hit, source, Some(item.blob.to_string()));
+            occurrence.commit = commit.clone();
+            findings.add(rules, hit, occurrence);
+        }
+    }
+}

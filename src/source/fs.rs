@@ -1,0 +1,138 @@
+//! Walking a directory tree and reading its files.
+//!
+//! Walks with `ignore` (`.gitignore`, `.ignore` and `.git/info/exclude` are honoured unless
+//! `--no-ignore`; hidden files are scanned, since `.env` is where secrets live; `.git/` is never
+//! entered). Small files are read, large ones memory-mapped.
+
+use std::{
+    fs::File,
+    io::Read,
+    ops::Deref,
+    path::{Path, PathBuf},
+    sync::Mutex,
+};
+
+use ignore::{WalkBuilder, WalkState};
+use memmap2::Mmap;
+
+use super::Notice;
+
+/// Files at least this large are memory-mapped instead of read.
+const MMAP_THRESHOLD: u64 = 1 << 20;
+
+#[derive(Debug, Clone)]
+pub struct WalkOptions {
+    /// Honour `.gitignore`, `.ignore` and `.git/info/exclude`.
+    pub respect_ignore: bool,
+    /// Do not descend into nested git repositories (submodules, vendored clones).
+    pub skip_nested_repos: bool,
+    pub threads: usize,
+}
+
+/// A file to scan.
+#[derive(Debug, Clone)]
+pub struct FileEntry {
+    pub path: PathBuf,
+    /// The path relative to the walk's root, with `/` separators (the root itself if a file).
+    pub relative: String,
+    pub size: u64,
+}
+
+/// Every file under `root`, sorted by relative path, and what could not be walked.
+pub fn walk(root: &Path, options: &WalkOptions) -> (Vec<FileEntry>, Vec<Notice>) {
+    let files = Mutex::new(Vec::new());
+    let notices = Mutex::new(Vec::new());
+    let skip_nested = options.skip_nested_repos;
+    let root_owned = root.to_path_buf();
+    WalkBuilder::new(root)
+        .hidden(false)
+        .git_ignore(options.respect_ignore)
+        .git_exclude(options.respect_ignore)
+        .ignore(options.respect_ignore)
+        .parents(options.respect_ignore)
+        .git_global(false)
+        .require_git(false)
+        .threads(options.threads)
+        .filter_entry(move |entry| {
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            if entry.file_name() == ".git" {
+                return false;
+            }
+            !(skip_nested
+                && is_dir
+                && entry.path() != root_owned
+                && entry.path().join(".git").exists())
+        })
+        .build_parallel()
+        .run(|| {
+            Box::new(|result| {
+                match result {
+                    Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
+                        let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+                        let relative = relative_path(root, entry.path());
+                        files.lock().unwrap().push(FileEntry {
+                            path: entry.into_path(),
+                            relative,
+                            size,
+                        });
+                    }
+                    Ok(_) => {}
+                    Err(err) => {
+                        let subject = match &err {
+                            ignore::Error::WithPath { path, .. } => relative_path(root, path),
+                            _ => root.display().to_string(),
+                        };
+                        notices
+                            .lock()
+                            .unwrap()
+                            .push(Notice::error(subject, err.to_string()));
+                    }
+                }
+                WalkState::Continue
+            })
+        });
+    let mut files = files.into_inner().unwrap();
+    files.sort_by(|a, b| a.relative.cmp(&b.relative));
+    (files, notices.into_inner().unwrap())
+}
+
+/// `path` relative to `root`, `/`-separated; the file name when `root` is the file itself.
+pub fn relative_path(root: &Path, path: &Path) -> String {
+    let relative = match path.strip_prefix(root) {
+        Ok(r) if !r.as_os_str().is_empty() => r,
+        _ => Path::new(path.file_name().unwrap_or(path.as_os_str())),
+    };
+    relative.to_string_lossy().replace('\\', "/")
+}
+
+/// A file's bytes, read or memory-mapped.
+pub enum Content {
+    Read(Vec<u8>),
+    Mapped(Mmap),
+}
+
+impl Deref for Content {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            Content::Read(v) => v,
+            Content::Mapped(m) => m,
+        }
+    }
+}
+
+/// Reads a file, memory-mapping it when large.
+pub fn read(path: &Path, size: u64) -> std::io::Result<Content> {
+    let mut file = File::open(path)?;
+    if size >= MMAP_THRESHOLD {
+        // SAFETY: the map is read-only and lives only while the file is scanned. If another
+        // process truncates the file meanwhile, reads may fault; scanners accept this (ripgrep
+        // does the same) for the large speed-up on big files.
+        let map = unsafe { Mmap::map(&file)? };
+        return Ok(Content::Mapped(map));
+    }
+    let mut buf = Vec::with_capacity(size as usize);
+    file.read_to_end(&mut buf)?;
+    Ok(Content::Read(buf))
+}

@@ -1,0 +1,107 @@
+//! A git repository as a source: every blob of the object database once ([`odb`]), the blobs a
+//! commit range or the index introduces ([`range`]), and provenance for the blobs that matched
+//! ([`provenance`]).
+//!
+//! Untrusted repositories are safe to scan: everything here reads objects, refs and the index
+//! with gix, opened in isolation (no system, global or environment configuration). Nothing here
+//! runs hooks, filters, fsmonitor or any command named in the repository's configuration, and
+//! no `git` process is started.
+
+pub mod odb;
+pub mod provenance;
+pub mod range;
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use gix::ObjectId;
+use gix::bstr::BStr;
+use gix::objs::Find;
+
+/// Opens `path` as a repository if it is one (a work tree root, a `.git` directory or a bare
+/// repository); `Ok(None)` if it is not a repository at all.
+pub fn open(path: &Path) -> Result<Option<gix::Repository>> {
+    let looks_like_repo = path.join(".git").exists()
+        || (path.join("HEAD").is_file() && path.join("objects").is_dir());
+    if !looks_like_repo {
+        return Ok(None);
+    }
+    let options = gix::open::Options::isolated();
+    let repo = gix::open_opts(path, options)
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .with_context(|| format!("opening git repository {}", path.display()))?;
+    Ok(Some(repo))
+}
+
+/// Git LFS keeps large files outside the repository; what is committed is a small pointer.
+pub fn is_lfs_pointer(bytes: &[u8]) -> bool {
+    bytes.len() < 1024 && bytes.starts_with(b"version https://git-lfs.github.com/spec/v1")
+}
+
+/// A path inside a tree, shown lossily when it is not UTF-8.
+pub fn display_path(path: &BStr) -> String {
+    String::from_utf8_lossy(path).into_owned()
+}
+
+/// Short form of an object id for messages.
+pub fn short(id: &ObjectId) -> String {
+    id.to_hex_with_len(12).to_string()
+}
+
+/// Reads a commit's metadata for reports.
+pub fn commit_info(repo: &gix::Repository, id: &gix::oid) -> Result<crate::finding::CommitInfo> {
+    let mut buf = Vec::new();
+    let data = repo
+        .objects
+        .try_find(id, &mut buf)
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .with_context(|| format!("commit {id} is missing"))?;
+    let commit = gix::objs::CommitRef::from_bytes(data.data, repo.object_hash())
+        .map_err(|e| anyhow::anyhow!("commit {id}: {e}"))?;
+    let author = commit
+        .author()
+        .map_err(|e| anyhow::anyhow!("commit {id}: {e}"))?;
+    let timestamp = author.seconds();
+    Ok(crate::finding::CommitInfo {
+        id: id.to_string(),
+        author_name: author.name.to_string(),
+        author_email: author.email.to_string(),
+        date: iso8601_utc(timestamp),
+        timestamp,
+        summary: commit.message().summary().to_string(),
+    })
+}
+
+/// `1970-01-01T00:00:00Z` style, from seconds since the epoch (proleptic Gregorian, UTC).
+pub fn iso8601_utc(seconds: i64) -> String {
+    let days = seconds.div_euclid(86_400);
+    let rem = seconds.rem_euclid(86_400);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::iso8601_utc;
+
+    #[test]
+    fn formats_dates_in_utc() {
+        assert_eq!(iso8601_utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(iso8601_utc(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(iso8601_utc(1_798_761_599), "2026-12-31T23:59:59Z");
+    }
+}

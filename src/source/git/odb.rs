@@ -1,0 +1,227 @@
+//! Every blob of a repository's object database, each distinct one exactly once.
+//!
+//! History is a set of blobs, not a stream of diffs: a blob changed in 40 commits and kept in
+//! 400 is one blob, decoded and scanned once. Reachable or not (dangling, stashed, only in the
+//! reflog), packed or loose, in this repository or an alternate: all are scanned.
+//!
+//! Packs are decoded with gix's delta-tree traversal, which resolves every delta exactly once on
+//! top of its already-decoded base (about 3x faster than `git cat-file --batch-all-objects`),
+//! on `threads` threads. Memory: the traversal's tree costs a few dozen bytes per object of the
+//! pack plus the bases along one delta chain; no set of scanned ids is kept — an object also
+//! present in an earlier pack (or loose and packed) is recognised by an index lookup instead.
+//! If a pack cannot be traversed (corruption), its objects are looked up one by one and the
+//! unreadable ones reported by id; loose objects that cannot be read are reported the same way.
+
+use std::{
+    path::{Path, PathBuf},
+    sync::{Mutex, atomic::AtomicBool},
+};
+
+use gix::ObjectId;
+use gix::objs::{Find, Kind};
+use gix::odb::pack::{
+    self, Bundle,
+    index::traverse::{Algorithm, Options, SafetyCheck},
+};
+use rayon::prelude::*;
+
+use super::short;
+use crate::source::Notice;
+
+/// Called with each distinct blob's id and content, from several threads at once.
+pub type BlobVisitor<'a> = dyn Fn(&gix::oid, &[u8]) + Sync + 'a;
+
+/// Decodes every blob once and hands it to `visit`. Returns what could not be read.
+pub fn for_each_blob(repo: &gix::Repository, threads: usize, visit: &BlobVisitor) -> Vec<Notice> {
+    let notices = Mutex::new(Vec::new());
+    let hash_kind = repo.object_hash();
+    let (object_dirs, mut pack_indexes) = object_locations(repo, &notices);
+    pack_indexes.sort();
+
+    let mut bundles: Vec<Bundle> = Vec::new();
+    for idx in &pack_indexes {
+        match Bundle::at(idx, hash_kind) {
+            Ok(b) => bundles.push(b),
+            Err(e) => push(
+                &notices,
+                Notice::error(idx.display().to_string(), format!("cannot open pack: {e}")),
+            ),
+        }
+    }
+    for (i, bundle) in bundles.iter().enumerate() {
+        traverse_pack(repo, bundle, &bundles[..i], threads, visit, &notices);
+    }
+    for dir in &object_dirs {
+        scan_loose(dir, hash_kind, &bundles, visit, &notices);
+    }
+    let mut notices = notices.into_inner().unwrap();
+    notices.sort();
+    notices
+}
+
+fn push(notices: &Mutex<Vec<Notice>>, notice: Notice) {
+    notices.lock().unwrap().push(notice);
+}
+
+/// The objects directories (this repository's and its alternates') and their pack indexes.
+fn object_locations(
+    repo: &gix::Repository,
+    notices: &Mutex<Vec<Notice>>,
+) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let mut dirs = vec![repo.objects.store_ref().path().to_path_buf()];
+    match repo.objects.store_ref().structure() {
+        Ok(records) => {
+            for record in records {
+                if let gix::odb::store::structure::Record::LooseObjectDatabase {
+                    objects_directory,
+                    ..
+                } = record
+                    && !dirs.contains(&objects_directory)
+                {
+                    dirs.push(objects_directory);
+                }
+            }
+        }
+        Err(e) => push(
+            notices,
+            Notice::error("object database", format!("cannot list alternates: {e}")),
+        ),
+    }
+    let mut indexes = Vec::new();
+    for dir in &dirs {
+        let Ok(entries) = std::fs::read_dir(dir.join("pack")) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|x| x == "idx") && path.with_extension("pack").exists()
+            {
+                indexes.push(path);
+            }
+        }
+    }
+    (dirs, indexes)
+}
+
+fn in_any(bundles: &[Bundle], id: &gix::oid) -> bool {
+    bundles.iter().any(|b| b.index.lookup(id).is_some())
+}
+
+fn traverse_pack(
+    repo: &gix::Repository,
+    bundle: &Bundle,
+    earlier: &[Bundle],
+    threads: usize,
+    visit: &BlobVisitor,
+    notices: &Mutex<Vec<Notice>>,
+) {
+    let processor = |kind: Kind,
+                     data: &[u8],
+                     entry: &pack::index::Entry,
+                     _: &dyn gix::Progress|
+     -> gix::Result {
+        if kind == Kind::Blob && !in_any(earlier, &entry.oid) {
+            visit(&entry.oid, data);
+        }
+        Ok(())
+    };
+    let outcome = bundle.index.traverse(
+        &bundle.pack,
+        &mut gix::progress::Discard,
+        &AtomicBool::new(false),
+        processor,
+        Options {
+            traversal: Algorithm::DeltaTreeLookup,
+            thread_limit: Some(threads.max(1)),
+            check: SafetyCheck::SkipFileAndObjectChecksumVerification,
+            alloc_limit_bytes: None,
+            make_pack_lookup_cache: || pack::cache::Never,
+        },
+    );
+    if let Err(e) = outcome {
+        // Some objects may have been visited already; visiting them again is harmless because
+        // findings are deduplicated by blob and position.
+        let pack_name = bundle
+            .pack
+            .path()
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned());
+        push(
+            notices,
+            Notice::warning(
+                pack_name.clone().unwrap_or_default(),
+                format!("pack could not be traversed ({e}); reading its objects one by one"),
+            ),
+        );
+        lookup_each(repo, bundle, earlier, visit, notices);
+    }
+}
+
+/// The slow path for a damaged pack: every object looked up on its own, failures reported.
+fn lookup_each(
+    repo: &gix::Repository,
+    bundle: &Bundle,
+    earlier: &[Bundle],
+    visit: &BlobVisitor,
+    notices: &Mutex<Vec<Notice>>,
+) {
+    let ids: Vec<ObjectId> = bundle
+        .index
+        .iter()
+        .map(|e| e.oid)
+        .filter(|id| !in_any(earlier, id))
+        .collect();
+    let shared = repo.clone().into_sync();
+    ids.par_iter().for_each_init(
+        || (shared.to_thread_local(), Vec::new()),
+        |(repo, buf), id| match repo.objects.try_find(id, buf) {
+            Ok(Some(data)) if data.kind == Kind::Blob => visit(id, data.data),
+            Ok(Some(_)) => {}
+            Ok(None) => push(
+                notices,
+                Notice::error(id.to_string(), "object listed in pack index is missing"),
+            ),
+            Err(e) => push(
+                notices,
+                Notice::error(id.to_string(), format!("corrupt object: {e}")),
+            ),
+        },
+    );
+}
+
+fn scan_loose(
+    dir: &Path,
+    hash_kind: gix::hash::Kind,
+    packs: &[Bundle],
+    visit: &BlobVisitor,
+    notices: &Mutex<Vec<Notice>>,
+) {
+    let store = gix::odb::loose::Store::at(dir, hash_kind);
+    let mut ids = Vec::new();
+    for id in store.iter() {
+        match id {
+            Ok(id) if !in_any(packs, &id) => ids.push(id),
+            Ok(_) => {}
+            Err(e) => push(
+                notices,
+                Notice::error(
+                    dir.display().to_string(),
+                    format!("cannot list loose objects: {e}"),
+                ),
+            ),
+        }
+    }
+    ids.par_iter()
+        .for_each_init(Vec::new, |buf, id| match store.try_find(id, buf) {
+            Ok(Some(data)) if data.kind == Kind::Blob => visit(id, data.data),
+            Ok(Some(_)) => {}
+            Ok(None) => {}
+            Err(e) => push(
+                notices,
+                Notice::error(
+                    id.to_string(),
+                    format!("corrupt loose object {}: {e}", short(id)),
+                ),
+            ),
+        });
+}

@@ -1,0 +1,362 @@
+//! Provenance of matched blobs: the commit that first introduced each one, its path there, the
+//! refs that reach it, and whether it is still in HEAD.
+//!
+//! Computed only for blobs that matched, after scanning, so a clean history pays nothing. The
+//! commit graph of every ref is loaded (id, tree, parents: ~100 bytes per commit) and ordered
+//! parents-before-children; trees are then walked oldest commit first, each distinct tree once,
+//! until every target blob has been seen. The first commit whose tree holds a blob introduced
+//! it; topological order makes that immune to clock skew. Reachability from refs is propagated
+//! along the same order as bit sets, 64 introducing commits per pass.
+
+use std::collections::{HashMap, HashSet};
+
+use gix::ObjectId;
+use gix::bstr::{BString, ByteSlice, ByteVec};
+use gix::objs::{Find, Kind, TreeRefIter};
+
+use super::{commit_info, display_path, short};
+use crate::finding::CommitInfo;
+use crate::source::Notice;
+
+/// How many ref names an occurrence lists (the total is always given).
+const MAX_REFS_LISTED: usize = 10;
+
+/// Where a blob came from.
+#[derive(Debug, Clone, Default)]
+pub struct Provenance {
+    pub commit: Option<CommitInfo>,
+    /// Path of the blob in the introducing commit's tree.
+    pub path: Option<String>,
+    pub refs: Vec<String>,
+    pub refs_total: usize,
+    /// Reachable from no ref.
+    pub unreachable: bool,
+    /// Part of HEAD's tree.
+    pub at_head: bool,
+}
+
+/// What HEAD's tree holds: its blobs, and the submodules (gitlinks) the scan does not enter.
+#[derive(Debug, Default)]
+pub struct HeadTree {
+    pub blobs: HashSet<ObjectId>,
+    pub submodules: Vec<(String, ObjectId)>,
+}
+
+/// Walks HEAD's tree once. An unborn HEAD gives an empty tree.
+pub fn head_tree(repo: &gix::Repository) -> anyhow::Result<HeadTree> {
+    let mut head = HeadTree::default();
+    let Ok(tree) = repo.head_tree_id() else {
+        return Ok(head);
+    };
+    let mut visit = |path: &BString, kind: EntryKind, id: &gix::oid| {
+        match kind {
+            EntryKind::Blob => {
+                head.blobs.insert(id.to_owned());
+            }
+            EntryKind::Submodule => head
+                .submodules
+                .push((display_path(path.as_bstr()), id.to_owned())),
+        }
+        true
+    };
+    walk_tree(repo, tree.detach(), &mut None, &mut visit)?;
+    head.submodules.sort();
+    Ok(head)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum EntryKind {
+    Blob,
+    Submodule,
+}
+
+/// Depth-first walk of a tree; `seen` (when given) skips trees already walked. `visit` returns
+/// `false` to stop the walk early.
+fn walk_tree(
+    repo: &gix::Repository,
+    root: ObjectId,
+    seen: &mut Option<&mut HashSet<ObjectId>>,
+    visit: &mut dyn FnMut(&BString, EntryKind, &gix::oid) -> bool,
+) -> anyhow::Result<bool> {
+    let mut stack: Vec<(ObjectId, BString)> = vec![(root, BString::default())];
+    let mut buf = Vec::new();
+    while let Some((tree_id, prefix)) = stack.pop() {
+        if let Some(seen) = seen.as_deref_mut()
+            && !seen.insert(tree_id)
+        {
+            continue;
+        }
+        let data = repo
+            .objects
+            .try_find(&tree_id, &mut buf)
+            .map_err(|e| anyhow::anyhow!("tree {tree_id}: {e}"))?
+            .ok_or_else(|| anyhow::anyhow!("tree {tree_id} is missing"))?;
+        if data.kind != Kind::Tree {
+            anyhow::bail!("object {tree_id} is a {}, expected a tree", data.kind);
+        }
+        for entry in TreeRefIter::from_bytes(data.data, repo.object_hash()) {
+            let entry = entry.map_err(|e| anyhow::anyhow!("tree {tree_id}: {e}"))?;
+            let mut path = prefix.clone();
+            if !path.is_empty() {
+                path.push_byte(b'/');
+            }
+            path.push_str(entry.filename);
+            if entry.mode.is_tree() {
+                stack.push((entry.oid.to_owned(), path));
+            } else if entry.mode.is_commit() {
+                if !visit(&path, EntryKind::Submodule, entry.oid) {
+                    return Ok(false);
+                }
+            } else if !visit(&path, EntryKind::Blob, entry.oid) {
+                return Ok(false);
+            }
+        }
+    }
+    Ok(true)
+}
+
+/// A ref tip, peeled through tags.
+struct Tip {
+    name: String,
+    id: ObjectId,
+    kind: Kind,
+}
+
+fn tips(repo: &gix::Repository, notices: &mut Vec<Notice>) -> Vec<Tip> {
+    let mut tips = Vec::new();
+    let mut buf = Vec::new();
+    let mut add = |name: String, id: ObjectId, tips: &mut Vec<Tip>| match repo
+        .objects
+        .try_find(&id, &mut buf)
+    {
+        Ok(Some(data)) => tips.push(Tip {
+            name,
+            id,
+            kind: data.kind,
+        }),
+        _ => notices.push(Notice::error(
+            name,
+            format!("points to missing object {id}"),
+        )),
+    };
+    if let Ok(head) = repo.head_id() {
+        add("HEAD".into(), head.detach(), &mut tips);
+    }
+    let Ok(platform) = repo.references() else {
+        return tips;
+    };
+    let Ok(all) = platform.all() else { return tips };
+    let mut broken = Vec::new();
+    for reference in all {
+        match reference {
+            Ok(mut r) => {
+                let name = r.name().as_bstr().to_string();
+                match r.peel_to_id() {
+                    Ok(id) => add(name, id.detach(), &mut tips),
+                    Err(e) => broken.push(Notice::error(name, format!("cannot resolve ref: {e}"))),
+                }
+            }
+            Err(e) => broken.push(Notice::error("refs", format!("cannot read a ref: {e}"))),
+        }
+    }
+    notices.extend(broken);
+    tips
+}
+
+/// A commit of the graph: its tree and its parents (indexes into the graph).
+struct Node {
+    id: ObjectId,
+    tree: ObjectId,
+    parents: Vec<usize>,
+}
+
+/// Every commit reachable from `tips`, parents before children.
+fn commit_graph(repo: &gix::Repository, tips: &[Tip], notices: &mut Vec<Notice>) -> Vec<Node> {
+    let shallow: HashSet<ObjectId> = repo
+        .shallow_commits()
+        .ok()
+        .flatten()
+        .map(|c| c.iter().cloned().collect())
+        .unwrap_or_default();
+    let mut index: HashMap<ObjectId, usize> = HashMap::new();
+    let mut loaded: HashMap<ObjectId, (ObjectId, Vec<ObjectId>)> = HashMap::new();
+    let mut order: Vec<Node> = Vec::new();
+    let mut buf = Vec::new();
+    let mut stack: Vec<(ObjectId, bool)> = tips
+        .iter()
+        .filter(|t| t.kind == Kind::Commit)
+        .map(|t| (t.id, false))
+        .collect();
+    stack.reverse();
+    let mut missing_reported = HashSet::new();
+    while let Some((id, expanded)) = stack.pop() {
+        if expanded {
+            if index.contains_key(&id) {
+                continue;
+            }
+            let (tree, parents) = loaded.remove(&id).expect("expanded commits were loaded");
+            let parents = parents
+                .iter()
+                .filter_map(|p| index.get(p).copied())
+                .collect();
+            index.insert(id, order.len());
+            order.push(Node { id, tree, parents });
+            continue;
+        }
+        if index.contains_key(&id) || loaded.contains_key(&id) {
+            continue;
+        }
+        let commit = match repo.objects.try_find(&id, &mut buf) {
+            Ok(Some(data)) if data.kind == Kind::Commit => {
+                gix::objs::CommitRef::from_bytes(data.data, repo.object_hash())
+                    .map(|c| (c.tree(), c.parents().collect::<Vec<_>>()))
+                    .map_err(|e| e.to_string())
+            }
+            Ok(Some(data)) => Err(format!("is a {}, expected a commit", data.kind)),
+            Ok(None) => Err("is missing".into()),
+            Err(e) => Err(e.to_string()),
+        };
+        match commit {
+            Ok((tree, mut parents)) => {
+                if shallow.contains(&id) {
+                    parents.clear();
+                }
+                stack.push((id, true));
+                for parent in parents.iter().rev() {
+                    if !index.contains_key(parent) && !loaded.contains_key(parent) {
+                        stack.push((*parent, false));
+                    }
+                }
+                loaded.insert(id, (tree, parents));
+            }
+            Err(message) => {
+                if missing_reported.insert(id) {
+                    notices.push(Notice::error(
+                        id.to_string(),
+                        format!("commit {} {message}", short(&id)),
+                    ));
+                }
+            }
+        }
+    }
+    order
+}
+
+/// Provenance for each of `targets`. Blobs not found from any ref are marked unreachable.
+pub fn attribute(
+    repo: &gix::Repository,
+    targets: &HashSet<ObjectId>,
+    head: &HeadTree,
+) -> (HashMap<ObjectId, Provenance>, Vec<Notice>) {
+    let mut notices = Vec::new();
+    let mut result: HashMap<ObjectId, Provenance> = HashMap::new();
+    if targets.is_empty() {
+        return (result, notices);
+    }
+    let tips = tips(repo, &mut notices);
+    let graph = commit_graph(repo, &tips, &mut notices);
+
+    // Oldest first: the first commit whose tree holds a target blob introduced it.
+    let mut introduced: HashMap<ObjectId, (usize, String)> = HashMap::new();
+    let mut seen_trees = HashSet::new();
+    for (position, node) in graph.iter().enumerate() {
+        if introduced.len() == targets.len() {
+            break;
+        }
+        let mut visit = |path: &BString, kind: EntryKind, id: &gix::oid| {
+            if kind == EntryKind::Blob && targets.contains(id) && !introduced.contains_key(id) {
+                introduced.insert(id.to_owned(), (position, display_path(path.as_bstr())));
+            }
+            introduced.len() < targets.len()
+        };
+        if let Err(e) = walk_tree(repo, node.tree, &mut Some(&mut seen_trees), &mut visit) {
+            notices.push(Notice::error(
+                node.id.to_string(),
+                format!("cannot read tree of commit {}: {e}", short(&node.id)),
+            ));
+        }
+    }
+    // Refs that point straight at a tree or a blob (rare, but tags can).
+    for tip in &tips {
+        match tip.kind {
+            Kind::Blob if targets.contains(&tip.id) => {
+                result
+                    .entry(tip.id)
+                    .or_default()
+                    .refs
+                    .push(tip.name.clone());
+            }
+            Kind::Tree => {
+                let mut visit = |path: &BString, kind: EntryKind, id: &gix::oid| {
+                    if kind == EntryKind::Blob && targets.contains(id) {
+                        let p = result.entry(id.to_owned()).or_default();
+                        p.path.get_or_insert_with(|| display_path(path.as_bstr()));
+                        p.refs.push(tip.name.clone());
+                    }
+                    true
+                };
+                let _ = walk_tree(repo, tip.id, &mut None, &mut visit);
+            }
+            _ => {}
+        }
+    }
+
+    let commits_refs = refs_reaching(&graph, &tips, introduced.values().map(|(pos, _)| *pos));
+    for id in targets {
+        let entry = result.entry(*id).or_default();
+        if let Some((position, path)) = introduced.get(id) {
+            let node = &graph[*position];
+            match commit_info(repo, &node.id) {
+                Ok(info) => entry.commit = Some(info),
+                Err(e) => notices.push(Notice::error(node.id.to_string(), e.to_string())),
+            }
+            entry.path = Some(path.clone());
+            entry
+                .refs
+                .extend(commits_refs.get(position).cloned().unwrap_or_default());
+        }
+        entry.refs.sort();
+        entry.refs.dedup();
+        entry.refs_total = entry.refs.len();
+        entry.refs.truncate(MAX_REFS_LISTED);
+        entry.unreachable = entry.refs_total == 0;
+        entry.at_head = head.blobs.contains(id);
+    }
+    (result, notices)
+}
+
+/// For each of the given graph positions, the names of the refs whose history contains it.
+fn refs_reaching(
+    graph: &[Node],
+    tips: &[Tip],
+    positions: impl Iterator<Item = usize>,
+) -> HashMap<usize, Vec<String>> {
+    let mut wanted: Vec<usize> = positions.collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let position_of: HashMap<ObjectId, usize> =
+        graph.iter().enumerate().map(|(i, n)| (n.id, i)).collect();
+    let mut result: HashMap<usize, Vec<String>> = HashMap::new();
+    for chunk in wanted.chunks(64) {
+        // bits[c] has bit k set when chunk[k] is an ancestor of (or is) commit c.
+        let mut bits = vec![0u64; graph.len()];
+        for (k, &pos) in chunk.iter().enumerate() {
+            bits[pos] |= 1 << k;
+        }
+        for (i, node) in graph.iter().enumerate() {
+            let inherited = node.parents.iter().fold(0, |acc, &p| acc | bits[p]);
+            bits[i] |= inherited;
+        }
+        for tip in tips {
+            let Some(&pos) = position_of.get(&tip.id) else {
+                continue;
+            };
+            for (k, &wanted_pos) in chunk.iter().enumerate() {
+                if bits[pos] & (1 << k) != 0 {
+                    result.entry(wanted_pos).or_default().push(tip.name.clone());
+                }
+            }
+        }
+    }
+    result
+}

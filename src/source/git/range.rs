@@ -1,0 +1,244 @@
+//! Exact ranges: the blobs that a set of commits (`A..B`, `--since-commit A`) or the index
+//! (`--staged`) introduce, and nothing older.
+//!
+//! A commit introduces a blob at a path when the blob differs from what every parent has at
+//! that path (a root commit introduces everything). Merges are walked like any other commit, so
+//! secrets committed on a merged side branch are found; a merge's own blobs are only those that
+//! match none of its parents (conflict resolutions). Commits are visited oldest first and each
+//! blob is kept once, with the first commit and path that introduced it.
+
+use std::collections::HashMap;
+
+use anyhow::{Context, Result, bail};
+use gix::ObjectId;
+use gix::bstr::{BString, ByteSlice, ByteVec};
+use gix::objs::{Find, Kind, TreeRefIter, tree::EntryMode};
+
+use super::short;
+
+/// A blob the range brings, with where it came from.
+#[derive(Debug, Clone)]
+pub struct Introduced {
+    pub blob: ObjectId,
+    pub path: String,
+    /// `None` for staged blobs.
+    pub commit: Option<ObjectId>,
+}
+
+/// Commits reachable from `to` but not from `from`, oldest first.
+pub fn commits_between(
+    repo: &gix::Repository,
+    from: Option<&str>,
+    to: &str,
+) -> Result<Vec<ObjectId>> {
+    let to_id = resolve(repo, to)?;
+    let mut walk = repo.rev_walk([to_id]);
+    if let Some(from) = from {
+        walk = walk.with_hidden([resolve(repo, from)?]);
+    }
+    let shallow: Vec<ObjectId> = repo
+        .shallow_commits()
+        .ok()
+        .flatten()
+        .map(|c| c.iter().cloned().collect())
+        .unwrap_or_default();
+    let mut commits = Vec::new();
+    for info in walk
+        .all()
+        .map_err(|e| anyhow::anyhow!("walking {to}: {e}"))?
+    {
+        let info = info.map_err(|e| anyhow::anyhow!("walking {to}: {e}{}", SHALLOW_HINT))?;
+        if shallow.contains(&info.id) {
+            bail!(
+                "the range reaches the shallow boundary at commit {}: its parents are not in this clone, \
+                 so what it introduces cannot be told apart from what it inherited{SHALLOW_HINT}",
+                short(&info.id)
+            );
+        }
+        commits.push(info.id);
+    }
+    commits.reverse();
+    Ok(commits)
+}
+
+const SHALLOW_HINT: &str = " (fetch more history: `git fetch --deepen=N` or `--unshallow`; in GitHub Actions set actions/checkout `fetch-depth: 0`)";
+
+/// Parses `A..B` (or a single revision, meaning everything reachable from it).
+pub fn parse_range(spec: &str) -> (Option<&str>, &str) {
+    match spec.split_once("..") {
+        Some((from, to)) => (
+            (!from.is_empty()).then_some(from),
+            if to.is_empty() { "HEAD" } else { to },
+        ),
+        None => (None, spec),
+    }
+}
+
+fn resolve(repo: &gix::Repository, rev: &str) -> Result<ObjectId> {
+    let id = repo
+        .rev_parse_single(rev)
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .with_context(|| format!("revision {rev:?} is not in this repository{SHALLOW_HINT}"))?;
+    let object = id
+        .object()
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .with_context(|| format!("revision {rev:?} points to a missing object{SHALLOW_HINT}"))?;
+    let commit = object
+        .peel_to_commit()
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .with_context(|| format!("revision {rev:?} is not a commit"))?;
+    Ok(commit.id)
+}
+
+/// The blobs the given commits introduce (first introduction of each blob only).
+pub fn introduced_by(repo: &gix::Repository, commits: &[ObjectId]) -> Result<Vec<Introduced>> {
+    let mut out: Vec<Introduced> = Vec::new();
+    let mut known: HashMap<ObjectId, ()> = HashMap::new();
+    let mut buf = Vec::new();
+    for commit in commits {
+        let data = find(repo, commit, Kind::Commit, &mut buf)?;
+        let parsed = gix::objs::CommitRef::from_bytes(&data, repo.object_hash())
+            .map_err(|e| anyhow::anyhow!("commit {commit}: {e}"))?;
+        let tree = parsed.tree();
+        let parent_trees = parsed
+            .parents()
+            .map(|p| {
+                let data = find(repo, &p, Kind::Commit, &mut Vec::new())
+                    .with_context(|| format!("parent of commit {}{SHALLOW_HINT}", short(commit)))?;
+                gix::objs::CommitRef::from_bytes(&data, repo.object_hash())
+                    .map(|c| c.tree())
+                    .map_err(|e| anyhow::anyhow!("commit {p}: {e}"))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let mut found = Vec::new();
+        diff_tree(
+            repo,
+            tree,
+            parent_trees.into_iter().map(Some).collect(),
+            BString::default(),
+            &mut found,
+        )?;
+        for (path, blob) in found {
+            if known.insert(blob, ()).is_none() {
+                out.push(Introduced {
+                    blob,
+                    path: super::display_path(path.as_bstr()),
+                    commit: Some(*commit),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The blobs staged in the index that differ from HEAD at their path.
+pub fn staged(repo: &gix::Repository) -> Result<Vec<Introduced>> {
+    let index = repo
+        .open_index()
+        .map_err(|e| anyhow::anyhow!("reading the index: {e}"))?;
+    let mut head: HashMap<BString, ObjectId> = HashMap::new();
+    if let Ok(tree) = repo.head_tree_id() {
+        let mut found = Vec::new();
+        diff_tree(
+            repo,
+            tree.detach(),
+            Vec::new(),
+            BString::default(),
+            &mut found,
+        )?;
+        head.extend(found);
+    }
+    let mut out = Vec::new();
+    for entry in index.entries() {
+        if entry.mode == gix::index::entry::Mode::COMMIT {
+            continue;
+        }
+        let path = entry.path(&index);
+        if head.get(path) != Some(&entry.id) {
+            out.push(Introduced {
+                blob: entry.id,
+                path: super::display_path(path),
+                commit: None,
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn find(repo: &gix::Repository, id: &gix::oid, kind: Kind, buf: &mut Vec<u8>) -> Result<Vec<u8>> {
+    let data = repo
+        .objects
+        .try_find(id, buf)
+        .map_err(|e| anyhow::anyhow!("object {id}: {e}"))?
+        .with_context(|| format!("object {id} is missing"))?;
+    if data.kind != kind {
+        bail!("object {id} is a {}, expected a {kind}", data.kind);
+    }
+    Ok(data.data.to_vec())
+}
+
+type Entries = Vec<(BString, EntryMode, ObjectId)>;
+
+fn entries(repo: &gix::Repository, tree: &gix::oid) -> Result<Entries> {
+    let data = find(repo, tree, Kind::Tree, &mut Vec::new())?;
+    TreeRefIter::from_bytes(&data, repo.object_hash())
+        .map(|e| {
+            e.map(|e| (e.filename.to_owned(), e.mode, e.oid.to_owned()))
+                .map_err(|err| anyhow::anyhow!("tree {tree}: {err}"))
+        })
+        .collect()
+}
+
+/// Blobs under `tree` (at `prefix`) that differ from every parent tree at the same path.
+fn diff_tree(
+    repo: &gix::Repository,
+    tree: ObjectId,
+    parents: Vec<Option<ObjectId>>,
+    prefix: BString,
+    out: &mut Vec<(BString, ObjectId)>,
+) -> Result<()> {
+    let parent_entries: Vec<Entries> = parents
+        .iter()
+        .map(|p| p.map_or_else(|| Ok(Vec::new()), |p| entries(repo, &p)))
+        .collect::<Result<_>>()?;
+    for (name, mode, id) in entries(repo, &tree)? {
+        let at_parents: Vec<Option<&(BString, EntryMode, ObjectId)>> = parent_entries
+            .iter()
+            .map(|pe| pe.iter().find(|(n, _, _)| *n == name))
+            .collect();
+        if at_parents
+            .iter()
+            .any(|e| e.is_some_and(|(_, _, pid)| *pid == id))
+        {
+            continue;
+        }
+        let mut path = prefix.clone();
+        if !path.is_empty() {
+            path.push_byte(b'/');
+        }
+        path.push_str(&name);
+        if mode.is_tree() {
+            let sub_parents = at_parents
+                .iter()
+                .map(|e| e.filter(|(_, m, _)| m.is_tree()).map(|(_, _, pid)| *pid))
+                .collect();
+            diff_tree(repo, id, sub_parents, path, out)?;
+        } else if !mode.is_commit() {
+            out.push((path, id));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_range;
+
+    #[test]
+    fn parses_range_forms() {
+        assert_eq!(parse_range("a..b"), (Some("a"), "b"));
+        assert_eq!(parse_range("a.."), (Some("a"), "HEAD"));
+        assert_eq!(parse_range("..b"), (None, "b"));
+        assert_eq!(parse_range("main"), (None, "main"));
+    }
+}
