@@ -1,0 +1,220 @@
+//! Shared helpers for integration tests: fake secrets, temp git repositories built with the
+//! `git` CLI, and running the real `keysweep` binary.
+#![allow(dead_code)] // each test binary uses a different subset
+
+use std::{
+    path::{Path, PathBuf},
+    process::{Command, Output},
+};
+
+use serde_json::Value;
+use tempfile::TempDir;
+
+/// Deterministic pseudo-random characters from `alphabet` (xorshift; fake secrets only).
+pub fn random_chars(seed: u64, len: usize, alphabet: &[u8]) -> String {
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            alphabet[(state % alphabet.len() as u64) as usize] as char
+        })
+        .collect()
+}
+
+const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/// A fake GitHub classic PAT with a correct CRC32 checksum.
+pub fn github_token(seed: u64) -> String {
+    let random = random_chars(seed, 30, BASE62);
+    let mut value = crc32fast::hash(random.as_bytes());
+    let mut check = [b'0'; 6];
+    for slot in check.iter_mut().rev() {
+        *slot = BASE62[(value % 62) as usize];
+        value /= 62;
+    }
+    format!("ghp_{random}{}", String::from_utf8(check.to_vec()).unwrap())
+}
+
+/// The same token with its last checksum digit changed: must never be reported.
+pub fn github_token_bad_checksum(seed: u64) -> String {
+    let mut token = github_token(seed).into_bytes();
+    let last = token.len() - 1;
+    token[last] = if token[last] == b'A' { b'B' } else { b'A' };
+    String::from_utf8(token).unwrap()
+}
+
+/// A fake AWS access key id.
+pub fn aws_key_id(seed: u64) -> String {
+    format!(
+        "AKIA{}",
+        random_chars(seed, 16, b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+    )
+}
+
+/// A fake Stripe live secret key.
+pub fn stripe_key(seed: u64) -> String {
+    format!("sk_live_{}", random_chars(seed, 24, BASE62))
+}
+
+pub fn keysweep() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_keysweep"))
+}
+
+/// Runs keysweep with `args` plus `--format json`, returns the exit code and the report.
+pub fn scan_json(args: &[&str]) -> (i32, Value, String) {
+    let output = keysweep()
+        .arg("scan")
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let report: Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}); stderr: {stderr}"));
+    (output.status.code().unwrap(), report, stderr)
+}
+
+/// `(rule_id, primary path, primary line)` of every finding, in report order.
+pub fn summary(report: &Value) -> Vec<(String, String, u64)> {
+    findings(report)
+        .iter()
+        .map(|f| {
+            let o = &f["occurrences"][0];
+            (
+                f["rule_id"].as_str().unwrap().to_string(),
+                o["path"].as_str().unwrap().to_string(),
+                o["line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+pub fn findings(report: &Value) -> &Vec<Value> {
+    report["findings"].as_array().expect("findings array")
+}
+
+/// The one finding whose secret is `secret`.
+pub fn finding_with<'a>(report: &'a Value, secret: &str) -> &'a Value {
+    let matching: Vec<&Value> = findings(report)
+        .iter()
+        .filter(|f| f["secret"] == secret)
+        .collect();
+    assert_eq!(
+        matching.len(),
+        1,
+        "expected exactly one finding for {secret}: {report:#}"
+    );
+    matching[0]
+}
+
+pub fn secrets(report: &Value) -> Vec<String> {
+    let mut s: Vec<String> = findings(report)
+        .iter()
+        .map(|f| f["secret"].as_str().unwrap().to_string())
+        .collect();
+    s.sort();
+    s
+}
+
+pub fn notices_matching(report: &Value, level: &str, needle: &str) -> usize {
+    report["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["level"] == level && n["message"].as_str().unwrap().contains(needle))
+        .count()
+}
+
+/// A scratch directory.
+pub fn tree() -> TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+pub fn write(root: &Path, relative: &str, content: impl AsRef<[u8]>) -> PathBuf {
+    let path = root.join(relative);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, content).unwrap();
+    path
+}
+
+/// A git repository in a temp dir, driven by the git CLI with a fixed identity and no user or
+/// system configuration.
+pub struct Repo {
+    pub dir: TempDir,
+    clock: std::cell::Cell<i64>,
+}
+
+impl Repo {
+    pub fn new() -> Repo {
+        let repo = Repo {
+            dir: tempfile::tempdir().unwrap(),
+            clock: std::cell::Cell::new(1_700_000_000),
+        };
+        repo.git(&["init", "-q", "-b", "main"]);
+        repo
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn path_str(&self) -> &str {
+        self.dir.path().to_str().unwrap()
+    }
+
+    /// Runs git in the repository; panics on failure; returns trimmed stdout.
+    pub fn git(&self, args: &[&str]) -> String {
+        let output = self.git_output(args);
+        assert!(
+            output.status.success(),
+            "git {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).trim().to_string()
+    }
+
+    pub fn git_output(&self, args: &[&str]) -> Output {
+        git_command(self.path()).args(args).output().unwrap()
+    }
+
+    pub fn write(&self, relative: &str, content: impl AsRef<[u8]>) {
+        write(self.path(), relative, content);
+    }
+
+    /// Stages everything and commits; returns the commit id. Each commit is one minute later.
+    pub fn commit(&self, message: &str) -> String {
+        self.git(&["add", "-A"]);
+        let time = self.clock.get() + 60;
+        self.clock.set(time);
+        let date = format!("@{time} +0000");
+        let output = git_command(self.path())
+            .args(["commit", "-q", "--allow-empty", "-m", message])
+            .env("GIT_AUTHOR_DATE", &date)
+            .env("GIT_COMMITTER_DATE", &date)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "commit failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        self.git(&["rev-parse", "HEAD"])
+    }
+}
+
+pub fn git_command(dir: &Path) -> Command {
+    let mut cmd = Command::new("git");
+    cmd.current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "Alice Example")
+        .env("GIT_AUTHOR_EMAIL", "alice@example.com")
+        .env("GIT_COMMITTER_NAME", "Alice Example")
+        .env("GIT_COMMITTER_EMAIL", "alice@example.com")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("GIT_INDEX_FILE");
+    cmd
+}
