@@ -183,6 +183,12 @@ impl Repo {
         write(self.path(), relative, content);
     }
 
+    pub fn write_executable(&self, relative: &str, content: &str) {
+        use std::os::unix::fs::PermissionsExt;
+        let path = write(self.path(), relative, content);
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+
     /// Stages everything and commits; returns the commit id. Each commit is one minute later.
     pub fn commit(&self, message: &str) -> String {
         self.git(&["add", "-A"]);
