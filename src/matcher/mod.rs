@@ -127,7 +127,7 @@ impl<'r> Matcher<'r> {
                 raw.push((trigger.rule, window, hit_range.clone()));
             }
         }
-        raw.sort_by(|a, b| (a.0, a.1.start).cmp(&(b.0, b.1.start)));
+        raw.sort_by_key(|(rule, window, _)| (*rule, window.start));
         let mut merged: Vec<Window> = Vec::new();
         for (rule, range, hit) in raw {
             match merged.last_mut() {
@@ -299,6 +299,29 @@ mod tests {
                 .is_empty()
         );
         assert_eq!(matcher.find_all(br#"secret = "q8Zr2LwT9vBx""#).len(), 1);
+    }
+
+    #[test]
+    fn the_most_confident_rule_names_a_secret_two_rules_extract() {
+        let mut set = set(TOKEN_RULE);
+        set.add_toml(
+            r#"
+            [[rules]]
+            id = "test.generic"
+            name = "Generic"
+            keywords = ["key"]
+            regex = '''key = "([^"]+)"'''
+            severity = "low"
+            confidence = "low"
+        "#,
+            "test",
+        )
+        .unwrap();
+        let matcher = Matcher::new(&set).unwrap();
+        let found = matcher.find_all(br#"key = "tok_abcdEFGH12345678""#);
+        assert_eq!(found.len(), 1);
+        assert_eq!(set.rules[found[0].rule].id, "test.token");
+        assert_eq!(matcher.find_all(br#"key = "something-else""#).len(), 1);
     }
 
     #[test]
