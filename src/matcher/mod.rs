@@ -15,7 +15,7 @@
 pub mod checksum;
 pub mod entropy;
 
-use std::ops::Range;
+use std::{cmp::Reverse, ops::Range};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
@@ -96,17 +96,28 @@ impl<'r> Matcher<'r> {
         self.rules
     }
 
-    /// All matches in `haystack`, sorted by position then rule, without duplicates.
+    /// All matches in `haystack`, sorted by secret position, without duplicates. When several
+    /// rules extract the very same secret bytes (a generic `secret = "..."` rule and a provider
+    /// rule), only the most confident rule's match is kept: one secret, one name.
     pub fn find_all(&self, haystack: &[u8]) -> Vec<Match> {
         let windows = self.windows(haystack);
         let mut matches = Vec::new();
         for window in windows {
             self.confirm(haystack, &window, &mut matches);
         }
+        let rank = |m: &Match| {
+            let rule = &self.rules[m.rule];
+            (
+                Reverse(rule.confidence),
+                Reverse(rule.severity),
+                m.rule,
+                m.span.start,
+            )
+        };
         matches.sort_by(|a, b| {
-            (a.span.start, a.rule, a.span.end).cmp(&(b.span.start, b.rule, b.span.end))
+            (a.secret.start, a.secret.end, rank(a)).cmp(&(b.secret.start, b.secret.end, rank(b)))
         });
-        matches.dedup_by(|a, b| a.rule == b.rule && a.span == b.span);
+        matches.dedup_by(|later, kept| later.secret == kept.secret);
         matches
     }
 
@@ -319,7 +330,7 @@ mod tests {
         .unwrap();
         let matcher = Matcher::new(&set).unwrap();
         let found = matcher.find_all(br#"key = "tok_abcdEFGH12345678""#);
-        assert_eq!(found.len(), 1);
+        assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(set.rules[found[0].rule].id, "test.token");
         assert_eq!(matcher.find_all(br#"key = "something-else""#).len(), 1);
     }
