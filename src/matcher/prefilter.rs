@@ -1,0 +1,235 @@
+//! Stage 1 of the matcher: every occurrence of every keyword, ignoring ASCII case.
+//!
+//! The fast path folds the haystack to lowercase in 64 KiB chunks (one cheap vectorised pass)
+//! and runs aho-corasick's SIMD Teddy searchers over them, each holding at most 16 keywords:
+//! several slim searchers over a cache-resident chunk beat one overloaded searcher or a DFA
+//! walking every byte (measured on source code: ~1.5 GB/s vs ~0.45 GB/s for the DFA with the
+//! built-in keywords on one core). Only *minimal* keywords (those that contain no other
+//! keyword) are searched; a keyword that contains one is confirmed around that one's hits. With
+//! each search restarted one byte after the previous hit, this reports exactly what an
+//! overlapping Aho-Corasick search would: all (keyword, start) pairs.
+//!
+//! Where Teddy is unavailable (no SSSE3/AVX2 or NEON), an Aho-Corasick DFA does the same job.
+
+use aho_corasick::{
+    AhoCorasick, AhoCorasickKind, MatchKind, Span,
+    packed::{self, Searcher},
+};
+
+/// Keywords per Teddy searcher: slim Teddy (8 buckets) with two keywords per bucket.
+const GROUP: usize = 16;
+/// Bytes folded and searched at a time; fits in L2 with room to spare.
+const CHUNK: usize = 64 << 10;
+
+pub struct Prefilter {
+    /// Keywords, lowercase.
+    keywords: Vec<Vec<u8>>,
+    engine: Engine,
+}
+
+enum Engine {
+    Teddy {
+        /// Each searcher with the keyword index of each of its patterns.
+        searchers: Vec<(Searcher, Vec<usize>)>,
+        /// For each keyword: the longer keywords containing it, and at which offset.
+        containers: Vec<Vec<(usize, usize)>>,
+        longest: usize,
+    },
+    Automaton(AhoCorasick),
+}
+
+impl Prefilter {
+    /// `keywords` must be lowercase, non-empty and distinct.
+    pub fn new(keywords: Vec<Vec<u8>>) -> anyhow::Result<Prefilter> {
+        let engine = match teddy(&keywords) {
+            Some(engine) => engine,
+            None => Engine::Automaton(
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .match_kind(MatchKind::Standard)
+                    .build(&keywords)?,
+            ),
+        };
+        Ok(Prefilter { keywords, engine })
+    }
+
+    /// Calls `hit(keyword, start)` for every occurrence of every keyword, in no particular
+    /// order; each (keyword, start) pair once.
+    pub fn for_each_hit(&self, haystack: &[u8], mut hit: impl FnMut(usize, usize)) {
+        match &self.engine {
+            Engine::Automaton(ac) => {
+                for m in ac.find_overlapping_iter(haystack) {
+                    hit(m.pattern().as_usize(), m.start());
+                }
+            }
+            Engine::Teddy {
+                searchers,
+                containers,
+                longest,
+            } => {
+                let mut folded = Vec::with_capacity(haystack.len().min(CHUNK + longest));
+                let mut found: Vec<(usize, usize)> = Vec::new();
+                let mut chunk_start = 0;
+                while chunk_start < haystack.len() {
+                    // Chunks overlap by `longest - 1` bytes so no keyword is cut in two; a hit
+                    // counts in the chunk where it starts.
+                    let nominal_end = (chunk_start + CHUNK).min(haystack.len());
+                    let end = (nominal_end + longest - 1).min(haystack.len());
+                    folded.clear();
+                    folded.extend(haystack[chunk_start..end].iter().map(|&b| fold(b)));
+                    let limit = nominal_end - chunk_start;
+                    for (searcher, ids) in searchers {
+                        let mut at = 0;
+                        while at < limit {
+                            let Some(m) = searcher.find_in(&folded, Span::from(at..folded.len()))
+                            else {
+                                break;
+                            };
+                            if m.start() >= limit {
+                                break;
+                            }
+                            let keyword = ids[m.pattern().as_usize()];
+                            found.push((keyword, chunk_start + m.start()));
+                            for &(container, offset) in &containers[keyword] {
+                                if let Some(start) = (chunk_start + m.start()).checked_sub(offset)
+                                    && self.occurs_at(haystack, container, start)
+                                {
+                                    found.push((container, start));
+                                }
+                            }
+                            at = m.start() + 1;
+                        }
+                    }
+                    chunk_start = nominal_end;
+                }
+                // A keyword containing two minimal keywords was confirmed twice.
+                found.sort_unstable();
+                found.dedup();
+                for (keyword, start) in found {
+                    hit(keyword, start);
+                }
+            }
+        }
+    }
+
+    pub fn keyword_len(&self, keyword: usize) -> usize {
+        self.keywords[keyword].len()
+    }
+
+    fn occurs_at(&self, haystack: &[u8], keyword: usize, start: usize) -> bool {
+        let k = &self.keywords[keyword];
+        haystack
+            .get(start..start + k.len())
+            .is_some_and(|h| h.iter().zip(k).all(|(&a, &b)| fold(a) == b))
+    }
+}
+
+fn fold(b: u8) -> u8 {
+    b | ((b.wrapping_sub(b'A') < 26) as u8) << 5
+}
+
+fn teddy(keywords: &[Vec<u8>]) -> Option<Engine> {
+    let contains = |outer: &[u8], inner: &[u8]| {
+        outer.len() > inner.len() && memchr::memmem::find(outer, inner).is_some()
+    };
+    let mut minimal: Vec<usize> = (0..keywords.len())
+        .filter(|&i| !keywords.iter().any(|other| contains(&keywords[i], other)))
+        .collect();
+    let mut containers = vec![Vec::new(); keywords.len()];
+    for &m in &minimal {
+        for (outer, keyword) in keywords.iter().enumerate() {
+            // Every occurrence inside the container, not just the first.
+            if contains(keyword, &keywords[m]) {
+                for offset in memchr::memmem::find_iter(keyword, &keywords[m]) {
+                    containers[m].push((outer, offset));
+                }
+            }
+        }
+    }
+    // Keywords of similar length share a searcher, so long ones get longer fingerprints.
+    minimal.sort_by_key(|&i| (keywords[i].len(), i));
+    let mut searchers = Vec::new();
+    for group in minimal.chunks(GROUP) {
+        let mut config = packed::Config::new();
+        config
+            .match_kind(packed::MatchKind::LeftmostFirst)
+            .only_teddy(true);
+        let mut builder = config.builder();
+        for &k in group {
+            builder.add(&keywords[k]);
+        }
+        searchers.push((builder.build()?, group.to_vec()));
+    }
+    Some(Engine::Teddy {
+        searchers,
+        containers,
+        longest: keywords.iter().map(Vec::len).max().unwrap_or(1),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The Teddy path must report exactly what an overlapping Aho-Corasick search reports.
+    fn assert_same_as_automaton(keywords: &[&str], haystack: &[u8]) {
+        let keywords: Vec<Vec<u8>> = keywords.iter().map(|k| k.as_bytes().to_vec()).collect();
+        let prefilter = Prefilter::new(keywords.clone()).unwrap();
+        if matches!(prefilter.engine, Engine::Automaton(_)) {
+            return; // no SIMD here: the automaton is the reference itself
+        }
+        let mut got = Vec::new();
+        prefilter.for_each_hit(haystack, |k, s| got.push((k, s)));
+        got.sort_unstable();
+        let reference = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&keywords)
+            .unwrap();
+        let mut want: Vec<(usize, usize)> = reference
+            .find_overlapping_iter(haystack)
+            .map(|m| (m.pattern().as_usize(), m.start()))
+            .collect();
+        want.sort_unstable();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn nested_and_overlapping_keywords_are_all_reported() {
+        let keywords = [
+            "auth",
+            "token",
+            "auth_token",
+            "authtoken",
+            "secret",
+            "aws_secret",
+            "sk_",
+            "sk_live_",
+            "okenn",
+        ];
+        assert_same_as_automaton(
+            &keywords,
+            b"AUTH_TOKEN=x authtokenn aws_SECRET sk_live_sk_live_ auth",
+        );
+    }
+
+    #[test]
+    fn keywords_across_chunk_boundaries_are_found_once() {
+        let mut haystack = vec![b'.'; CHUNK * 2 + 100];
+        for at in [CHUNK - 3, CHUNK - 1, CHUNK, 2 * CHUNK - 2] {
+            haystack[at..at + 5].copy_from_slice(b"ToKeN");
+        }
+        assert_same_as_automaton(&["token", "oke", "ken"], &haystack);
+    }
+
+    #[test]
+    fn many_keywords_in_several_searchers_match_the_automaton() {
+        let keywords: Vec<String> = (0..70).map(|i| format!("kw{i:02}x")).collect();
+        let refs: Vec<&str> = keywords.iter().map(String::as_str).collect();
+        let mut haystack = Vec::new();
+        for i in (0..70).rev() {
+            haystack.extend_from_slice(format!("..KW{i:02}X kw{i:02}xkw").as_bytes());
+        }
+        assert_same_as_automaton(&refs, &haystack);
+    }
+}
