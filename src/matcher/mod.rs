@@ -192,7 +192,7 @@ impl<'r> Matcher<'r> {
         }
     }
 
-    /// Stage 3: stopwords, entropy and checksum over the secret.
+    /// Stage 3: stopwords, character classes, exclusions, entropy and checksum over the secret.
     fn gate(
         &self,
         rule_index: usize,
@@ -202,7 +202,15 @@ impl<'r> Matcher<'r> {
     ) -> Option<Match> {
         let rule = &self.rules[rule_index];
         let bytes = &haystack[secret.clone()];
-        if bytes.is_empty() {
+        if bytes.is_empty() || !rule.require.iter().all(|class| class.occurs_in(bytes)) {
+            return None;
+        }
+        if let Ok(compiled) = rule.regex()
+            && compiled
+                .exclude_secret
+                .as_ref()
+                .is_some_and(|r| r.is_match(bytes))
+        {
             return None;
         }
         if !rule.stopwords.is_empty() {

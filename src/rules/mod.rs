@@ -76,6 +76,30 @@ impl fmt::Display for Confidence {
     }
 }
 
+/// A class of characters a secret may be required to contain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CharClass {
+    Digit,
+    Letter,
+    Upper,
+    Lower,
+    /// Anything but ASCII letters and digits.
+    Special,
+}
+
+impl CharClass {
+    pub fn occurs_in(self, bytes: &[u8]) -> bool {
+        bytes.iter().any(|&b| match self {
+            CharClass::Digit => b.is_ascii_digit(),
+            CharClass::Letter => b.is_ascii_alphabetic(),
+            CharClass::Upper => b.is_ascii_uppercase(),
+            CharClass::Lower => b.is_ascii_lowercase(),
+            CharClass::Special => !b.is_ascii_alphanumeric(),
+        })
+    }
+}
+
 /// A positive example: text as it would stand in a file, and the secret the rule must extract.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
@@ -126,6 +150,12 @@ pub struct Rule {
     /// A secret containing any of these (ASCII case-insensitive) is a placeholder, not a leak.
     #[serde(default)]
     pub stopwords: Vec<String>,
+    /// Character classes that must each occur in the secret (e.g. a digit and a letter): random
+    /// credentials have them, identifiers and prose rarely do.
+    #[serde(default)]
+    pub require: Vec<CharClass>,
+    /// A secret matching this regex is not a leak (e.g. a UUID for a generic rule).
+    pub exclude_secret_regex: Option<String>,
     pub severity: Severity,
     pub confidence: Confidence,
     #[serde(default)]
@@ -148,31 +178,38 @@ fn default_max_len() -> usize {
     DEFAULT_MAX_LEN
 }
 
-/// A rule's compiled regex and the index of the group that holds the secret.
+/// A rule's compiled regexes and the index of the group that holds the secret.
 #[derive(Debug)]
 pub struct CompiledRegex {
     pub regex: Regex,
     pub secret_group: usize,
+    pub exclude_secret: Option<Regex>,
 }
 
 impl Rule {
     /// The compiled regex, built on first use. Errors are kept, so a bad rule fails every time.
     pub fn regex(&self) -> Result<&CompiledRegex, &str> {
         self.compiled
-            .get_or_init(|| compile(&self.regex))
+            .get_or_init(|| compile(&self.regex, self.exclude_secret_regex.as_deref()))
             .as_ref()
             .map_err(String::as_str)
     }
 }
 
-fn compile(pattern: &str) -> Result<CompiledRegex, String> {
+fn compile(pattern: &str, exclude_secret: Option<&str>) -> Result<CompiledRegex, String> {
     // Unicode off: rules describe ASCII token formats, and byte-oriented classes are both faster
     // and able to match inside files that are not valid UTF-8.
-    let regex = RegexBuilder::new(pattern)
-        .unicode(false)
-        .size_limit(8 << 20)
-        .build()
-        .map_err(|e| e.to_string())?;
+    let build = |p: &str| {
+        RegexBuilder::new(p)
+            .unicode(false)
+            .size_limit(8 << 20)
+            .build()
+            .map_err(|e| e.to_string())
+    };
+    let regex = build(pattern)?;
+    let exclude_secret = exclude_secret
+        .map(|p| build(p).map_err(|e| format!("exclude_secret_regex: {e}")))
+        .transpose()?;
     let secret_group = match regex.capture_names().position(|n| n == Some("secret")) {
         Some(i) => i,
         None if regex.captures_len() == 2 => 1,
@@ -186,6 +223,7 @@ fn compile(pattern: &str) -> Result<CompiledRegex, String> {
     Ok(CompiledRegex {
         regex,
         secret_group,
+        exclude_secret,
     })
 }
 
