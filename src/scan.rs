@@ -343,6 +343,14 @@ fn scan_repository(
                 findings,
                 notices,
             );
+            // Ranges attribute directly; whether each blob is still in HEAD is one lookup.
+            for occurrence in findings.occurrences_mut() {
+                occurrence.at_head = occurrence
+                    .blob
+                    .as_deref()
+                    .and_then(|b| ObjectId::from_hex(b.as_bytes()).ok())
+                    .is_some_and(|id| head.blobs.contains(&id));
+            }
         }
         Scope::Staged => {
             let introduced = range::staged(repo)?;
@@ -440,8 +448,12 @@ fn scan_history(
             .clone()
             .unwrap_or_else(|| format!("<unreachable blob {}>", git::short(&id)));
         for hit in &hits {
-            let mut occurrence =
-                Occurrence::new(path.clone(), hit, SourceKind::History, Some(id.to_string()));
+            let source = if origin.staged {
+                SourceKind::Staged
+            } else {
+                SourceKind::History
+            };
+            let mut occurrence = Occurrence::new(path.clone(), hit, source, Some(id.to_string()));
             occurrence.commit = origin.commit.clone();
             occurrence.refs = origin.refs.clone();
             occurrence.refs_total = origin.refs_total;

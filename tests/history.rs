@@ -247,6 +247,7 @@ fn range_scan_reports_exactly_what_its_commits_introduce() {
         occurrence(finding_with(&report, &new))["commit"]["id"],
         new_commit
     );
+    assert_eq!(finding_with(&report, &new)["present_at_head"], true);
 
     let (_, since, _) = scan_json(&[repo.path_str(), "--since-commit", &base]);
     assert_eq!(secrets(&since), expected);
@@ -279,6 +280,24 @@ fn range_with_an_unknown_commit_fails_loudly() {
         stderr.contains("not in this repository") && stderr.contains("fetch-depth"),
         "{stderr}"
     );
+}
+
+#[test]
+fn a_full_scan_attributes_staged_only_blobs_to_the_index() {
+    let repo = Repo::new();
+    repo.write("README.md", "# demo\n");
+    repo.commit("initial");
+    let staged = github_token(63);
+    repo.write("conf/new.env", format!("T={staged}\n"));
+    repo.git(&["add", "conf/new.env"]);
+    let (_, report, _) = scan_json(&[repo.path_str()]);
+    let o = occurrence(finding_with(&report, &staged));
+    assert_eq!(
+        (o["source"].as_str(), o["path"].as_str()),
+        (Some("staged"), Some("conf/new.env"))
+    );
+    assert!(o.get("unreachable").is_none(), "the index is a root: {o}");
+    assert_eq!(finding_with(&report, &staged)["present_at_head"], true);
 }
 
 #[test]

@@ -29,8 +29,10 @@ pub struct Provenance {
     pub path: Option<String>,
     pub refs: Vec<String>,
     pub refs_total: usize,
-    /// Reachable from no ref.
+    /// Reachable from no ref (nor from the index).
     pub unreachable: bool,
+    /// Not in any commit, but staged in the index (at `path`).
+    pub staged: bool,
     /// Part of HEAD's tree.
     pub at_head: bool,
 }
@@ -319,8 +321,29 @@ pub fn attribute(
         entry.refs.dedup();
         entry.refs_total = entry.refs.len();
         entry.refs.truncate(MAX_REFS_LISTED);
-        entry.unreachable = entry.refs_total == 0;
         entry.at_head = head.blobs.contains(id);
+    }
+    // The index is a root too: a blob that is only staged is about to be committed.
+    let unattributed: Vec<ObjectId> = result
+        .iter()
+        .filter(|(_, p)| p.refs_total == 0 && p.path.is_none())
+        .map(|(id, _)| *id)
+        .collect();
+    if !unattributed.is_empty()
+        && let Ok(index) = repo.open_index()
+    {
+        for entry in index.entries() {
+            if let Some(p) = result.get_mut(&entry.id)
+                && unattributed.contains(&entry.id)
+                && !p.staged
+            {
+                p.staged = true;
+                p.path = Some(display_path(entry.path(&index)));
+            }
+        }
+    }
+    for p in result.values_mut() {
+        p.unreachable = p.refs_total == 0 && !p.staged;
     }
     (result, notices)
 }

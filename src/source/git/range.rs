@@ -7,7 +7,7 @@
 //! match none of its parents (conflict resolutions). Commits are visited oldest first and each
 //! blob is kept once, with the first commit and path that introduced it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use anyhow::{Context, Result, bail};
 use gix::ObjectId;
@@ -93,7 +93,7 @@ fn resolve(repo: &gix::Repository, rev: &str) -> Result<ObjectId> {
 /// The blobs the given commits introduce (first introduction of each blob only).
 pub fn introduced_by(repo: &gix::Repository, commits: &[ObjectId]) -> Result<Vec<Introduced>> {
     let mut out: Vec<Introduced> = Vec::new();
-    let mut known: HashMap<ObjectId, ()> = HashMap::new();
+    let mut known: HashSet<ObjectId> = HashSet::new();
     let mut buf = Vec::new();
     for commit in commits {
         let data = find(repo, commit, Kind::Commit, &mut buf)?;
@@ -119,7 +119,7 @@ pub fn introduced_by(repo: &gix::Repository, commits: &[ObjectId]) -> Result<Vec
             &mut found,
         )?;
         for (path, blob) in found {
-            if known.insert(blob, ()).is_none() {
+            if known.insert(blob) {
                 out.push(Introduced {
                     blob,
                     path: super::display_path(path.as_bstr()),
@@ -197,18 +197,22 @@ fn diff_tree(
     prefix: BString,
     out: &mut Vec<(BString, ObjectId)>,
 ) -> Result<()> {
-    let parent_entries: Vec<Entries> = parents
+    let parent_entries: Vec<HashMap<BString, (EntryMode, ObjectId)>> = parents
         .iter()
-        .map(|p| p.map_or_else(|| Ok(Vec::new()), |p| entries(repo, &p)))
+        .map(|p| {
+            let list = p.map_or_else(|| Ok(Vec::new()), |p| entries(repo, &p))?;
+            Ok(list
+                .into_iter()
+                .map(|(name, mode, id)| (name, (mode, id)))
+                .collect())
+        })
         .collect::<Result<_>>()?;
     for (name, mode, id) in entries(repo, &tree)? {
-        let at_parents: Vec<Option<&(BString, EntryMode, ObjectId)>> = parent_entries
-            .iter()
-            .map(|pe| pe.iter().find(|(n, _, _)| *n == name))
-            .collect();
+        let at_parents: Vec<Option<&(EntryMode, ObjectId)>> =
+            parent_entries.iter().map(|pe| pe.get(&name)).collect();
         if at_parents
             .iter()
-            .any(|e| e.is_some_and(|(_, _, pid)| *pid == id))
+            .any(|e| e.is_some_and(|(_, pid)| *pid == id))
         {
             continue;
         }
@@ -220,7 +224,7 @@ fn diff_tree(
         if mode.is_tree() {
             let sub_parents = at_parents
                 .iter()
-                .map(|e| e.filter(|(_, m, _)| m.is_tree()).map(|(_, _, pid)| *pid))
+                .map(|e| e.filter(|(m, _)| m.is_tree()).map(|(_, pid)| *pid))
                 .collect();
             diff_tree(repo, id, sub_parents, path, out)?;
         } else if !mode.is_commit() {
