@@ -33,6 +33,16 @@ pub fn open(path: &Path) -> Result<Option<gix::Repository>> {
     Ok(Some(repo))
 }
 
+/// The commits at a shallow clone's boundary (their parents are not in the clone); empty for a
+/// complete repository.
+pub fn shallow_boundary(repo: &gix::Repository) -> std::collections::HashSet<ObjectId> {
+    repo.shallow_commits()
+        .ok()
+        .flatten()
+        .map(|c| c.iter().cloned().collect())
+        .unwrap_or_default()
+}
+
 /// Git LFS keeps large files outside the repository; what is committed is a small pointer.
 pub fn is_lfs_pointer(bytes: &[u8]) -> bool {
     bytes.len() < 1024 && bytes.starts_with(b"version https://git-lfs.github.com/spec/v1")

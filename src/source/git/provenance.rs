@@ -174,12 +174,7 @@ struct Node {
 
 /// Every commit reachable from `tips`, parents before children.
 fn commit_graph(repo: &gix::Repository, tips: &[Tip], notices: &mut Vec<Notice>) -> Vec<Node> {
-    let shallow: HashSet<ObjectId> = repo
-        .shallow_commits()
-        .ok()
-        .flatten()
-        .map(|c| c.iter().cloned().collect())
-        .unwrap_or_default();
+    let shallow = super::shallow_boundary(repo);
     let mut index: HashMap<ObjectId, usize> = HashMap::new();
     let mut loaded: HashMap<ObjectId, (ObjectId, Vec<ObjectId>)> = HashMap::new();
     let mut order: Vec<Node> = Vec::new();

@@ -36,12 +36,7 @@ pub fn commits_between(
     if let Some(from) = from {
         walk = walk.with_hidden([resolve(repo, from)?]);
     }
-    let shallow: Vec<ObjectId> = repo
-        .shallow_commits()
-        .ok()
-        .flatten()
-        .map(|c| c.iter().cloned().collect())
-        .unwrap_or_default();
+    let shallow = super::shallow_boundary(repo);
     let mut commits = Vec::new();
     for info in walk
         .all()
