@@ -506,3 +506,33 @@ fn non_utf8_paths_are_reported() {
     assert_eq!(code, 1);
     assert_eq!(occurrence(&findings(&report)[0])["path"], "caf\u{fffd}.env");
 }
+
+#[test]
+fn linked_worktrees_are_scanned_with_the_shared_history() {
+    let repo = Repo::new();
+    let committed = github_token(96);
+    repo.write("a.env", format!("T={committed}\n"));
+    repo.commit("add");
+    let trees = tree();
+    let linked = trees.path().join("linked");
+    repo.git(&[
+        "worktree",
+        "add",
+        "-q",
+        "-b",
+        "other",
+        linked.to_str().unwrap(),
+    ]);
+    let uncommitted = aws_key_id(97);
+    write(&linked, "wip.env", format!("A={uncommitted}\n"));
+
+    let (code, report, stderr) = scan_json(&[linked.to_str().unwrap()]);
+    assert_eq!(code, 1, "{stderr}");
+    let mut expected = vec![committed, uncommitted.clone()];
+    expected.sort();
+    assert_eq!(secrets(&report), expected);
+    assert_eq!(
+        occurrence(finding_with(&report, &uncommitted))["path"],
+        "wip.env"
+    );
+}
