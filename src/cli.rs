@@ -29,6 +29,37 @@ pub enum Command {
         #[command(subcommand)]
         command: RulesCommand,
     },
+    /// Git hooks: block a push that would publish a secret.
+    Hook {
+        #[command(subcommand)]
+        command: HookCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HookCommand {
+    /// Install the pre-push hook into a repository (honours core.hooksPath).
+    Install {
+        /// The repository (its work tree or git directory).
+        #[arg(default_value = ".")]
+        repo: PathBuf,
+        /// Replace an existing pre-push hook that is not keysweep's.
+        #[arg(long, conflicts_with = "chain")]
+        force: bool,
+        /// Keep an existing pre-push hook and run it before keysweep.
+        #[arg(long)]
+        chain: bool,
+    },
+    /// Run as git's pre-push hook: reads git's ref lines on stdin, scans exactly the blobs the
+    /// pushed commits introduce, and exits non-zero (blocking the push) on findings or errors.
+    PrePush {
+        /// The remote's name, as git passes it.
+        remote: Option<String>,
+        /// The remote's URL, as git passes it.
+        url: Option<String>,
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -105,7 +136,7 @@ pub struct ScanArgs {
     #[arg(long)]
     pub include_binary: bool,
     /// Skip files and blobs larger than this (bytes, or with K, M, G suffix); skipped ones are listed.
-    #[arg(long, default_value = "25M", value_parser = parse_size, value_name = "SIZE")]
+    #[arg(long, default_value = DEFAULT_MAX_FILE_SIZE, value_parser = parse_size, value_name = "SIZE")]
     pub max_file_size: u64,
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j')]
@@ -120,6 +151,9 @@ pub struct ScanArgs {
     #[arg(long, short)]
     pub quiet: bool,
 }
+
+/// Files and blobs larger than this are skipped (and listed) unless `--max-file-size` says otherwise.
+pub const DEFAULT_MAX_FILE_SIZE: &str = "25M";
 
 /// `1024`, `10K`, `25M`, `1G` (binary multiples).
 pub fn parse_size(text: &str) -> Result<u64, String> {

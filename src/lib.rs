@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod finding;
+pub mod hook;
 pub mod matcher;
 pub mod report;
 pub mod rules;

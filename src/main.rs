@@ -10,10 +10,12 @@ use std::{
 use anyhow::{Context, Result};
 use clap::Parser;
 
-use keysweep::cli::{Cli, Command, ListFormat, RuleArgs, RulesCommand, ScanArgs};
+use keysweep::cli::{Cli, Command, HookCommand, ListFormat, RuleArgs, RulesCommand, ScanArgs};
+use keysweep::hook;
 use keysweep::report::{self, redact};
 use keysweep::rules::{RuleSet, check};
 use keysweep::scan::{self, ScanOptions, Scope};
+use keysweep::source::git::range::Revisions;
 use keysweep::source::{Level, Notice};
 
 /// Exit codes: the contract CI systems and hooks rely on.
@@ -29,6 +31,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Scan(args) => run_scan(args),
         Command::Rules { command } => run_rules(command),
+        Command::Hook { command } => run_hook(command),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -61,16 +64,9 @@ fn run_scan(args: ScanArgs) -> Result<u8> {
         .num_threads(threads)
         .build_global()?;
     let scope = if let Some(spec) = &args.range {
-        let (from, to) = keysweep::source::git::range::parse_range(spec);
-        Scope::Range {
-            from: from.map(str::to_string),
-            to: to.to_string(),
-        }
+        Scope::Commits(Revisions::parse(spec))
     } else if let Some(from) = &args.since_commit {
-        Scope::Range {
-            from: Some(from.clone()),
-            to: "HEAD".into(),
-        }
+        Scope::Commits(Revisions::parse(&format!("{from}..HEAD")))
     } else if args.staged {
         Scope::Staged
     } else if args.no_history {
@@ -200,4 +196,86 @@ fn run_rules(command: RulesCommand) -> Result<u8> {
             }
         }
     }
+}
+
+fn run_hook(command: HookCommand) -> Result<u8> {
+    match command {
+        HookCommand::Install { repo, force, chain } => {
+            let existing = if chain {
+                hook::Existing::Chain
+            } else if force {
+                hook::Existing::Overwrite
+            } else {
+                hook::Existing::Refuse
+            };
+            let exe = std::env::current_exe().context("locating the keysweep binary")?;
+            let path = hook::install(&repo, &exe, existing)?;
+            eprintln!(
+                "keysweep: installed the pre-push hook at {}",
+                path.display()
+            );
+            Ok(EXIT_CLEAN)
+        }
+        HookCommand::PrePush {
+            remote,
+            url: _,
+            rules,
+        } => run_pre_push(remote.as_deref().unwrap_or("origin"), &rules),
+    }
+}
+
+/// git runs hooks from the work tree's root (or the git directory of a bare repository).
+fn run_pre_push(remote: &str, rule_args: &RuleArgs) -> Result<u8> {
+    let updates = match hook::update_from_pre_commit_env(|k| std::env::var(k).ok()) {
+        Some(update) => vec![update],
+        None => {
+            let mut input = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut input)
+                .context("reading git's pre-push input")?;
+            hook::parse_updates(&input)?
+        }
+    };
+    let here = std::env::current_dir()?;
+    let repo = keysweep::source::git::open(&here)?
+        .context("the pre-push hook must run inside a git repository")?;
+    let revisions = hook::revisions_for_push(&repo, remote, &updates);
+    if revisions.include.is_empty() {
+        return Ok(EXIT_CLEAN); // only deletions
+    }
+    let rules = load_rules(rule_args)?;
+    let options = ScanOptions {
+        scope: Scope::Commits(revisions),
+        respect_ignore: true,
+        include_binary: false,
+        max_file_size: keysweep::cli::parse_size(keysweep::cli::DEFAULT_MAX_FILE_SIZE)
+            .expect("valid default"),
+        threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        progress: false,
+    };
+    let mut outcome = scan::scan(&here, &rules, &options)?;
+    redact::apply(&mut outcome.findings);
+    print_notices(&outcome.notices, false);
+    let errors = outcome.notices.iter().any(|n| n.level == Level::Error);
+    if outcome.findings.is_empty() && !errors {
+        return Ok(EXIT_CLEAN);
+    }
+    let mut err = std::io::stderr().lock();
+    if !outcome.findings.is_empty() {
+        writeln!(
+            err,
+            "keysweep: this push would publish {} secret(s):\n",
+            outcome.findings.len()
+        )?;
+        report::text::write(&outcome, &mut err)?;
+        writeln!(
+            err,
+            "What to do:\n  1. Rotate each secret at its provider now: a secret that reached any commit may\n     already be copied, and deleting the commit does not un-leak it.\n  2. Remove it from the commits being pushed (edit the file, then `git commit --amend` or\n     `git rebase -i`), and load it from the environment or a secret manager instead.\n  3. Push again. Only if it is a false positive: `git push --no-verify`."
+        )?;
+    } else {
+        writeln!(
+            err,
+            "keysweep: the push was not fully scanned (see the errors above); blocking it to be safe"
+        )?;
+    }
+    Ok(if errors { EXIT_ERROR } else { EXIT_FINDINGS })
 }

@@ -40,8 +40,8 @@ pub enum Scope {
     WorkTree,
     /// Only the object database (`--history-only`).
     History,
-    /// Only the blobs the commits of a range introduce (`A..B`).
-    Range { from: Option<String>, to: String },
+    /// Only the blobs the selected commits introduce (`A..B`, a push).
+    Commits(range::Revisions),
     /// Only the blobs staged in the index.
     Staged,
 }
@@ -331,8 +331,8 @@ fn scan_repository(
         ));
     }
     match &scanner.options.scope {
-        Scope::Range { from, to } => {
-            let commits = range::commits_between(repo, from.as_deref(), to)?;
+        Scope::Commits(revisions) => {
+            let commits = range::commits(repo, revisions)?;
             let introduced = range::introduced_by(repo, &commits)?;
             scan_introduced(
                 scanner,

@@ -25,24 +25,58 @@ pub struct Introduced {
     pub commit: Option<ObjectId>,
 }
 
-/// Commits reachable from `to` but not from `from`, oldest first.
-pub fn commits_between(
-    repo: &gix::Repository,
-    from: Option<&str>,
-    to: &str,
-) -> Result<Vec<ObjectId>> {
-    let to_id = resolve(repo, to)?;
-    let mut walk = repo.rev_walk([to_id]);
-    if let Some(from) = from {
-        walk = walk.with_hidden([resolve(repo, from)?]);
+/// Which commits to scan: those reachable from any of `include` and from none of `exclude`
+/// (git's `B --not A...`). `A..B` is `include: [B], exclude: [A]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Revisions {
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+}
+
+impl Revisions {
+    /// Parses `A..B` (or a single revision: everything reachable from it; `A..` means `A..HEAD`).
+    pub fn parse(spec: &str) -> Revisions {
+        match spec.split_once("..") {
+            Some((from, to)) => Revisions {
+                include: vec![if to.is_empty() { "HEAD" } else { to }.to_string()],
+                exclude: if from.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![from.to_string()]
+                },
+            },
+            None => Revisions {
+                include: vec![spec.to_string()],
+                exclude: Vec::new(),
+            },
+        }
     }
+}
+
+/// The commits `revisions` select, oldest first. Every named revision must exist: a missing one
+/// (typically beyond a shallow clone's depth) is an error, never an empty range.
+pub fn commits(repo: &gix::Repository, revisions: &Revisions) -> Result<Vec<ObjectId>> {
+    let include = revisions
+        .include
+        .iter()
+        .map(|r| resolve(repo, r))
+        .collect::<Result<Vec<_>>>()?;
+    let exclude = revisions
+        .exclude
+        .iter()
+        .map(|r| resolve(repo, r))
+        .collect::<Result<Vec<_>>>()?;
+    if include.is_empty() {
+        return Ok(Vec::new());
+    }
+    let walk = repo.rev_walk(include).with_hidden(exclude);
     let shallow = super::shallow_boundary(repo);
     let mut commits = Vec::new();
     for info in walk
         .all()
-        .map_err(|e| anyhow::anyhow!("walking {to}: {e}"))?
+        .map_err(|e| anyhow::anyhow!("walking commits: {e}"))?
     {
-        let info = info.map_err(|e| anyhow::anyhow!("walking {to}: {e}{}", SHALLOW_HINT))?;
+        let info = info.map_err(|e| anyhow::anyhow!("walking commits: {e}{}", SHALLOW_HINT))?;
         if shallow.contains(&info.id) {
             bail!(
                 "the range reaches the shallow boundary at commit {}: its parents are not in this clone, \
@@ -58,18 +92,8 @@ pub fn commits_between(
 
 const SHALLOW_HINT: &str = " (fetch more history: `git fetch --deepen=N` or `--unshallow`; in GitHub Actions set actions/checkout `fetch-depth: 0`)";
 
-/// Parses `A..B` (or a single revision, meaning everything reachable from it).
-pub fn parse_range(spec: &str) -> (Option<&str>, &str) {
-    match spec.split_once("..") {
-        Some((from, to)) => (
-            (!from.is_empty()).then_some(from),
-            if to.is_empty() { "HEAD" } else { to },
-        ),
-        None => (None, spec),
-    }
-}
-
-fn resolve(repo: &gix::Repository, rev: &str) -> Result<ObjectId> {
+/// The commit a revision names (tags peeled).
+pub fn resolve(repo: &gix::Repository, rev: &str) -> Result<ObjectId> {
     let id = repo
         .rev_parse_single(rev)
         .map_err(|e| anyhow::anyhow!("{e}"))
@@ -231,13 +255,20 @@ fn diff_tree(
 
 #[cfg(test)]
 mod tests {
-    use super::parse_range;
+    use super::Revisions;
+
+    fn r(include: &[&str], exclude: &[&str]) -> Revisions {
+        Revisions {
+            include: include.iter().map(|s| s.to_string()).collect(),
+            exclude: exclude.iter().map(|s| s.to_string()).collect(),
+        }
+    }
 
     #[test]
     fn parses_range_forms() {
-        assert_eq!(parse_range("a..b"), (Some("a"), "b"));
-        assert_eq!(parse_range("a.."), (Some("a"), "HEAD"));
-        assert_eq!(parse_range("..b"), (None, "b"));
-        assert_eq!(parse_range("main"), (None, "main"));
+        assert_eq!(Revisions::parse("a..b"), r(&["b"], &["a"]));
+        assert_eq!(Revisions::parse("a.."), r(&["HEAD"], &["a"]));
+        assert_eq!(Revisions::parse("..b"), r(&["b"], &[]));
+        assert_eq!(Revisions::parse("main"), r(&["main"], &[]));
     }
 }

@@ -1,0 +1,223 @@
+//! The git hooks front end: which commits a push brings, and installing the pre-push hook.
+//!
+//! Git calls a pre-push hook with the remote's name and URL as arguments and one line per ref
+//! on standard input: `<local ref> <local oid> <remote ref> <remote oid>`. Every line counts
+//! (a push can carry several branches and tags). A local oid of zeros is a deletion (nothing to
+//! scan); a remote oid of zeros is a new ref, and so is a remote oid this clone does not have
+//! (someone pushed meanwhile): then the commits not already on any of the remote's
+//! remote-tracking refs are scanned. Otherwise `remote..local` — which, for a forced push, is
+//! exactly what is new. Annotated tags are peeled to their commit. No cap on commit count.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+use crate::source::git::range::Revisions;
+
+/// One line of the pre-push hook's standard input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefUpdate {
+    pub local_ref: String,
+    pub local_oid: String,
+    pub remote_ref: String,
+    pub remote_oid: String,
+}
+
+/// Parses the hook's standard input; blank lines are ignored, malformed ones are an error.
+pub fn parse_updates(input: &str) -> Result<Vec<RefUpdate>> {
+    input
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            let [local_ref, local_oid, remote_ref, remote_oid] = fields[..] else {
+                bail!("unexpected pre-push input line {line:?} (want: <local ref> <local oid> <remote ref> <remote oid>)");
+            };
+            Ok(RefUpdate {
+                local_ref: local_ref.into(),
+                local_oid: local_oid.into(),
+                remote_ref: remote_ref.into(),
+                remote_oid: remote_oid.into(),
+            })
+        })
+        .collect()
+}
+
+/// The update the pre-commit framework describes in its environment (it keeps stdin itself).
+pub fn update_from_pre_commit_env(get: impl Fn(&str) -> Option<String>) -> Option<RefUpdate> {
+    let to = get("PRE_COMMIT_TO_REF").or_else(|| get("PRE_COMMIT_SOURCE"))?;
+    let from = get("PRE_COMMIT_FROM_REF")
+        .or_else(|| get("PRE_COMMIT_ORIGIN"))
+        .unwrap_or_default();
+    Some(RefUpdate {
+        local_ref: get("PRE_COMMIT_LOCAL_BRANCH").unwrap_or_default(),
+        local_oid: to,
+        remote_ref: get("PRE_COMMIT_REMOTE_BRANCH").unwrap_or_default(),
+        remote_oid: if from.is_empty() {
+            "0".repeat(40)
+        } else {
+            from
+        },
+    })
+}
+
+/// Git writes 40 zeros (64 in SHA-256 repositories) for "no object".
+fn is_zero(oid: &str) -> bool {
+    !oid.is_empty() && oid.bytes().all(|b| b == b'0')
+}
+
+/// The commits a push brings: reachable from what is pushed, not from what the remote has.
+pub fn revisions_for_push(
+    repo: &gix::Repository,
+    remote: &str,
+    updates: &[RefUpdate],
+) -> Revisions {
+    let mut revisions = Revisions::default();
+    let mut exclude_tracking = false;
+    for update in updates {
+        if is_zero(&update.local_oid) {
+            continue; // deleting a ref sends nothing
+        }
+        revisions.include.push(update.local_oid.clone());
+        if !is_zero(&update.remote_oid) && has_commit(repo, &update.remote_oid) {
+            revisions.exclude.push(update.remote_oid.clone());
+        } else {
+            exclude_tracking = true;
+        }
+    }
+    if exclude_tracking {
+        revisions.exclude.extend(remote_tracking_tips(repo, remote));
+    }
+    revisions.include.sort();
+    revisions.include.dedup();
+    revisions.exclude.sort();
+    revisions.exclude.dedup();
+    revisions
+}
+
+fn has_commit(repo: &gix::Repository, oid: &str) -> bool {
+    crate::source::git::range::resolve(repo, oid).is_ok()
+}
+
+/// Tips of `refs/remotes/<remote>/*`: what that remote is known to have. A push to a bare URL
+/// has no such refs, so nothing is excluded and everything the pushed refs reach is scanned.
+fn remote_tracking_tips(repo: &gix::Repository, remote: &str) -> Vec<String> {
+    let tips = |prefix: &str| -> Vec<String> {
+        let Ok(platform) = repo.references() else {
+            return Vec::new();
+        };
+        let Ok(refs) = platform.prefixed(prefix) else {
+            return Vec::new();
+        };
+        refs.filter_map(Result::ok)
+            .filter_map(|mut r| r.peel_to_id().ok().map(|id| id.to_string()))
+            .collect()
+    };
+    tips(&format!("refs/remotes/{remote}/"))
+}
+
+/// The hook script: runs an existing (chained) hook first, then keysweep, both on the same input.
+fn script(keysweep: &Path) -> String {
+    format!(
+        "#!/bin/sh\n\
+         # keysweep pre-push hook: blocks a push that would publish a secret.\n\
+         # Installed by `keysweep hook install`; remove this file to uninstall.\n\
+         input=$(cat)\n\
+         if [ -x \"$0.keysweep-chained\" ]; then\n\
+         \tprintf '%s\\n' \"$input\" | \"$0.keysweep-chained\" \"$@\" || exit $?\n\
+         fi\n\
+         printf '%s\\n' \"$input\" | '{}' hook pre-push \"$@\"\n",
+        keysweep.display().to_string().replace('\'', "'\\''")
+    )
+}
+
+const MARKER: &str = "# keysweep pre-push hook";
+
+/// How to treat a pre-push hook that is not ours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Existing {
+    Refuse,
+    Overwrite,
+    Chain,
+}
+
+/// Writes the pre-push hook into the repository's hooks directory (honouring `core.hooksPath`).
+pub fn install(repo_dir: &Path, keysweep: &Path, existing: Existing) -> Result<PathBuf> {
+    // Ask git itself where hooks live: `core.hooksPath` may be set in any config scope.
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(repo_dir)
+        .args(["rev-parse", "--git-path", "hooks"])
+        .output()
+        .context("running git to find the hooks directory")?;
+    if !output.status.success() {
+        bail!(
+            "{} is not a git repository: {}",
+            repo_dir.display(),
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    let hooks = repo_dir.join(String::from_utf8_lossy(&output.stdout).trim());
+    std::fs::create_dir_all(&hooks).with_context(|| format!("creating {}", hooks.display()))?;
+    let hook = hooks.join("pre-push");
+    if let Ok(current) = std::fs::read_to_string(&hook)
+        && !current.contains(MARKER)
+    {
+        match existing {
+            Existing::Refuse => bail!(
+                "{} already exists and is not keysweep's: use --chain to run it before keysweep, or --force to replace it",
+                hook.display()
+            ),
+            Existing::Chain => {
+                let chained = hooks.join("pre-push.keysweep-chained");
+                std::fs::rename(&hook, &chained).with_context(|| {
+                    format!("moving the existing hook to {}", chained.display())
+                })?;
+            }
+            Existing::Overwrite => {}
+        }
+    }
+    std::fs::write(&hook, script(keysweep))
+        .with_context(|| format!("writing {}", hook.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755))?;
+    }
+    Ok(hook)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_line_and_rejects_garbage() {
+        let input =
+            "refs/heads/main 1111 refs/heads/main 2222\n\nrefs/tags/v1 3333 refs/tags/v1 0000\n";
+        let updates = parse_updates(input).unwrap();
+        assert_eq!(updates.len(), 2);
+        assert_eq!(updates[1].local_ref, "refs/tags/v1");
+        assert!(parse_updates("just three fields").is_err());
+        assert!(parse_updates("").unwrap().is_empty());
+    }
+
+    #[test]
+    fn zero_ids_of_both_hash_lengths() {
+        assert!(is_zero(&"0".repeat(40)) && is_zero(&"0".repeat(64)));
+        assert!(!is_zero("0000a") && !is_zero(""));
+    }
+
+    #[test]
+    fn pre_commit_environment_becomes_an_update() {
+        let env = |k: &str| match k {
+            "PRE_COMMIT_TO_REF" => Some("abc".to_string()),
+            "PRE_COMMIT_FROM_REF" => Some(String::new()),
+            _ => None,
+        };
+        let update = update_from_pre_commit_env(env).unwrap();
+        assert_eq!(update.local_oid, "abc");
+        assert!(is_zero(&update.remote_oid), "no FROM_REF means a new ref");
+        assert!(update_from_pre_commit_env(|_| None).is_none());
+    }
+}

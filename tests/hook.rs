@@ -1,0 +1,275 @@
+//! The pre-push hook end to end: a real bare remote, a clone with the hook installed by the
+//! real binary, and real `git push`es.
+
+mod common;
+
+use std::path::Path;
+use std::process::Output;
+
+use common::*;
+
+/// A bare remote and a clone of it with one pushed commit and the hook installed.
+struct Setup {
+    _remote: tempfile::TempDir,
+    clone: Repo,
+}
+
+fn setup() -> Setup {
+    let remote = tree();
+    let out = git_command(remote.path())
+        .args(["init", "-q", "--bare", "-b", "main", "."])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let clone = Repo::new();
+    clone.git(&["remote", "add", "origin", remote.path().to_str().unwrap()]);
+    clone.write("README.md", "# project\n");
+    clone.commit("initial");
+    clone.git(&["push", "-q", "origin", "main"]);
+    let install = keysweep()
+        .args(["hook", "install", clone.path_str()])
+        .output()
+        .unwrap();
+    assert!(
+        install.status.success(),
+        "{}",
+        String::from_utf8_lossy(&install.stderr)
+    );
+    Setup {
+        _remote: remote,
+        clone,
+    }
+}
+
+fn push(repo: &Repo, args: &[&str]) -> Output {
+    git_command(repo.path())
+        .arg("push")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn install_writes_an_executable_hook() {
+    let s = setup();
+    let hook = s.clone.path().join(".git/hooks/pre-push");
+    let text = std::fs::read_to_string(&hook).unwrap();
+    assert!(text.contains("hook pre-push"), "{text}");
+    use std::os::unix::fs::PermissionsExt;
+    assert!(std::fs::metadata(&hook).unwrap().permissions().mode() & 0o111 != 0);
+}
+
+#[test]
+fn a_push_with_a_secret_is_blocked_and_a_clean_push_passes() {
+    let s = setup();
+    s.clone.write("src/app.py", "print('clean')\n");
+    s.clone.commit("clean change");
+    let out = push(&s.clone, &["origin", "main"]);
+    assert!(
+        out.status.success(),
+        "clean push must pass: {}",
+        stderr(&out)
+    );
+
+    let token = github_token(1);
+    s.clone
+        .write("config/prod.env", format!("GITHUB_TOKEN={token}\n"));
+    s.clone.commit("add prod config");
+    s.clone
+        .write("config/prod.env", "GITHUB_TOKEN=${GITHUB_TOKEN}\n");
+    s.clone.commit("use the environment instead");
+    let out = push(&s.clone, &["origin", "main"]);
+    let err = stderr(&out);
+    assert!(!out.status.success(), "push must be blocked: {err}");
+    assert!(
+        err.contains("github.pat-classic") && err.contains("config/prod.env"),
+        "{err}"
+    );
+    assert!(
+        err.contains("Rotate") && err.contains("history only"),
+        "{err}"
+    );
+    assert!(!err.contains(&token), "the hook output is redacted: {err}");
+    let remote_main = s.clone.git(&["ls-remote", "origin", "refs/heads/main"]);
+    let local_main = s.clone.git(&["rev-parse", "main"]);
+    assert!(
+        !remote_main.starts_with(&local_main),
+        "the remote did not receive the commits"
+    );
+}
+
+#[test]
+fn a_new_branch_scans_only_its_new_commits() {
+    let s = setup();
+    // A secret already on the remote (pushed past the hook) is not this push's business.
+    s.clone.write("old.env", format!("T={}\n", github_token(2)));
+    s.clone.commit("old secret");
+    assert!(
+        push(&s.clone, &["--no-verify", "origin", "main"])
+            .status
+            .success()
+    );
+    s.clone.git(&["fetch", "-q", "origin"]);
+
+    s.clone.git(&["checkout", "-q", "-b", "feature"]);
+    s.clone.write("feature.txt", "new work\n");
+    s.clone.commit("feature");
+    let out = push(&s.clone, &["origin", "feature"]);
+    assert!(
+        out.status.success(),
+        "only new commits are scanned: {}",
+        stderr(&out)
+    );
+
+    s.clone.git(&["checkout", "-q", "-b", "feature2"]);
+    s.clone
+        .write("feature2.env", format!("A={}\n", aws_key_id(3)));
+    s.clone.commit("feature 2");
+    let out = push(&s.clone, &["origin", "feature2"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("aws.access-key-id"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn tags_are_peeled_and_deletions_pass() {
+    let s = setup();
+    s.clone.git(&["tag", "-a", "v1", "-m", "release 1"]);
+    let out = push(&s.clone, &["origin", "v1"]);
+    assert!(
+        out.status.success(),
+        "a tag on pushed commits brings nothing new: {}",
+        stderr(&out)
+    );
+
+    s.clone.git(&["checkout", "-q", "-b", "tmp"]);
+    s.clone
+        .write("release.env", format!("S={}\n", stripe_key(4)));
+    s.clone.commit("release secret");
+    s.clone.git(&["tag", "-a", "v2", "-m", "release 2"]);
+    s.clone.git(&["checkout", "-q", "main"]);
+    let out = push(&s.clone, &["origin", "v2"]);
+    assert!(
+        !out.status.success(),
+        "an annotated tag's commits are scanned"
+    );
+    assert!(
+        stderr(&out).contains("stripe.live-secret-key"),
+        "{}",
+        stderr(&out)
+    );
+
+    assert!(
+        push(&s.clone, &["--no-verify", "origin", "tmp"])
+            .status
+            .success()
+    );
+    let out = push(&s.clone, &["origin", "--delete", "tmp"]);
+    assert!(
+        out.status.success(),
+        "deleting a branch sends nothing: {}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn several_refs_in_one_push_are_all_scanned() {
+    let s = setup();
+    s.clone.git(&["checkout", "-q", "-b", "a"]);
+    s.clone.write("a.txt", "clean\n");
+    s.clone.commit("a");
+    s.clone.git(&["checkout", "-q", "main", "-b", "b"]);
+    s.clone.write("b.env", format!("T={}\n", github_token(5)));
+    s.clone.commit("b");
+    let out = push(&s.clone, &["origin", "a", "b"]);
+    assert!(
+        !out.status.success(),
+        "the second ref's secret blocks the push"
+    );
+    assert!(stderr(&out).contains("b.env"), "{}", stderr(&out));
+}
+
+#[test]
+fn an_existing_hook_is_refused_replaced_or_chained() {
+    let repo = Repo::new();
+    let marker = tree();
+    let ran = marker.path().join("ran");
+    repo.write_executable(
+        ".git/hooks/pre-push",
+        &format!("#!/bin/sh\ncat > {}\n", ran.display()),
+    );
+    let path = repo.path_str();
+
+    let refused = keysweep().args(["hook", "install", path]).output().unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(stderr(&refused).contains("--chain"), "{}", stderr(&refused));
+
+    let chained = keysweep()
+        .args(["hook", "install", "--chain", path])
+        .output()
+        .unwrap();
+    assert!(chained.status.success(), "{}", stderr(&chained));
+    assert!(
+        repo.path()
+            .join(".git/hooks/pre-push.keysweep-chained")
+            .exists()
+    );
+    let head = repo.commit("empty");
+    let line = format!(
+        "refs/heads/main {head} refs/heads/main {}\n",
+        "0".repeat(40)
+    );
+    let out = run_hook(repo.path(), &line);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(&ran).unwrap().trim(),
+        line.trim(),
+        "the chained hook got git's input"
+    );
+
+    let forced = keysweep()
+        .args(["hook", "install", "--force", path])
+        .output()
+        .unwrap();
+    assert!(forced.status.success());
+}
+
+/// Runs the installed hook as git does: from the work tree's root, with the remote's name and
+/// URL as arguments and the ref lines on stdin.
+fn run_hook(repo: &Path, input: &str) -> Output {
+    use std::io::Write;
+    let mut child = std::process::Command::new(repo.join(".git/hooks/pre-push"))
+        .current_dir(repo)
+        .args(["origin", "unused-url"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn hooks_path_is_honoured() {
+    let repo = Repo::new();
+    repo.git(&["config", "core.hooksPath", "githooks"]);
+    let out = keysweep()
+        .args(["hook", "install", repo.path_str()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(repo.path().join("githooks/pre-push").exists());
+}
