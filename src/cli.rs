@@ -29,11 +29,23 @@ pub enum Command {
         #[command(subcommand)]
         command: RulesCommand,
     },
+    /// Baselines: accept today's findings, report only new ones (`scan --baseline FILE`).
+    Baseline {
+        #[command(subcommand)]
+        command: BaselineCommand,
+    },
     /// Git hooks: block a push that would publish a secret.
     Hook {
         #[command(subcommand)]
         command: HookCommand,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BaselineCommand {
+    /// Scan, then write every finding's fingerprint (no secrets, no line numbers) to
+    /// `--output` (default `.keysweep-baseline.json`).
+    Create(ScanArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -112,6 +124,12 @@ pub struct ScanArgs {
 
     #[command(flatten)]
     pub rules: RuleArgs,
+    /// Configuration file (default: `.keysweep.toml` at the root of PATH, if present).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Report only findings whose fingerprint is not in this baseline (see `keysweep baseline create`).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
 
     /// Repositories: scan only the work tree, not the history.
     #[arg(long, conflicts_with_all = ["history_only", "range", "since_commit", "staged"])]
@@ -136,8 +154,9 @@ pub struct ScanArgs {
     #[arg(long)]
     pub include_binary: bool,
     /// Skip files and blobs larger than this (bytes, or with K, M, G suffix); skipped ones are listed.
-    #[arg(long, default_value = DEFAULT_MAX_FILE_SIZE, value_parser = parse_size, value_name = "SIZE")]
-    pub max_file_size: u64,
+    /// [default: 25M, or the config's `scan.max_file_size`]
+    #[arg(long, value_parser = parse_size, value_name = "SIZE")]
+    pub max_file_size: Option<u64>,
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j')]
     pub threads: Option<usize>,

@@ -27,7 +27,12 @@ pub struct Hit {
     pub context: String,
     /// Byte offset of the secret's start inside `context`.
     pub secret_in_context: usize,
+    /// The line carries an inline allow marker (`keysweep:allow`, `gitleaks:allow`).
+    pub allowed_inline: bool,
 }
+
+/// Markers that, anywhere on the line where a secret starts, suppress it there.
+const INLINE_ALLOW: [&[u8]; 2] = [b"keysweep:allow", b"gitleaks:allow"];
 
 /// Where a secret stands inside one file or blob. Lines and columns are 1-based; columns count
 /// Unicode code points; byte offsets are 0-based and end-exclusive.
@@ -76,6 +81,7 @@ pub fn locate(haystack: &[u8], matches: &[Match]) -> Vec<Hit> {
                 },
                 context,
                 secret_in_context,
+                allowed_inline: allowed_inline(haystack, line_start, m.secret.start),
             }
         })
         .collect()
@@ -106,6 +112,15 @@ impl LineCursor {
 
 fn code_points(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
+}
+
+fn allowed_inline(haystack: &[u8], line_start: usize, secret_start: usize) -> bool {
+    let line_end = memchr::memchr(b'\n', &haystack[secret_start..])
+        .map_or(haystack.len(), |i| secret_start + i);
+    let line = &haystack[line_start..line_end];
+    INLINE_ALLOW
+        .iter()
+        .any(|marker| memchr::memmem::find(line, marker).is_some())
 }
 
 /// The line holding the secret's start, cut to a bounded piece around the secret, and the
@@ -157,6 +172,8 @@ pub struct Occurrence {
     pub context: String,
     #[serde(skip)]
     pub secret_in_context: usize,
+    #[serde(skip)]
+    pub allowed_inline: bool,
     pub source: SourceKind,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blob: Option<String>,
@@ -188,6 +205,7 @@ impl Occurrence {
             location: hit.location.clone(),
             context: hit.context.clone(),
             secret_in_context: hit.secret_in_context,
+            allowed_inline: hit.allowed_inline,
             source,
             blob,
             commit: None,
@@ -234,6 +252,18 @@ pub struct Finding {
 impl Finding {
     pub fn primary(&self) -> &Occurrence {
         &self.occurrences[0]
+    }
+
+    /// Recomputes `present_at_head` from the occurrences (for repository scans only): in HEAD
+    /// or the work tree, or only in history.
+    pub fn refresh_presence(&mut self) {
+        if self.present_at_head.is_some() {
+            self.present_at_head = Some(
+                self.occurrences
+                    .iter()
+                    .any(|o| o.at_head || o.source != SourceKind::History),
+            );
+        }
     }
 }
 
@@ -299,12 +329,8 @@ impl FindingSet {
                     && a.source == b.source
             });
             if repository {
-                finding.present_at_head = Some(
-                    finding
-                        .occurrences
-                        .iter()
-                        .any(|o| o.at_head || o.source != SourceKind::History),
-                );
+                finding.present_at_head = Some(false);
+                finding.refresh_presence();
             }
         }
         findings.sort_by(|a, b| {

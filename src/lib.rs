@@ -5,7 +5,10 @@
 //! [`finding`] (located hits, one finding per secret) → [`report`] (text, JSON, SARIF).
 //! [`rules`] holds the signature model; [`scan`] wires the stages for each front end.
 
+pub mod baseline;
 pub mod cli;
+pub mod config;
+pub mod filter;
 pub mod finding;
 pub mod hook;
 pub mod matcher;

@@ -3,6 +3,7 @@
 use std::{
     fs::File,
     io::{BufWriter, IsTerminal, Write},
+    path::PathBuf,
     process::ExitCode,
     time::Instant,
 };
@@ -10,7 +11,12 @@ use std::{
 use anyhow::{Context, Result};
 use clap::Parser;
 
-use keysweep::cli::{Cli, Command, HookCommand, ListFormat, RuleArgs, RulesCommand, ScanArgs};
+use keysweep::baseline::Baseline;
+use keysweep::cli::{
+    self, BaselineCommand, Cli, Command, HookCommand, ListFormat, RuleArgs, RulesCommand, ScanArgs,
+};
+use keysweep::config::Config;
+use keysweep::filter;
 use keysweep::hook;
 use keysweep::report::{self, redact};
 use keysweep::rules::{RuleSet, check};
@@ -23,6 +29,9 @@ const EXIT_CLEAN: u8 = 0;
 const EXIT_FINDINGS: u8 = 1;
 const EXIT_ERROR: u8 = 2;
 
+/// Where `baseline create` writes without `--output`.
+const DEFAULT_BASELINE: &str = ".keysweep-baseline.json";
+
 /// At most this many notices of one level are printed on stderr (all are in the reports).
 const MAX_NOTICES_PRINTED: usize = 20;
 
@@ -32,6 +41,9 @@ fn main() -> ExitCode {
         Command::Scan(args) => run_scan(args),
         Command::Rules { command } => run_rules(command),
         Command::Hook { command } => run_hook(command),
+        Command::Baseline {
+            command: BaselineCommand::Create(args),
+        } => run_baseline_create(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -43,9 +55,26 @@ fn main() -> ExitCode {
 }
 
 fn load_rules(args: &RuleArgs) -> Result<RuleSet> {
+    load_rules_with(args, &Config::default())
+}
+
+/// Built-in rules, plus the config's and the command line's extra files, minus what the config
+/// disables or ranks below its confidence floor, narrowed by `--only-rules`.
+fn load_rules_with(args: &RuleArgs, config: &Config) -> Result<RuleSet> {
     let mut set = RuleSet::builtin()?;
-    for path in &args.extra {
+    for path in config.extra_rules.iter().chain(&args.extra) {
         set.add_path(path)?;
+    }
+    if !config.disabled_rules.is_empty() {
+        set.rules.retain(|r| {
+            !config
+                .disabled_rules
+                .iter()
+                .any(|d| r.id == *d || r.id.starts_with(&format!("{d}.")))
+        });
+    }
+    if let Some(min) = config.min_confidence {
+        set.rules.retain(|r| r.confidence >= min);
     }
     if !args.only_rules.is_empty() {
         set.retain_ids(&args.only_rules);
@@ -56,7 +85,72 @@ fn load_rules(args: &RuleArgs) -> Result<RuleSet> {
 
 fn run_scan(args: ScanArgs) -> Result<u8> {
     let started = Instant::now();
-    let rules = load_rules(&args.rules)?;
+    let (outcome, rules) = scan_filtered(&args)?;
+    let mut outcome = outcome;
+    if args.redact {
+        redact::apply(&mut outcome.findings);
+    }
+
+    let mut out: Box<dyn Write> = match &args.output {
+        Some(path) => Box::new(BufWriter::new(
+            File::create(path).with_context(|| format!("creating {}", path.display()))?,
+        )),
+        None => Box::new(BufWriter::new(std::io::stdout().lock())),
+    };
+    report::write(args.format, &outcome, &rules, &mut out)?;
+    drop(out);
+    finish(&outcome, &args, started)
+}
+
+/// `keysweep baseline create`: scan, then record every finding's fingerprint.
+fn run_baseline_create(args: ScanArgs) -> Result<u8> {
+    let started = Instant::now();
+    let (outcome, _) = scan_filtered(&args)?;
+    let path = args
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_BASELINE));
+    let baseline = Baseline::from_findings(&outcome.findings);
+    std::fs::write(&path, baseline.to_json())
+        .with_context(|| format!("writing {}", path.display()))?;
+    eprintln!(
+        "keysweep: baseline of {} finding(s) written to {}",
+        baseline.findings.len(),
+        path.display()
+    );
+    let code = finish(&outcome, &args, started)?;
+    // Recording findings is the point here: only an incomplete scan is a failure.
+    Ok(if code == EXIT_ERROR {
+        EXIT_ERROR
+    } else {
+        EXIT_CLEAN
+    })
+}
+
+/// Notices and the summary on stderr; the exit code.
+fn finish(outcome: &scan::ScanOutcome, args: &ScanArgs, started: Instant) -> Result<u8> {
+    print_notices(&outcome.notices, args.quiet);
+    if !args.quiet {
+        eprintln!(
+            "{}",
+            report::summary_line(outcome, started.elapsed().as_secs_f64())
+        );
+    }
+    let errors = outcome.notices.iter().any(|n| n.level == Level::Error);
+    Ok(if errors && !args.ignore_errors {
+        EXIT_ERROR
+    } else if outcome.findings.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_FINDINGS
+    })
+}
+
+/// The scan and its filters (config allowlists, inline allows, baseline).
+fn scan_filtered(args: &ScanArgs) -> Result<(scan::ScanOutcome, RuleSet)> {
+    anyhow::ensure!(args.path.exists(), "{} does not exist", args.path.display());
+    let config = Config::discover(args.config.as_deref(), &args.path)?;
+    let rules = load_rules_with(&args.rules, &config)?;
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
@@ -76,44 +170,29 @@ fn run_scan(args: ScanArgs) -> Result<u8> {
     } else {
         Scope::Everything
     };
+    let default_size = cli::parse_size(cli::DEFAULT_MAX_FILE_SIZE).expect("valid default");
     let options = ScanOptions {
         scope,
         respect_ignore: !args.no_ignore,
         include_binary: args.include_binary,
-        max_file_size: args.max_file_size,
+        max_file_size: args
+            .max_file_size
+            .or(config.max_file_size)
+            .unwrap_or(default_size),
         threads,
         progress: !args.no_progress && !args.quiet && std::io::stderr().is_terminal(),
     };
-    anyhow::ensure!(args.path.exists(), "{} does not exist", args.path.display());
     let mut outcome = scan::scan(&args.path, &rules, &options)?;
-    if args.redact {
-        redact::apply(&mut outcome.findings);
-    }
-
-    let mut out: Box<dyn Write> = match &args.output {
-        Some(path) => Box::new(BufWriter::new(
-            File::create(path).with_context(|| format!("creating {}", path.display()))?,
-        )),
-        None => Box::new(BufWriter::new(std::io::stdout().lock())),
-    };
-    report::write(args.format, &outcome, &rules, &mut out)?;
-    drop(out);
-
-    print_notices(&outcome.notices, args.quiet);
-    if !args.quiet {
-        eprintln!(
-            "{}",
-            report::summary_line(&outcome, started.elapsed().as_secs_f64())
-        );
-    }
-    let errors = outcome.notices.iter().any(|n| n.level == Level::Error);
-    Ok(if errors && !args.ignore_errors {
-        EXIT_ERROR
-    } else if outcome.findings.is_empty() {
-        EXIT_CLEAN
-    } else {
-        EXIT_FINDINGS
-    })
+    let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
+    let (findings, suppressed, notices) = filter::apply(
+        std::mem::take(&mut outcome.findings),
+        &config,
+        baseline.as_ref(),
+    );
+    outcome.findings = findings;
+    outcome.suppressed = suppressed;
+    outcome.notices.extend(notices);
+    Ok((outcome, rules))
 }
 
 fn print_notices(notices: &[Notice], quiet: bool) {
@@ -242,17 +321,24 @@ fn run_pre_push(remote: &str, rule_args: &RuleArgs) -> Result<u8> {
     if revisions.include.is_empty() {
         return Ok(EXIT_CLEAN); // only deletions
     }
-    let rules = load_rules(rule_args)?;
+    // Same config as a scan of the repository: the hook and CI must agree on what is allowed.
+    let config = Config::discover(None, &here)?;
+    let rules = load_rules_with(rule_args, &config)?;
     let options = ScanOptions {
         scope: Scope::Commits(revisions),
         respect_ignore: true,
         include_binary: false,
-        max_file_size: keysweep::cli::parse_size(keysweep::cli::DEFAULT_MAX_FILE_SIZE)
-            .expect("valid default"),
+        max_file_size: config
+            .max_file_size
+            .unwrap_or_else(|| cli::parse_size(cli::DEFAULT_MAX_FILE_SIZE).expect("valid default")),
         threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
         progress: false,
     };
     let mut outcome = scan::scan(&here, &rules, &options)?;
+    let (findings, suppressed, _) =
+        filter::apply(std::mem::take(&mut outcome.findings), &config, None);
+    outcome.findings = findings;
+    outcome.suppressed = suppressed;
     redact::apply(&mut outcome.findings);
     print_notices(&outcome.notices, false);
     let errors = outcome.notices.iter().any(|n| n.level == Level::Error);

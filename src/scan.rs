@@ -107,6 +107,8 @@ pub struct ScanOutcome {
     pub stats: Stats,
     /// The path was a git repository (findings then say whether they are still at HEAD).
     pub repository: bool,
+    /// What the filters removed (filled in by `filter::apply`'s caller).
+    pub suppressed: crate::filter::Suppressed,
 }
 
 /// The shared state of one scan.
@@ -242,6 +244,7 @@ pub fn scan(path: &Path, rules: &RuleSet, options: &ScanOptions) -> Result<ScanO
         notices,
         stats: scanner.counters.snapshot(),
         repository,
+        suppressed: Default::default(),
     })
 }
 

@@ -273,3 +273,23 @@ fn hooks_path_is_honoured() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(repo.path().join("githooks/pre-push").exists());
 }
+
+#[test]
+fn the_hook_honours_the_repository_config_and_inline_allows() {
+    let s = setup();
+    s.clone
+        .write(".keysweep.toml", "[allowlist]\npaths = [\"fixtures/**\"]\n");
+    s.clone
+        .write("fixtures/sample.env", format!("T={}\n", github_token(6)));
+    s.clone.write(
+        "docs/example.md",
+        format!("token: {} <!-- keysweep:allow -->\n", github_token(7)),
+    );
+    s.clone.commit("fixtures and docs");
+    let out = push(&s.clone, &["origin", "main"]);
+    assert!(
+        out.status.success(),
+        "allowed by config and inline: {}",
+        stderr(&out)
+    );
+}

@@ -28,6 +28,7 @@ struct Summary<'a> {
     repository: bool,
     #[serde(flatten)]
     stats: &'a Stats,
+    suppressed: &'a crate::filter::Suppressed,
 }
 
 pub fn write(outcome: &ScanOutcome, out: &mut dyn Write) -> anyhow::Result<()> {
@@ -40,6 +41,7 @@ pub fn write(outcome: &ScanOutcome, out: &mut dyn Write) -> anyhow::Result<()> {
             findings: outcome.findings.len(),
             repository: outcome.repository,
             stats: &outcome.stats,
+            suppressed: &outcome.suppressed,
         },
         findings: &outcome.findings,
         notices: &outcome.notices,

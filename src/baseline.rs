@@ -1,0 +1,73 @@
+//! Baselines: the findings a team has already accepted, so a scan reports only new ones.
+//!
+//! A baseline records each finding's content fingerprint (a hash of rule id and secret) and
+//! rule id: no secret, no path, no line number. A moved line or a renamed file therefore does
+//! not resurrect a baselined finding, a new secret on a baselined line is still reported, and
+//! merges do not conflict over churning line numbers. Entries that match nothing any more are
+//! reported so the baseline can shrink.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+
+use crate::finding::Finding;
+
+const VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Baseline {
+    pub version: u32,
+    pub findings: Vec<Entry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Entry {
+    pub fingerprint: String,
+    pub rule_id: String,
+}
+
+impl Baseline {
+    /// A baseline accepting every one of `findings`, sorted for stable diffs.
+    pub fn from_findings(findings: &[Finding]) -> Baseline {
+        let mut entries: Vec<Entry> = findings
+            .iter()
+            .map(|f| Entry {
+                fingerprint: f.fingerprint.clone(),
+                rule_id: f.rule_id.clone(),
+            })
+            .collect();
+        entries.sort();
+        entries.dedup();
+        Baseline {
+            version: VERSION,
+            findings: entries,
+        }
+    }
+
+    pub fn load(path: &Path) -> Result<Baseline> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading baseline {}", path.display()))?;
+        let mut baseline: Baseline = serde_json::from_str(&text)
+            .with_context(|| format!("parsing baseline {}", path.display()))?;
+        if baseline.version != VERSION {
+            bail!(
+                "baseline {} has version {}, this keysweep reads version {VERSION}",
+                path.display(),
+                baseline.version
+            );
+        }
+        baseline.findings.sort(); // hand-edited files need not be sorted
+        Ok(baseline)
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a baseline always serialises") + "\n"
+    }
+
+    pub fn contains(&self, fingerprint: &str) -> bool {
+        self.findings
+            .binary_search_by(|e| e.fingerprint.as_str().cmp(fingerprint))
+            .is_ok()
+    }
+}

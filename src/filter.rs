@@ -1,0 +1,78 @@
+//! Filters: what a team has decided is not a leak, applied to findings after scanning.
+//!
+//! In order: occurrences on allowlisted paths and on lines marked `keysweep:allow` (or
+//! `gitleaks:allow`) go; findings left with no occurrence, or whose secret the config allows,
+//! go; findings whose fingerprint is in the baseline go. Everything removed is counted, and
+//! baseline entries that matched nothing are reported as notes.
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+
+use crate::baseline::Baseline;
+use crate::config::Config;
+use crate::finding::Finding;
+use crate::source::Notice;
+
+/// How many findings and occurrences each filter removed.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+pub struct Suppressed {
+    pub allowlisted_paths: usize,
+    pub inline_allow: usize,
+    pub allowlisted_secrets: usize,
+    pub baseline: usize,
+}
+
+pub fn apply(
+    findings: Vec<Finding>,
+    config: &Config,
+    baseline: Option<&Baseline>,
+) -> (Vec<Finding>, Suppressed, Vec<Notice>) {
+    let mut suppressed = Suppressed::default();
+    let mut seen_in_baseline = HashSet::new();
+    let mut kept = Vec::with_capacity(findings.len());
+    for mut finding in findings {
+        let before = finding.occurrences.len();
+        finding
+            .occurrences
+            .retain(|o| !config.path_allowed(&o.path));
+        suppressed.allowlisted_paths += before - finding.occurrences.len();
+        let before = finding.occurrences.len();
+        finding.occurrences.retain(|o| !o.allowed_inline);
+        suppressed.inline_allow += before - finding.occurrences.len();
+        if finding.occurrences.is_empty() {
+            continue;
+        }
+        if config.secret_allowed(&finding.secret) {
+            suppressed.allowlisted_secrets += 1;
+            continue;
+        }
+        if let Some(baseline) = baseline
+            && baseline.contains(&finding.fingerprint)
+        {
+            seen_in_baseline.insert(finding.fingerprint.clone());
+            suppressed.baseline += 1;
+            continue;
+        }
+        finding.refresh_presence();
+        kept.push(finding);
+    }
+    let notices = baseline
+        .map(|b| {
+            b.findings
+                .iter()
+                .filter(|e| !seen_in_baseline.contains(&e.fingerprint))
+                .map(|e| {
+                    Notice::note(
+                        format!("baseline {}", e.fingerprint),
+                        format!(
+                            "unused baseline entry ({}): it matches no finding any more; remove it",
+                            e.rule_id
+                        ),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    (kept, suppressed, notices)
+}
