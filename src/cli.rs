@@ -34,6 +34,10 @@ pub enum Command {
         #[command(subcommand)]
         command: BaselineCommand,
     },
+    /// Run as the GitHub Action's scan step: reads the event (GITHUB_EVENT_NAME,
+    /// GITHUB_EVENT_PATH) and the action's inputs (INPUT_*), scans what the event brings, writes
+    /// SARIF, annotations, a job summary and step outputs.
+    GithubAction,
     /// Git hooks: block a push that would publish a secret.
     Hook {
         #[command(subcommand)]

@@ -5,6 +5,7 @@
 //! [`finding`] (located hits, one finding per secret) → [`report`] (text, JSON, SARIF).
 //! [`rules`] holds the signature model; [`scan`] wires the stages for each front end.
 
+pub mod action;
 pub mod baseline;
 pub mod cli;
 pub mod config;

@@ -11,6 +11,7 @@ use std::{
 use anyhow::{Context, Result};
 use clap::Parser;
 
+use keysweep::action;
 use keysweep::baseline::Baseline;
 use keysweep::cli::{
     self, BaselineCommand, Cli, Command, HookCommand, ListFormat, RuleArgs, RulesCommand, ScanArgs,
@@ -41,6 +42,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => run_scan(args),
         Command::Rules { command } => run_rules(command),
         Command::Hook { command } => run_hook(command),
+        Command::GithubAction => run_github_action(),
         Command::Baseline {
             command: BaselineCommand::Create(args),
         } => run_baseline_create(args),
@@ -364,4 +366,115 @@ fn run_pre_push(remote: &str, rule_args: &RuleArgs) -> Result<u8> {
         )?;
     }
     Ok(if errors { EXIT_ERROR } else { EXIT_FINDINGS })
+}
+
+/// The Action's scan step. Inputs arrive as `INPUT_<NAME>` variables (see action.yml).
+fn run_github_action() -> Result<u8> {
+    let env = |key: &str| std::env::var(key).ok().filter(|v| !v.is_empty());
+    let input = |name: &str, default: &str| {
+        env(&format!("INPUT_{}", name.to_uppercase().replace('-', "_")))
+            .unwrap_or_else(|| default.to_string())
+    };
+    let flag = |name: &str, default: &str| input(name, default).trim().eq_ignore_ascii_case("true");
+    if flag("only-verified", "false") {
+        anyhow::bail!(
+            "only-verified needs live validation of findings, which this version of keysweep does not do yet"
+        );
+    }
+    let workspace = PathBuf::from(env("GITHUB_WORKSPACE").unwrap_or_else(|| ".".into()));
+    let path = workspace.join(input("path", "."));
+    let event_name = env("GITHUB_EVENT_NAME").unwrap_or_default();
+    let event: serde_json::Value = match env("GITHUB_EVENT_PATH") {
+        Some(p) => serde_json::from_str(
+            &std::fs::read_to_string(&p).with_context(|| format!("reading the event {p}"))?,
+        )
+        .with_context(|| format!("parsing the event {p}"))?,
+        None => serde_json::Value::Null,
+    };
+    let repo = keysweep::source::git::open(&path)?.with_context(|| {
+        format!(
+            "{} is not a git repository: run actions/checkout first",
+            path.display()
+        )
+    })?;
+    let plan = action::plan(&repo, &event_name, &event)?;
+    let redact = flag("redact", "true");
+    let sarif_file = workspace.join(input("sarif-file", "keysweep.sarif"));
+
+    let mut argv: Vec<String> = vec!["keysweep".into(), "scan".into(), path.display().to_string()];
+    let scanned = match &plan {
+        action::Plan::Range(spec) => {
+            argv.extend(["--range".into(), spec.clone()]);
+            format!("the commits of `{spec}`")
+        }
+        action::Plan::FullHistory => "the full history and the work tree".to_string(),
+        action::Plan::Nothing => "nothing (the push deleted a ref)".to_string(),
+    };
+    argv.extend(input("args", "").split_whitespace().map(str::to_string));
+    let Command::Scan(args) = Cli::try_parse_from(&argv)
+        .context("the `args` input")?
+        .command
+    else {
+        unreachable!("argv starts with `scan`")
+    };
+    let started = Instant::now();
+    let (mut outcome, rules) = if plan == action::Plan::Nothing {
+        (
+            scan::ScanOutcome::empty(),
+            load_rules_with(&args.rules, &Config::default())?,
+        )
+    } else {
+        scan_filtered(&args)?
+    };
+    if redact {
+        redact::apply(&mut outcome.findings);
+    }
+    let total = outcome.findings.len();
+    let left_out = action::keep_most_severe(&mut outcome.findings, action::SARIF_MAX_RESULTS);
+    if left_out > 0 {
+        outcome.notices.push(Notice::warning(
+            "SARIF",
+            format!("{left_out} less severe finding(s) left out of the SARIF file: code scanning takes at most {} results per run", action::SARIF_MAX_RESULTS),
+        ));
+    }
+    let mut sarif = BufWriter::new(
+        File::create(&sarif_file).with_context(|| format!("creating {}", sarif_file.display()))?,
+    );
+    report::write(report::Format::Sarif, &outcome, &rules, &mut sarif)?;
+    drop(sarif);
+
+    print!("{}", action::annotations(&outcome.findings));
+    if let Some(summary) = env("GITHUB_STEP_SUMMARY") {
+        append(&summary, &action::summary(&outcome.findings, &scanned))?;
+    }
+    if let Some(output) = env("GITHUB_OUTPUT") {
+        append(
+            &output,
+            &format!("findings={total}\nsarif-file={}\n", sarif_file.display()),
+        )?;
+    }
+    print_notices(&outcome.notices, false);
+    eprintln!(
+        "{}",
+        report::summary_line(&outcome, started.elapsed().as_secs_f64())
+    );
+    let errors = outcome.notices.iter().any(|n| n.level == Level::Error);
+    Ok(if errors {
+        EXIT_ERROR
+    } else if total > 0 && flag("fail-on-findings", "true") {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    })
+}
+
+fn append(path: &str, text: &str) -> Result<()> {
+    use std::io::Write as _;
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .with_context(|| format!("opening {path}"))?;
+    file.write_all(text.as_bytes())?;
+    Ok(())
 }

@@ -111,6 +111,19 @@ pub struct ScanOutcome {
     pub suppressed: crate::filter::Suppressed,
 }
 
+impl ScanOutcome {
+    /// A scan of nothing (e.g. a push that only deleted a ref).
+    pub fn empty() -> ScanOutcome {
+        ScanOutcome {
+            findings: Vec::new(),
+            notices: Vec::new(),
+            stats: Stats::default(),
+            repository: true,
+            suppressed: Default::default(),
+        }
+    }
+}
+
 /// The shared state of one scan.
 struct Scanner<'a> {
     matcher: Matcher<'a>,

@@ -142,26 +142,37 @@ pub fn write(root: &Path, relative: &str, content: impl AsRef<[u8]>) -> PathBuf 
 /// A git repository in a temp dir, driven by the git CLI with a fixed identity and no user or
 /// system configuration.
 pub struct Repo {
-    pub dir: TempDir,
+    root: PathBuf,
+    _owned: Option<TempDir>,
     clock: std::cell::Cell<i64>,
 }
 
 impl Repo {
     pub fn new() -> Repo {
-        let repo = Repo {
-            dir: tempfile::tempdir().unwrap(),
-            clock: std::cell::Cell::new(1_700_000_000),
-        };
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repo::at(dir.path().to_path_buf());
         repo.git(&["init", "-q", "-b", "main"]);
-        repo
+        Repo {
+            _owned: Some(dir),
+            ..repo
+        }
+    }
+
+    /// An existing repository (a clone the test made); whoever made it owns its directory.
+    pub fn at(root: PathBuf) -> Repo {
+        Repo {
+            root,
+            _owned: None,
+            clock: std::cell::Cell::new(1_700_000_000),
+        }
     }
 
     pub fn path(&self) -> &Path {
-        self.dir.path()
+        &self.root
     }
 
     pub fn path_str(&self) -> &str {
-        self.dir.path().to_str().unwrap()
+        self.root.to_str().unwrap()
     }
 
     /// Runs git in the repository; panics on failure; returns trimmed stdout.
@@ -223,4 +234,32 @@ pub fn git_command(dir: &Path) -> Command {
         .env_remove("GIT_WORK_TREE")
         .env_remove("GIT_INDEX_FILE");
     cmd
+}
+
+/// Validates against the official SARIF 2.1.0 schema (OASIS), panicking with every error.
+pub fn validate_sarif(sarif: &Value) {
+    // The published schema's `language` patterns have a stray `]` that strict validators reject
+    // as a regex; fix those patterns (keysweep never writes `language`) and keep the rest as is.
+    const BROKEN: &str = r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$""#;
+    let text = include_str!("../data/sarif-schema-2.1.0.json");
+    assert!(
+        text.matches(BROKEN).count() >= 2,
+        "the schema's known erratum moved"
+    );
+    let schema: Value =
+        serde_json::from_str(&text.replace(BROKEN, r#""^[a-zA-Z]{2}(-[a-zA-Z]{2})?$""#))
+            .expect("schema is JSON");
+    let validator = jsonschema::draft7::options()
+        .with_pattern_options(jsonschema::PatternOptions::regex())
+        .build(&schema)
+        .expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(sarif)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "SARIF does not validate:\n{}",
+        errors.join("\n")
+    );
 }

@@ -1,0 +1,225 @@
+//! The GitHub Actions front end: which commits an event brings, and the outputs GitHub reads
+//! (SARIF within code scanning's limits, error annotations, a job summary, step outputs).
+//!
+//! Events and what is scanned:
+//! - `push`: `before..after`. A new branch (`before` all zeros) scans what the default branch
+//!   (`origin/<default>`) does not reach, or all of it when it is the default branch. A forced
+//!   push whose old tip is not in the clone is scanned like a new branch. A deleted branch
+//!   scans nothing. A `before` that should be there but is not (a shallow checkout) is an error
+//!   naming the fix, never a clean scan.
+//! - `pull_request`, `pull_request_target`: `base.sha..head.sha`.
+//! - anything else (`workflow_dispatch`, `schedule`, ...): the full history.
+
+use std::fmt::Write as _;
+
+use anyhow::{Context, Result, bail};
+use serde_json::Value;
+
+use crate::finding::Finding;
+use crate::source::git::range::resolve;
+
+/// What to scan for an event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Plan {
+    /// `keysweep scan --range SPEC`.
+    Range(String),
+    /// The whole history and work tree.
+    FullHistory,
+    /// Nothing was pushed (a deletion).
+    Nothing,
+}
+
+fn is_zero(oid: &str) -> bool {
+    !oid.is_empty() && oid.bytes().all(|b| b == b'0')
+}
+
+fn field<'a>(event: &'a Value, pointer: &str) -> Result<&'a str> {
+    event
+        .pointer(pointer)
+        .and_then(Value::as_str)
+        .with_context(|| format!("the event payload has no {pointer}"))
+}
+
+const DEPTH_HINT: &str =
+    "set `fetch-depth: 0` on actions/checkout (or a depth that covers the pushed commits)";
+
+/// Decides what an event brings, checking the commits it names are in the clone.
+pub fn plan(repo: &gix::Repository, event_name: &str, event: &Value) -> Result<Plan> {
+    let present = |oid: &str| resolve(repo, oid).is_ok();
+    match event_name {
+        "push" => {
+            if event.pointer("/deleted").and_then(Value::as_bool) == Some(true) {
+                return Ok(Plan::Nothing);
+            }
+            let before = field(event, "/before")?;
+            let after = field(event, "/after")?;
+            if !present(after) {
+                bail!("the pushed commit {after} is not in the checkout; {DEPTH_HINT}");
+            }
+            let forced = event.pointer("/forced").and_then(Value::as_bool) == Some(true);
+            if !is_zero(before) && present(before) {
+                return Ok(Plan::Range(format!("{before}..{after}")));
+            }
+            if !is_zero(before) && !forced {
+                bail!(
+                    "the push's base commit {before} is not in the checkout, so the pushed range cannot be scanned; {DEPTH_HINT}"
+                );
+            }
+            // A new branch, or a forced push whose old tip is gone: what the default branch lacks.
+            let default = event
+                .pointer("/repository/default_branch")
+                .and_then(Value::as_str)
+                .unwrap_or("main");
+            let pushed_ref = event
+                .pointer("/ref")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let base = format!("refs/remotes/origin/{default}");
+            if pushed_ref != format!("refs/heads/{default}") && present(&base) {
+                Ok(Plan::Range(format!("{base}..{after}")))
+            } else {
+                Ok(Plan::Range(after.to_string()))
+            }
+        }
+        "pull_request" | "pull_request_target" => {
+            let base = field(event, "/pull_request/base/sha")?;
+            let head = field(event, "/pull_request/head/sha")?;
+            for (what, oid) in [("base", base), ("head", head)] {
+                if !present(oid) {
+                    bail!(
+                        "the pull request's {what} commit {oid} is not in the checkout; {DEPTH_HINT}"
+                    );
+                }
+            }
+            Ok(Plan::Range(format!("{base}..{head}")))
+        }
+        _ => Ok(Plan::FullHistory),
+    }
+}
+
+/// Escapes text for a workflow command's message (`::error ...::message`).
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a workflow command property value (`file=...`).
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// One `::error` annotation per finding, at its primary location. Never the secret: Action
+/// logs of public repositories are public.
+pub fn annotations(findings: &[Finding]) -> String {
+    let mut out = String::new();
+    for f in findings {
+        let o = f.primary();
+        let commit = o
+            .commit
+            .as_ref()
+            .map(|c| format!(" (commit {})", &c.id[..c.id.len().min(12)]))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "::error file={},line={},col={},title={}::{}{commit}: revoke and rotate it; deleting it from the code does not un-leak it",
+            escape_property(&o.path),
+            o.location.line,
+            o.location.column,
+            escape_property(&format!("keysweep: {}", f.rule_name)),
+            escape_data(&f.rule_id),
+        );
+    }
+    out
+}
+
+/// A markdown job summary: counts and one row per finding.
+pub fn summary(findings: &[Finding], scanned: &str) -> String {
+    let mut out = format!(
+        "## keysweep: {} secret(s) found\n\nScanned: {scanned}\n\n",
+        findings.len()
+    );
+    if findings.is_empty() {
+        out.push_str("No secrets found.\n");
+        return out;
+    }
+    out.push_str("| severity | rule | location | commit | status |\n|---|---|---|---|---|\n");
+    for f in findings {
+        let o = f.primary();
+        let commit = o
+            .commit
+            .as_ref()
+            .map(|c| format!("`{}`", &c.id[..c.id.len().min(12)]))
+            .unwrap_or_else(|| "-".into());
+        let status = match f.present_at_head {
+            Some(true) => "in the current tree",
+            Some(false) => "history only",
+            None => "-",
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | `{}:{}` | {commit} | {status} |",
+            f.severity,
+            f.rule_name.replace('|', "\\|"),
+            o.path.replace('|', "\\|").replace('`', "'"),
+            o.location.line
+        );
+    }
+    out
+}
+
+/// GitHub code scanning accepts at most 25,000 results per run.
+pub const SARIF_MAX_RESULTS: usize = 25_000;
+
+/// Keeps the `max` most severe findings (then by confidence); returns how many were dropped.
+pub fn keep_most_severe(findings: &mut Vec<Finding>, max: usize) -> usize {
+    if findings.len() <= max {
+        return 0;
+    }
+    findings.sort_by_key(|f| std::cmp::Reverse((f.severity, f.confidence)));
+    let dropped = findings.len() - max;
+    findings.truncate(max);
+    dropped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{Confidence, Severity};
+
+    fn finding(rule: &str, severity: Severity) -> Finding {
+        Finding {
+            rule: 0,
+            rule_id: rule.into(),
+            rule_name: rule.into(),
+            severity,
+            confidence: Confidence::High,
+            fingerprint: rule.into(),
+            secret: "s".into(),
+            entropy: 1.0,
+            checksum_valid: None,
+            present_at_head: None,
+            occurrences: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn over_the_limit_the_most_severe_are_kept() {
+        let mut findings = vec![
+            finding("low", Severity::Low),
+            finding("critical", Severity::Critical),
+            finding("medium", Severity::Medium),
+            finding("high", Severity::High),
+        ];
+        assert_eq!(keep_most_severe(&mut findings, 4), 0);
+        assert_eq!(keep_most_severe(&mut findings, 2), 2);
+        let kept: Vec<&str> = findings.iter().map(|f| f.rule_id.as_str()).collect();
+        assert_eq!(kept, ["critical", "high"]);
+    }
+
+    #[test]
+    fn workflow_command_escaping() {
+        assert_eq!(escape_data("a%b\nc"), "a%25b%0Ac");
+        assert_eq!(escape_property("dir/a:b,c.env"), "dir/a%3Ab%2Cc.env");
+    }
+}

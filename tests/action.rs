@@ -1,0 +1,345 @@
+//! The GitHub Action: action.yml's inputs and steps, and its scan step run locally with a fake
+//! GitHub environment against real repositories for each event kind.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+use serde_json::{Value, json};
+
+#[test]
+fn action_yml_declares_the_inputs_and_runs_the_scan_step() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/action.yml")).unwrap();
+    let action: Value = yaml_serde::from_str(&text).unwrap();
+    let inputs = &action["inputs"];
+    for (name, default) in [
+        ("path", "."),
+        ("args", ""),
+        ("redact", "true"),
+        ("fail-on-findings", "true"),
+        ("sarif-file", "keysweep.sarif"),
+        ("only-verified", "false"),
+    ] {
+        assert_eq!(inputs[name]["default"], default, "input {name}");
+    }
+    assert_eq!(action["runs"]["using"], "composite");
+    let steps = action["runs"]["steps"].as_array().unwrap();
+    let run_of = |id: &str| {
+        steps
+            .iter()
+            .find(|s| s["name"] == id)
+            .and_then(|s| s["run"].as_str())
+            .unwrap_or_default()
+    };
+    assert!(run_of("Build keysweep").contains("cargo build --release --locked"));
+    let scan = steps
+        .iter()
+        .find(|s| s["id"] == "scan")
+        .expect("a step with id scan");
+    assert!(
+        scan["run"]
+            .as_str()
+            .unwrap()
+            .contains("keysweep\" github-action")
+    );
+    for input in [
+        "path",
+        "args",
+        "redact",
+        "fail-on-findings",
+        "sarif-file",
+        "only-verified",
+    ] {
+        let var = format!("INPUT_{}", input.to_uppercase().replace('-', "_"));
+        assert_eq!(
+            scan["env"][&var],
+            format!("${{{{ inputs.{input} }}}}"),
+            "{var} is passed"
+        );
+    }
+    assert!(steps.iter().any(|s| {
+        s["uses"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("actions/cache@"))
+    }));
+}
+
+/// A bare "GitHub" remote and a checkout of it with `origin/*` refs, as actions/checkout leaves.
+struct Checkout {
+    remote: tempfile::TempDir,
+    repo: Repo,
+    runner: tempfile::TempDir,
+}
+
+fn checkout() -> Checkout {
+    let remote = tree();
+    let out = git_command(remote.path())
+        .args(["init", "-q", "--bare", "-b", "main", "."])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let repo = Repo::new();
+    repo.git(&["remote", "add", "origin", remote.path().to_str().unwrap()]);
+    Checkout {
+        remote,
+        repo,
+        runner: tree(),
+    }
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+    sarif: Value,
+    summary: String,
+    outputs: String,
+}
+
+impl Checkout {
+    fn push_all(&self) {
+        self.repo.git(&["push", "-q", "--all", "origin"]);
+        self.repo.git(&["fetch", "-q", "origin"]);
+    }
+
+    /// Runs the Action's scan step as GitHub would, with `event` as the payload.
+    fn run(&self, event_name: &str, event: Value, inputs: &[(&str, &str)]) -> Run {
+        let runner = self.runner.path();
+        let event_path = runner.join("event.json");
+        std::fs::write(&event_path, event.to_string()).unwrap();
+        let summary = runner.join("summary.md");
+        let outputs = runner.join("outputs.txt");
+        let _ = std::fs::remove_file(&summary);
+        let _ = std::fs::remove_file(&outputs);
+        let mut cmd = keysweep();
+        cmd.arg("github-action")
+            .current_dir(self.repo.path())
+            .env("GITHUB_WORKSPACE", self.repo.path())
+            .env("GITHUB_EVENT_NAME", event_name)
+            .env("GITHUB_EVENT_PATH", &event_path)
+            .env("GITHUB_STEP_SUMMARY", &summary)
+            .env("GITHUB_OUTPUT", &outputs);
+        for (name, value) in inputs {
+            cmd.env(
+                format!("INPUT_{}", name.to_uppercase().replace('-', "_")),
+                value,
+            );
+        }
+        let out = cmd.output().unwrap();
+        let sarif_path = self.repo.path().join("keysweep.sarif");
+        Run {
+            code: out.status.code().unwrap(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            sarif: read_json(&sarif_path),
+            summary: std::fs::read_to_string(&summary).unwrap_or_default(),
+            outputs: std::fs::read_to_string(&outputs).unwrap_or_default(),
+        }
+    }
+}
+
+fn read_json(path: &Path) -> Value {
+    std::fs::read_to_string(path)
+        .map(|t| serde_json::from_str(&t).unwrap())
+        .unwrap_or(Value::Null)
+}
+
+fn rule_ids(sarif: &Value) -> Vec<String> {
+    let mut ids: Vec<String> = sarif["runs"][0]["results"]
+        .as_array()
+        .map(|r| {
+            r.iter()
+                .map(|x| x["ruleId"].as_str().unwrap().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    ids.sort();
+    ids
+}
+
+fn push_event(before: &str, after: &str, git_ref: &str) -> Value {
+    json!({"ref": git_ref, "before": before, "after": after, "forced": false, "deleted": false,
+           "repository": {"default_branch": "main"}})
+}
+
+const ZERO: &str = "0000000000000000000000000000000000000000";
+
+#[test]
+fn push_scans_exactly_the_pushed_commits() {
+    let c = checkout();
+    c.repo.write("old.env", format!("T={}\n", github_token(1)));
+    let before = c.repo.commit("old secret, already on the remote");
+    c.push_all();
+    let token = aws_key_id(2);
+    c.repo.write("deploy/new.env", format!("A={token}\n"));
+    let after = c.repo.commit("new secret");
+
+    let run = c.run("push", push_event(&before, &after, "refs/heads/main"), &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    validate_sarif(&run.sarif);
+    assert_eq!(rule_ids(&run.sarif), vec!["aws.access-key-id"]);
+    assert!(
+        run.stdout.contains(
+            "::error file=deploy/new.env,line=1,col=3,title=keysweep%3A AWS access key ID::"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout.contains(&token) && !run.sarif.to_string().contains(&token),
+        "redacted by default"
+    );
+    assert!(
+        run.summary.contains("| high |") || run.summary.contains("| medium |"),
+        "{}",
+        run.summary
+    );
+    assert!(
+        run.summary.contains("`deploy/new.env:1`"),
+        "{}",
+        run.summary
+    );
+    assert!(run.outputs.contains("findings=1"), "{}", run.outputs);
+
+    let lenient = c.run(
+        "push",
+        push_event(&before, &after, "refs/heads/main"),
+        &[("fail-on-findings", "false")],
+    );
+    assert_eq!(
+        lenient.code, 0,
+        "fail-on-findings: false still writes SARIF"
+    );
+    assert_eq!(rule_ids(&lenient.sarif).len(), 1);
+}
+
+#[test]
+fn new_branch_scans_only_what_the_default_branch_lacks() {
+    let c = checkout();
+    c.repo.write("old.env", format!("T={}\n", github_token(3)));
+    c.repo.commit("old secret on main");
+    c.push_all();
+    c.repo.git(&["checkout", "-q", "-b", "feature"]);
+    c.repo
+        .write("feature.env", format!("S={}\n", stripe_key(4)));
+    let after = c.repo.commit("feature secret");
+
+    let run = c.run("push", push_event(ZERO, &after, "refs/heads/feature"), &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        rule_ids(&run.sarif),
+        vec!["stripe.live-secret-key"],
+        "main's old secret is not this push's"
+    );
+}
+
+#[test]
+fn forced_push_scans_what_is_new() {
+    let c = checkout();
+    c.repo.write("a.txt", "a\n");
+    let base = c.repo.commit("base");
+    c.repo.write("b.env", format!("T={}\n", github_token(5)));
+    let old_tip = c.repo.commit("to be rewritten");
+    c.push_all();
+    c.repo.git(&["reset", "-q", "--hard", &base]);
+    c.repo.write("c.env", format!("A={}\n", aws_key_id(6)));
+    let new_tip = c.repo.commit("rewritten");
+
+    let mut event = push_event(&old_tip, &new_tip, "refs/heads/main");
+    event["forced"] = json!(true);
+    let run = c.run("push", event.clone(), &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        rule_ids(&run.sarif),
+        vec!["aws.access-key-id"],
+        "only the rewritten commit"
+    );
+
+    // The old tip gone from the clone: still a scan of what the default branch lacks, not an error.
+    event["before"] = json!("1111111111111111111111111111111111111111");
+    let run = c.run("push", event, &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+}
+
+#[test]
+fn pull_request_scans_base_to_head() {
+    let c = checkout();
+    c.repo.write("old.env", format!("T={}\n", github_token(7)));
+    let base = c.repo.commit("base with an old secret");
+    c.repo.git(&["checkout", "-q", "-b", "pr"]);
+    c.repo.write("pr.env", format!("S={}\n", stripe_key(8)));
+    let head = c.repo.commit("pr secret");
+    let event = json!({"pull_request": {"base": {"sha": base}, "head": {"sha": head}}});
+    let run = c.run("pull_request", event, &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    validate_sarif(&run.sarif);
+    assert_eq!(rule_ids(&run.sarif), vec!["stripe.live-secret-key"]);
+}
+
+#[test]
+fn schedule_scans_full_history_and_deletions_scan_nothing() {
+    let c = checkout();
+    c.repo.write("old.env", format!("T={}\n", github_token(9)));
+    c.repo.commit("secret");
+    c.repo.git(&["rm", "-q", "old.env"]);
+    c.repo.commit("removed");
+    let run = c.run("schedule", json!({}), &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(rule_ids(&run.sarif), vec!["github.pat-classic"]);
+
+    let mut deletion = push_event(ZERO, ZERO, "refs/heads/gone");
+    deletion["deleted"] = json!(true);
+    let run = c.run("push", deletion, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    validate_sarif(&run.sarif);
+    assert!(run.summary.contains("nothing"), "{}", run.summary);
+}
+
+#[test]
+fn a_checkout_too_shallow_for_the_range_fails_loudly() {
+    let c = checkout();
+    c.repo.write("a.txt", "a\n");
+    let before = c.repo.commit("a");
+    c.repo.write("b.txt", "b\n");
+    c.repo.commit("b");
+    c.repo.write("c.env", format!("T={}\n", github_token(10)));
+    let after = c.repo.commit("c");
+    c.push_all();
+    let shallow_dir: PathBuf = c.runner.path().join("shallow");
+    let url = format!("file://{}", c.remote.path().display());
+    let out = git_command(c.runner.path())
+        .args([
+            "clone",
+            "-q",
+            "--depth",
+            "1",
+            &url,
+            shallow_dir.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let shallow = Checkout {
+        remote: tree(),
+        repo: Repo::at(shallow_dir),
+        runner: tree(),
+    };
+    let run = shallow.run("push", push_event(&before, &after, "refs/heads/main"), &[]);
+    assert_eq!(run.code, 2, "never a clean scan: {}", run.stderr);
+    assert!(run.stderr.contains("fetch-depth"), "{}", run.stderr);
+}
+
+#[test]
+fn only_verified_is_refused_until_live_validation_exists() {
+    let c = checkout();
+    c.repo.write("a.txt", "a\n");
+    let head = c.repo.commit("a");
+    let run = c.run(
+        "push",
+        push_event(ZERO, &head, "refs/heads/main"),
+        &[("only-verified", "true")],
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("live validation"), "{}", run.stderr);
+}
