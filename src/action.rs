@@ -16,6 +16,9 @@ use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
 use crate::finding::Finding;
+use crate::rules::RuleSet;
+use crate::scan::ScanOutcome;
+use crate::source::Notice;
 use crate::source::git::range::resolve;
 
 /// What to scan for an event.
@@ -171,6 +174,30 @@ pub fn summary(findings: &[Finding], scanned: &str) -> String {
 /// GitHub code scanning accepts at most 25,000 results per run.
 pub const SARIF_MAX_RESULTS: usize = 25_000;
 
+/// GitHub code scanning rejects SARIF files larger than this once gzipped.
+pub const SARIF_MAX_GZIPPED: usize = 10 * 1000 * 1000;
+
+/// Size of `bytes` deflated at the default level: a gzip file is this plus 18 bytes of framing
+/// minus zlib's 6 (gix's zlib-rs deflater, already in the build, saves a gzip dependency).
+pub fn gzipped_len(bytes: &[u8]) -> usize {
+    use std::io::Write as _;
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut writer =
+        gix::zlib::stream::deflate::Write::new(Count(0), gix::zlib::Compression::DEFAULT);
+    writer.write_all(bytes).expect("counting never fails");
+    writer.flush().expect("counting never fails");
+    writer.into_inner().0 + 12
+}
+
 /// Keeps the `max` most severe findings (then by confidence); returns how many were dropped.
 pub fn keep_most_severe(findings: &mut Vec<Finding>, max: usize) -> usize {
     if findings.len() <= max {
@@ -180,6 +207,47 @@ pub fn keep_most_severe(findings: &mut Vec<Finding>, max: usize) -> usize {
     let dropped = findings.len() - max;
     findings.truncate(max);
     dropped
+}
+
+/// Renders SARIF within code scanning's limits: at most 25,000 results and 10 MB gzipped,
+/// leaving out the least severe findings first, and saying so in a notice (which the SARIF
+/// file carries too).
+pub fn fit_sarif(outcome: &mut ScanOutcome, rules: &RuleSet) -> Result<Vec<u8>> {
+    fit_sarif_within(outcome, rules, SARIF_MAX_RESULTS, SARIF_MAX_GZIPPED)
+}
+
+fn fit_sarif_within(
+    outcome: &mut ScanOutcome,
+    rules: &RuleSet,
+    max_results: usize,
+    max_gzipped: usize,
+) -> Result<Vec<u8>> {
+    let mut left_out = keep_most_severe(&mut outcome.findings, max_results);
+    loop {
+        if left_out > 0 {
+            outcome.notices.push(Notice::warning(
+                "SARIF",
+                format!(
+                    "{left_out} less severe finding(s) left out of the SARIF file: code scanning takes at most \
+                     {max_results} results and {} bytes gzipped per file",
+                    max_gzipped
+                ),
+            ));
+        }
+        let mut bytes = Vec::new();
+        crate::report::sarif::write(outcome, rules, &mut bytes)?;
+        let size = gzipped_len(&bytes);
+        if size <= max_gzipped || outcome.findings.is_empty() {
+            return Ok(bytes);
+        }
+        if left_out > 0 {
+            outcome.notices.pop();
+        }
+        // Shrink in proportion to the excess, with a margin, and try again.
+        let count = outcome.findings.len();
+        let keep = (count as f64 * max_gzipped as f64 / size as f64 * 0.9) as usize;
+        left_out += keep_most_severe(&mut outcome.findings, keep.min(count - 1));
+    }
 }
 
 #[cfg(test)]
@@ -215,6 +283,81 @@ mod tests {
         assert_eq!(keep_most_severe(&mut findings, 2), 2);
         let kept: Vec<&str> = findings.iter().map(|f| f.rule_id.as_str()).collect();
         assert_eq!(kept, ["critical", "high"]);
+    }
+
+    #[test]
+    fn sarif_is_cut_to_the_limits_most_severe_first_and_says_so() {
+        use crate::finding::{Hit, Location, Occurrence, SourceKind};
+        let rules = RuleSet::builtin().unwrap();
+        let hit = Hit {
+            rule: 0,
+            secret: "x".into(),
+            entropy: 1.0,
+            checksum_valid: None,
+            location: Location {
+                line: 1,
+                column: 1,
+                end_line: 1,
+                end_column: 2,
+                byte_start: 0,
+                byte_end: 1,
+            },
+            context: "x".into(),
+            secret_in_context: 0,
+            allowed_inline: false,
+        };
+        let mut outcome = ScanOutcome::empty();
+        for i in 0..200 {
+            let severity = if i % 2 == 0 {
+                Severity::Low
+            } else {
+                Severity::Critical
+            };
+            let mut f = finding(&format!("r{i}"), severity);
+            f.fingerprint = format!("{i:032}");
+            f.occurrences.push(Occurrence::new(
+                format!("dir/file{i}.env"),
+                &hit,
+                SourceKind::File,
+                None,
+            ));
+            outcome.findings.push(f);
+        }
+        let bytes = fit_sarif_within(&mut outcome, &rules, 150, 4_000).unwrap();
+        assert!(gzipped_len(&bytes) <= 4_000);
+        assert!(outcome.findings.len() < 150 && !outcome.findings.is_empty());
+        let critical = outcome
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Critical)
+            .count();
+        assert_eq!(
+            critical,
+            outcome.findings.len().min(100),
+            "low severity goes first"
+        );
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(
+            text.contains("left out of the SARIF file"),
+            "the SARIF file says so"
+        );
+        assert_eq!(outcome.notices.len(), 1);
+    }
+
+    #[test]
+    fn gzipped_length_tracks_compressibility() {
+        let repetitive = vec![b'a'; 1_000_000];
+        assert!(gzipped_len(&repetitive) < 10_000);
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let noisy: Vec<u8> = (0..100_000)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (state >> 24) as u8
+            })
+            .collect();
+        assert!(gzipped_len(&noisy) > 90_000);
     }
 
     #[test]

@@ -430,18 +430,9 @@ fn run_github_action() -> Result<u8> {
         redact::apply(&mut outcome.findings);
     }
     let total = outcome.findings.len();
-    let left_out = action::keep_most_severe(&mut outcome.findings, action::SARIF_MAX_RESULTS);
-    if left_out > 0 {
-        outcome.notices.push(Notice::warning(
-            "SARIF",
-            format!("{left_out} less severe finding(s) left out of the SARIF file: code scanning takes at most {} results per run", action::SARIF_MAX_RESULTS),
-        ));
-    }
-    let mut sarif = BufWriter::new(
-        File::create(&sarif_file).with_context(|| format!("creating {}", sarif_file.display()))?,
-    );
-    report::write(report::Format::Sarif, &outcome, &rules, &mut sarif)?;
-    drop(sarif);
+    let sarif = action::fit_sarif(&mut outcome, &rules)?;
+    std::fs::write(&sarif_file, sarif)
+        .with_context(|| format!("writing {}", sarif_file.display()))?;
 
     print!("{}", action::annotations(&outcome.findings));
     if let Some(summary) = env("GITHUB_STEP_SUMMARY") {
