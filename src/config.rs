@@ -75,6 +75,8 @@ pub struct Config {
     /// Where it was read from, for messages.
     pub source: Option<PathBuf>,
     pub allowed_paths: Option<GlobSet>,
+    /// Path regexes (imported gitleaks allowlists use regexes, not globs).
+    pub allowed_path_regexes: Vec<Regex>,
     pub allowed_secrets: Vec<Regex>,
     pub stopwords: Vec<String>,
     pub disabled_rules: Vec<String>,
@@ -134,6 +136,7 @@ impl Config {
         Ok(Config {
             source: Some(path.to_path_buf()),
             allowed_paths,
+            allowed_path_regexes: Vec::new(),
             allowed_secrets,
             stopwords: file
                 .allowlist
@@ -152,6 +155,24 @@ impl Config {
         self.allowed_paths
             .as_ref()
             .is_some_and(|set| set.is_match(path))
+            || self.allowed_path_regexes.iter().any(|r| r.is_match(path))
+    }
+
+    /// Takes over an imported gitleaks config's global allowlist and disabled rules.
+    pub fn absorb(&mut self, imported: &crate::rules::gitleaks::Imported) -> Result<()> {
+        for r in &imported.path_regexes {
+            self.allowed_path_regexes
+                .push(Regex::new(r).with_context(|| format!("allowlist path regex {r:?}"))?);
+        }
+        for r in &imported.secret_regexes {
+            self.allowed_secrets
+                .push(Regex::new(r).with_context(|| format!("allowlist regex {r:?}"))?);
+        }
+        self.stopwords
+            .extend(imported.stopwords.iter().map(|w| w.to_ascii_lowercase()));
+        self.disabled_rules
+            .extend(imported.disabled_rules.iter().cloned());
+        Ok(())
     }
 
     pub fn secret_allowed(&self, secret: &str) -> bool {

@@ -20,7 +20,7 @@ use keysweep::config::Config;
 use keysweep::filter;
 use keysweep::hook;
 use keysweep::report::{self, redact};
-use keysweep::rules::{RuleSet, check};
+use keysweep::rules::{RuleSet, check, gitleaks};
 use keysweep::scan::{self, ScanOptions, Scope};
 use keysweep::source::git::range::Revisions;
 use keysweep::source::{Level, Notice};
@@ -57,15 +57,37 @@ fn main() -> ExitCode {
 }
 
 fn load_rules(args: &RuleArgs) -> Result<RuleSet> {
-    load_rules_with(args, &Config::default())
+    load_rules_with(args, &mut Config::default())
 }
 
 /// Built-in rules, plus the config's and the command line's extra files, minus what the config
 /// disables or ranks below its confidence floor, narrowed by `--only-rules`.
-fn load_rules_with(args: &RuleArgs, config: &Config) -> Result<RuleSet> {
+/// A gitleaks or Betterleaks config among the rule files brings its rules and its allowlist.
+fn load_rules_with(args: &RuleArgs, config: &mut Config) -> Result<RuleSet> {
     let mut set = RuleSet::builtin()?;
-    for path in config.extra_rules.iter().chain(&args.extra) {
-        set.add_path(path)?;
+    let paths: Vec<PathBuf> = config
+        .extra_rules
+        .iter()
+        .chain(&args.extra)
+        .cloned()
+        .collect();
+    for path in &paths {
+        let text = if path.is_file() {
+            std::fs::read_to_string(path).ok()
+        } else {
+            None
+        };
+        match text.filter(|t| gitleaks::is_gitleaks(t)) {
+            Some(text) => {
+                let imported = gitleaks::import(&text, &path.display().to_string())?;
+                config.absorb(&imported)?;
+                for note in &imported.skipped {
+                    eprintln!("keysweep: note: {}: not imported: {note}", path.display());
+                }
+                set.add_rules(imported.rules)?;
+            }
+            None => set.add_path(path)?,
+        }
     }
     if !config.disabled_rules.is_empty() {
         set.rules.retain(|r| {
@@ -151,8 +173,8 @@ fn finish(outcome: &scan::ScanOutcome, args: &ScanArgs, started: Instant) -> Res
 /// The scan and its filters (config allowlists, inline allows, baseline).
 fn scan_filtered(args: &ScanArgs) -> Result<(scan::ScanOutcome, RuleSet)> {
     anyhow::ensure!(args.path.exists(), "{} does not exist", args.path.display());
-    let config = Config::discover(args.config.as_deref(), &args.path)?;
-    let rules = load_rules_with(&args.rules, &config)?;
+    let mut config = Config::discover(args.config.as_deref(), &args.path)?;
+    let rules = load_rules_with(&args.rules, &mut config)?;
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
@@ -324,8 +346,8 @@ fn run_pre_push(remote: &str, rule_args: &RuleArgs) -> Result<u8> {
         return Ok(EXIT_CLEAN); // only deletions
     }
     // Same config as a scan of the repository: the hook and CI must agree on what is allowed.
-    let config = Config::discover(None, &here)?;
-    let rules = load_rules_with(rule_args, &config)?;
+    let mut config = Config::discover(None, &here)?;
+    let rules = load_rules_with(rule_args, &mut config)?;
     let options = ScanOptions {
         scope: Scope::Commits(revisions),
         respect_ignore: true,
@@ -419,10 +441,7 @@ fn run_github_action() -> Result<u8> {
     };
     let started = Instant::now();
     let (mut outcome, rules) = if plan == action::Plan::Nothing {
-        (
-            scan::ScanOutcome::empty(),
-            load_rules_with(&args.rules, &Config::default())?,
-        )
+        (scan::ScanOutcome::empty(), load_rules(&args.rules)?)
     } else {
         scan_filtered(&args)?
     };

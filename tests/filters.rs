@@ -167,3 +167,74 @@ fn baseline_reports_only_new_findings_and_survives_moves() {
         1
     );
 }
+
+#[test]
+fn a_gitleaks_config_brings_its_rules_and_allowlist() {
+    let dir = tree();
+    write(
+        dir.path(),
+        ".gitleaks.toml",
+        r#"
+title = "team config"
+[extend]
+useDefault = true
+
+[[rules]]
+id = "acme-token"
+description = "ACME API token"
+regex = '''(?i)acme[_-]?token\s*[:=]\s*['"]?([a-z0-9]{32})'''
+secretGroup = 1
+keywords = ["acme"]
+
+[[rules]]
+id = "p12-file"
+description = "PKCS#12 file"
+path = '''\.p12$'''
+
+[allowlist]
+paths = ['''^vendor/''']
+stopwords = ["deadbeef"]
+"#,
+    );
+    let acme = random_chars(1, 32, b"abcdefghijklmnopqrstuvwxyz0123456789");
+    write(
+        dir.path(),
+        "app/settings.py",
+        format!("ACME_TOKEN = '{acme}'\nGH = '{}'\n", github_token(10)),
+    );
+    write(
+        dir.path(),
+        "vendor/lib.py",
+        format!(
+            "ACME_TOKEN = '{}'\n",
+            random_chars(2, 32, b"abcdef0123456789")
+        ),
+    );
+    write(
+        dir.path(),
+        "app/other.py",
+        "acme_token: 0000deadbeef0000deadbeef0000aaaa\n",
+    );
+    let rules = dir.path().join(".gitleaks.toml");
+    let (code, report, stderr) = scan_json(&[
+        dir.path().to_str().unwrap(),
+        "--rules",
+        rules.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    let found = summary(&report);
+    assert_eq!(
+        found,
+        vec![
+            ("acme-token".to_string(), "app/settings.py".to_string(), 1),
+            (
+                "github.pat-classic".to_string(),
+                "app/settings.py".to_string(),
+                2
+            ),
+        ],
+        "built-in rules stay, the vendor path and the stopword are allowed"
+    );
+    assert_eq!(finding_with(&report, &acme)["rule_name"], "ACME API token");
+    assert!(stderr.contains("not imported: rule p12-file"), "{stderr}");
+}

@@ -176,10 +176,11 @@ impl<'r> Matcher<'r> {
             if truncated_end && span.end == bounded.len() {
                 continue;
             }
-            if !window
-                .hits
-                .iter()
-                .any(|h| h.start < span.end && span.start < h.end)
+            if rule.keywords_inside_match
+                && !window
+                    .hits
+                    .iter()
+                    .any(|h| h.start < span.end && span.start < h.end)
             {
                 continue;
             }

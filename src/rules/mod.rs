@@ -8,6 +8,7 @@
 //! is seen (see [`Rule::regex`]), so start-up does not pay for rules a scan never needs.
 
 pub mod check;
+pub mod gitleaks;
 
 use std::{
     fmt,
@@ -143,6 +144,13 @@ pub struct Rule {
     /// The longest a whole match can be, in bytes: bounds the window searched around a keyword.
     #[serde(default = "default_max_len")]
     pub max_len: usize,
+    /// Which capture group is the secret (default: the group named `secret`, or the only one).
+    pub secret_group: Option<usize>,
+    /// A match must overlap a keyword hit (default). Rules imported from gitleaks-style configs,
+    /// whose keywords are context anywhere nearby, set this to false: the keyword then only has
+    /// to be within `max_len` bytes of the match.
+    #[serde(default = "default_true")]
+    pub keywords_inside_match: bool,
     /// Minimum Shannon entropy (bits per byte) of the secret.
     pub entropy: Option<f64>,
     /// Name of an offline validator (see `matcher::checksum`).
@@ -178,6 +186,10 @@ fn default_max_len() -> usize {
     DEFAULT_MAX_LEN
 }
 
+fn default_true() -> bool {
+    true
+}
+
 /// A rule's compiled regexes and the index of the group that holds the secret.
 #[derive(Debug)]
 pub struct CompiledRegex {
@@ -190,13 +202,23 @@ impl Rule {
     /// The compiled regex, built on first use. Errors are kept, so a bad rule fails every time.
     pub fn regex(&self) -> Result<&CompiledRegex, &str> {
         self.compiled
-            .get_or_init(|| compile(&self.regex, self.exclude_secret_regex.as_deref()))
+            .get_or_init(|| {
+                compile(
+                    &self.regex,
+                    self.secret_group,
+                    self.exclude_secret_regex.as_deref(),
+                )
+            })
             .as_ref()
             .map_err(String::as_str)
     }
 }
 
-fn compile(pattern: &str, exclude_secret: Option<&str>) -> Result<CompiledRegex, String> {
+fn compile(
+    pattern: &str,
+    group: Option<usize>,
+    exclude_secret: Option<&str>,
+) -> Result<CompiledRegex, String> {
     // Unicode off: rules describe ASCII token formats, and byte-oriented classes are both faster
     // and able to match inside files that are not valid UTF-8.
     let build = |p: &str| {
@@ -210,12 +232,15 @@ fn compile(pattern: &str, exclude_secret: Option<&str>) -> Result<CompiledRegex,
     let exclude_secret = exclude_secret
         .map(|p| build(p).map_err(|e| format!("exclude_secret_regex: {e}")))
         .transpose()?;
-    let secret_group = match regex.capture_names().position(|n| n == Some("secret")) {
-        Some(i) => i,
-        None if regex.captures_len() == 2 => 1,
-        None => {
+    let named = regex.capture_names().position(|n| n == Some("secret"));
+    let secret_group = match (group, named) {
+        (Some(g), _) if g < regex.captures_len() => g,
+        (Some(g), _) => return Err(format!("secret_group {g} does not exist")),
+        (None, Some(i)) => i,
+        (None, None) if regex.captures_len() == 2 => 1,
+        (None, None) => {
             return Err(format!(
-                "needs exactly one capture group or a group named `secret` (has {})",
+                "needs exactly one capture group, a group named `secret`, or secret_group (has {} groups)",
                 regex.captures_len() - 1
             ));
         }
@@ -281,8 +306,17 @@ impl RuleSet {
     pub fn add_toml(&mut self, text: &str, origin: &str) -> Result<()> {
         let file: RuleFile =
             toml::from_str(text).with_context(|| format!("parsing rules file {origin}"))?;
-        for mut rule in file.rules {
-            rule.origin = origin.to_string();
+        let rules = file.rules.into_iter().map(|mut r| {
+            r.origin = origin.to_string();
+            r
+        });
+        self.add_rules(rules.collect())
+    }
+
+    /// Appends rules (their origin set), checking the fields a scan relies on.
+    pub fn add_rules(&mut self, rules: Vec<Rule>) -> Result<()> {
+        for rule in rules {
+            let origin = rule.origin.clone();
             if rule.keywords.is_empty() || rule.keywords.iter().any(|k| k.is_empty()) {
                 bail!(
                     "rule {} in {origin}: needs at least one non-empty keyword",
