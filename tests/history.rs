@@ -536,3 +536,57 @@ fn linked_worktrees_are_scanned_with_the_shared_history() {
         "wip.env"
     );
 }
+
+#[test]
+fn sha256_repositories_are_scanned() {
+    let dir = tree();
+    let out = git_command(dir.path())
+        .args(["init", "-q", "--object-format=sha256", "-b", "main", "."])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let repo = Repo::at(dir.path().to_path_buf());
+    let token = github_token(98);
+    repo.write("a.env", format!("T={token}\n"));
+    let introducing = repo.commit("add");
+    assert_eq!(introducing.len(), 64);
+    repo.git(&["rm", "-q", "a.env"]);
+    let head = repo.commit("remove");
+    let (code, report, stderr) = scan_json(&[repo.path_str()]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        occurrence(finding_with(&report, &token))["commit"]["id"],
+        introducing
+    );
+
+    // The pre-push hook's new-ref line carries 64 zeros in such a repository.
+    let line = format!(
+        "refs/heads/main {head} refs/heads/main {}\n",
+        "0".repeat(64)
+    );
+    let mut child = keysweep()
+        .args(["hook", "pre-push", "origin", "url"])
+        .current_dir(repo.path())
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(line.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
