@@ -78,9 +78,30 @@ pub fn check(set: &RuleSet) -> anyhow::Result<Vec<Problem>> {
 }
 
 fn check_example(matcher: &Matcher, rule: usize, example: &Example) -> Option<String> {
-    let secrets = secrets_of(matcher, rule, example.text().as_bytes());
+    let text = example.text().as_bytes();
+    let secrets = secrets_of(matcher, rule, text);
+    // When two rules extract the same secret, the more confident one names it: a rule whose
+    // own example is named by another rule is shadowed and would never report.
+    let shadowed_by = || {
+        matcher
+            .find_all(text)
+            .into_iter()
+            .find(|m| {
+                m.rule != rule
+                    && example
+                        .secret()
+                        .is_none_or(|s| text[m.secret.clone()] == *s.as_bytes())
+            })
+            .map(|m| matcher.rules()[m.rule].id.clone())
+    };
     match example.secret() {
-        _ if secrets.is_empty() => Some(format!("example {:?} does not match", example.text())),
+        _ if secrets.is_empty() => Some(match shadowed_by() {
+            Some(other) => format!(
+                "example {:?} is shadowed by rule {other}, which names its secret",
+                example.text()
+            ),
+            None => format!("example {:?} does not match", example.text()),
+        }),
         Some(claimed) if !secrets.iter().any(|s| s == claimed) => Some(format!(
             "example {:?} yields {} instead of {claimed:?}",
             example.text(),
@@ -139,5 +160,26 @@ mod tests {
             "{text:?}"
         );
         assert_eq!(problems.len(), 3, "{text:?}");
+    }
+
+    #[test]
+    fn reports_a_rule_shadowed_by_a_more_confident_one() {
+        let mut set = RuleSet::default();
+        let rule = |id: &str, confidence: &str| {
+            format!(
+                "[[rules]]\nid = \"{id}\"\nname = \"{id}\"\nkeywords = [\"tok_\"]\nregex = '''(tok_[0-9]{{4}})'''\n\
+                 severity = \"low\"\nconfidence = \"{confidence}\"\nexamples = [\"a tok_1234\", \"b tok_5678\"]\n\
+                 negative_examples = [\"tok_12\", \"tok_ab\"]\n"
+            )
+        };
+        set.add_toml(&(rule("t.weak", "low") + &rule("t.strong", "high")), "test")
+            .unwrap();
+        let problems = check(&set).unwrap();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(
+            problems
+                .iter()
+                .all(|p| p.rule == "t.weak" && p.message.contains("shadowed by rule t.strong"))
+        );
     }
 }
