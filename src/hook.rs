@@ -4,8 +4,8 @@
 //! on standard input: `<local ref> <local oid> <remote ref> <remote oid>`. Every line counts
 //! (a push can carry several branches and tags). A local oid of zeros is a deletion (nothing to
 //! scan); a remote oid of zeros is a new ref, and so is a remote oid this clone does not have
-//! (someone pushed meanwhile): then the commits not already on any of the remote's
-//! remote-tracking refs are scanned. Otherwise `remote..local` — which, for a forced push, is
+//! (someone pushed meanwhile): then the commits not reachable from any remote-tracking ref
+//! are scanned. Otherwise `remote..local` — which, for a forced push, is
 //! exactly what is new. Annotated tags are peeled to their commit. No cap on commit count.
 
 use std::path::{Path, PathBuf};
@@ -67,11 +67,7 @@ fn is_zero(oid: &str) -> bool {
 }
 
 /// The commits a push brings: reachable from what is pushed, not from what the remote has.
-pub fn revisions_for_push(
-    repo: &gix::Repository,
-    remote: &str,
-    updates: &[RefUpdate],
-) -> Revisions {
+pub fn revisions_for_push(repo: &gix::Repository, updates: &[RefUpdate]) -> Revisions {
     let mut revisions = Revisions::default();
     let mut exclude_tracking = false;
     for update in updates {
@@ -86,7 +82,7 @@ pub fn revisions_for_push(
         }
     }
     if exclude_tracking {
-        revisions.exclude.extend(remote_tracking_tips(repo, remote));
+        revisions.exclude.extend(remote_tracking_tips(repo));
     }
     revisions.include.sort();
     revisions.include.dedup();
@@ -99,21 +95,19 @@ fn has_commit(repo: &gix::Repository, oid: &str) -> bool {
     crate::source::git::range::resolve(repo, oid).is_ok()
 }
 
-/// Tips of `refs/remotes/<remote>/*`: what that remote is known to have. A push to a bare URL
-/// has no such refs, so nothing is excluded and everything the pushed refs reach is scanned.
-fn remote_tracking_tips(repo: &gix::Repository, remote: &str) -> Vec<String> {
-    let tips = |prefix: &str| -> Vec<String> {
-        let Ok(platform) = repo.references() else {
-            return Vec::new();
-        };
-        let Ok(refs) = platform.prefixed(prefix) else {
-            return Vec::new();
-        };
-        refs.filter_map(Result::ok)
-            .filter_map(|mut r| r.peel_to_id().ok().map(|id| id.to_string()))
-            .collect()
+/// Tips of every remote-tracking ref (`refs/remotes/*`): commits any remote is known to
+/// have already left this machine. With no remote-tracking refs (a first push, or pushes to bare
+/// URLs only), nothing is excluded and everything the pushed refs reach is scanned.
+fn remote_tracking_tips(repo: &gix::Repository) -> Vec<String> {
+    let Ok(platform) = repo.references() else {
+        return Vec::new();
     };
-    tips(&format!("refs/remotes/{remote}/"))
+    let Ok(refs) = platform.prefixed("refs/remotes/") else {
+        return Vec::new();
+    };
+    refs.filter_map(Result::ok)
+        .filter_map(|mut r| r.peel_to_id().ok().map(|id| id.to_string()))
+        .collect()
 }
 
 /// The hook script: runs an existing (chained) hook first, then keysweep, both on the same input.

@@ -319,16 +319,14 @@ fn run_hook(command: HookCommand) -> Result<u8> {
             );
             Ok(EXIT_CLEAN)
         }
-        HookCommand::PrePush {
-            remote,
-            url: _,
-            rules,
-        } => run_pre_push(remote.as_deref().unwrap_or("origin"), &rules),
+        // The remote's name and URL are accepted as git passes them; what any remote has is
+        // known from the remote-tracking refs.
+        HookCommand::PrePush { rules, .. } => run_pre_push(&rules),
     }
 }
 
 /// git runs hooks from the work tree's root (or the git directory of a bare repository).
-fn run_pre_push(remote: &str, rule_args: &RuleArgs) -> Result<u8> {
+fn run_pre_push(rule_args: &RuleArgs) -> Result<u8> {
     let updates = match hook::update_from_pre_commit_env(|k| std::env::var(k).ok()) {
         Some(update) => vec![update],
         None => {
@@ -341,7 +339,7 @@ fn run_pre_push(remote: &str, rule_args: &RuleArgs) -> Result<u8> {
     let here = std::env::current_dir()?;
     let repo = keysweep::source::git::open(&here)?
         .context("the pre-push hook must run inside a git repository")?;
-    let revisions = hook::revisions_for_push(&repo, remote, &updates);
+    let revisions = hook::revisions_for_push(&repo, &updates);
     if revisions.include.is_empty() {
         return Ok(EXIT_CLEAN); // only deletions
     }

@@ -293,3 +293,32 @@ fn the_hook_honours_the_repository_config_and_inline_allows() {
         stderr(&out)
     );
 }
+
+#[test]
+fn commits_already_on_any_remote_are_not_scanned_again() {
+    let s = setup();
+    let mirror = tree();
+    let out = git_command(mirror.path())
+        .args(["init", "-q", "--bare", "."])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    s.clone
+        .git(&["remote", "add", "mirror", mirror.path().to_str().unwrap()]);
+    s.clone.git(&["checkout", "-q", "-b", "shared"]);
+    s.clone
+        .write("shared.env", format!("T={}\n", github_token(8)));
+    s.clone.commit("already published on the mirror");
+    assert!(
+        push(&s.clone, &["--no-verify", "mirror", "shared"])
+            .status
+            .success()
+    );
+    s.clone.git(&["fetch", "-q", "mirror"]);
+    let out = push(&s.clone, &["origin", "shared"]);
+    assert!(
+        out.status.success(),
+        "the mirror already has it: {}",
+        stderr(&out)
+    );
+}
