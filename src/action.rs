@@ -3,7 +3,7 @@
 //!
 //! Events and what is scanned:
 //! - `push`: `before..after`. A new branch (`before` all zeros) scans what the default branch
-//!   (`origin/<default>`) does not reach, or all of it when it is the default branch. A forced
+//!   (`origin/<default>`) does not reach, or the full history when it is the default branch. A forced
 //!   push whose old tip is not in the clone is scanned like a new branch. A deleted branch
 //!   scans nothing. A `before` that should be there but is not (a shallow checkout) is an error
 //!   naming the fix, never a clean scan.
@@ -81,7 +81,9 @@ pub fn plan(repo: &gix::Repository, event_name: &str, event: &Value) -> Result<P
             if pushed_ref != format!("refs/heads/{default}") && present(&base) {
                 Ok(Plan::Range(format!("{base}..{after}")))
             } else {
-                Ok(Plan::Range(after.to_string()))
+                // Nothing to compare with (the repository's first push): everything it holds,
+                // read once per blob rather than diffed commit by commit.
+                Ok(Plan::FullHistory)
             }
         }
         "pull_request" | "pull_request_target" => {

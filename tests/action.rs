@@ -235,6 +235,19 @@ fn new_branch_scans_only_what_the_default_branch_lacks() {
 }
 
 #[test]
+fn first_push_of_the_default_branch_scans_the_whole_history() {
+    let c = checkout();
+    c.repo.write("old.env", format!("T={}\n", github_token(11)));
+    c.repo.commit("secret");
+    c.repo.git(&["rm", "-q", "old.env"]);
+    let after = c.repo.commit("removed");
+    let run = c.run("push", push_event(ZERO, &after, "refs/heads/main"), &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(rule_ids(&run.sarif), vec!["github.pat-classic"]);
+    assert!(run.summary.contains("full history"), "{}", run.summary);
+}
+
+#[test]
 fn forced_push_scans_what_is_new() {
     let c = checkout();
     c.repo.write("a.txt", "a\n");
