@@ -16,6 +16,7 @@ use std::{
 
 use anyhow::Result;
 use gix::ObjectId;
+use gix::index::entry::Mode;
 use gix::objs::{Exists, Find, Kind};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -296,11 +297,19 @@ fn scan_directory(
 }
 
 /// Drops work-tree files whose exact bytes are already in the object database.
+///
+/// Files whose size and modification time match their index entry (and that were not modified
+/// in the same second the index was written, git's "racy" case) are the staged blob, which the
+/// history scan has read: they are skipped without reading them. The rest are hashed.
 fn without_committed(
     files: Vec<fs::FileEntry>,
     shared: &gix::ThreadSafeRepository,
 ) -> Vec<fs::FileEntry> {
+    let unchanged = unchanged_since_index(&shared.to_thread_local());
     files
+        .into_iter()
+        .filter(|f| !unchanged.contains(&(f.relative.clone(), f.size, mtime(f.modified))))
+        .collect::<Vec<_>>()
         .into_par_iter()
         .map_init(
             || shared.to_thread_local(),
@@ -313,6 +322,40 @@ fn without_committed(
             },
         )
         .flatten()
+        .collect()
+}
+
+type StatKey = (String, u64, Option<(u32, u32)>);
+
+fn mtime(time: Option<std::time::SystemTime>) -> Option<(u32, u32)> {
+    let since = time?.duration_since(std::time::UNIX_EPOCH).ok()?;
+    Some((u32::try_from(since.as_secs()).ok()?, since.subsec_nanos()))
+}
+
+/// (path, size, mtime) of index entries a file with the same stat can be trusted to match.
+fn unchanged_since_index(repo: &gix::Repository) -> HashSet<StatKey> {
+    let Ok(index) = repo.open_index() else {
+        return HashSet::new();
+    };
+    let Some(written) = std::fs::metadata(index.path())
+        .ok()
+        .and_then(|m| mtime(m.modified().ok()))
+    else {
+        return HashSet::new();
+    };
+    index
+        .entries()
+        .iter()
+        .filter(|e| e.stage_raw() == 0 && (e.mode == Mode::FILE || e.mode == Mode::FILE_EXECUTABLE))
+        .map(|e| {
+            (
+                e.path(&index).to_string(),
+                e.stat.size as u64,
+                (e.stat.mtime.secs, e.stat.mtime.nsecs),
+            )
+        })
+        .filter(|(_, _, m)| m.0 < written.0) // racily clean entries must be read
+        .map(|(path, size, m)| (path, size, Some(m)))
         .collect()
 }
 

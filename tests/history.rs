@@ -590,3 +590,20 @@ fn sha256_repositories_are_scanned() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn a_tracked_file_changed_in_place_is_scanned_even_at_the_same_size() {
+    let repo = Repo::new();
+    let token = github_token(99);
+    repo.write("conf.env", format!("T={}\n", "x".repeat(token.len())));
+    repo.commit("placeholder");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    repo.write("conf.env", format!("T={token}\n"));
+    let (code, report, _) = scan_json(&[repo.path_str()]);
+    assert_eq!(code, 1);
+    let o = occurrence(finding_with(&report, &token));
+    assert_eq!(
+        (o["source"].as_str(), o["path"].as_str()),
+        (Some("file"), Some("conf.env"))
+    );
+}

@@ -36,6 +36,8 @@ pub struct FileEntry {
     /// The path relative to the walk's root, with `/` separators (the root itself if a file).
     pub relative: String,
     pub size: u64,
+    /// Last modification, when the file system says.
+    pub modified: Option<std::time::SystemTime>,
 }
 
 /// Every file under `root`, sorted by relative path, and what could not be walked.
@@ -68,12 +70,15 @@ pub fn walk(root: &Path, options: &WalkOptions) -> (Vec<FileEntry>, Vec<Notice>)
             Box::new(|result| {
                 match result {
                     Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
-                        let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+                        let metadata = entry.metadata().ok();
+                        let size = metadata.as_ref().map_or(0, |m| m.len());
+                        let modified = metadata.and_then(|m| m.modified().ok());
                         let relative = relative_path(root, entry.path());
                         files.lock().unwrap().push(FileEntry {
                             path: entry.into_path(),
                             relative,
                             size,
+                            modified,
                         });
                     }
                     Ok(_) => {}
