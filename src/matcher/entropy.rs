@@ -1,5 +1,5 @@
 //! Shannon entropy of a candidate secret, the gate that separates `password = "hunter2hunter2"`
-//! from `password = "x8Fq2LrT9vBz"`.
+//! from `password = "x8Fq2LrT9vBz"`. keysweep:allow (an example, not a secret)
 
 /// Bits per byte: 0 for a constant string, at most log2(len) and at most 8.
 pub fn shannon(bytes: &[u8]) -> f64 {

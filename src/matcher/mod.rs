@@ -290,7 +290,7 @@ mod tests {
             confidence = "medium"
         "#);
         let matcher = Matcher::new(&set).unwrap();
-        assert_eq!(matcher.find_all(br#"APIKEY = "abcdef123456""#).len(), 1);
+        assert_eq!(matcher.find_all(br#"APIKEY = "abcdef123456""#).len(), 1); // keysweep:allow
         assert!(matcher.find_all(br#"other = "abcdef123456""#).is_empty());
     }
 
@@ -314,7 +314,7 @@ mod tests {
                 .find_all(br#"secret = "Ex4mpleEXAMPLEx9""#)
                 .is_empty()
         );
-        assert_eq!(matcher.find_all(br#"secret = "q8Zr2LwT9vBx""#).len(), 1);
+        assert_eq!(matcher.find_all(br#"secret = "q8Zr2LwT9vBx""#).len(), 1); // keysweep:allow
     }
 
     #[test]
