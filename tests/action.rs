@@ -73,12 +73,7 @@ struct Checkout {
 }
 
 fn checkout() -> Checkout {
-    let remote = tree();
-    let out = git_command(remote.path())
-        .args(["init", "-q", "--bare", "-b", "main", "."])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    let remote = bare_remote();
     let repo = Repo::new();
     repo.git(&["remote", "add", "origin", remote.path().to_str().unwrap()]);
     Checkout {

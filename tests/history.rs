@@ -568,21 +568,12 @@ fn sha256_repositories_are_scanned() {
         "refs/heads/main {head} refs/heads/main {}\n",
         "0".repeat(64)
     );
-    let mut child = keysweep()
-        .args(["hook", "pre-push", "origin", "url"])
-        .current_dir(repo.path())
-        .stdin(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(line.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = run_with_stdin(
+        keysweep()
+            .args(["hook", "pre-push", "origin", "url"])
+            .current_dir(repo.path()),
+        &line,
+    );
     assert_eq!(
         out.status.code(),
         Some(1),

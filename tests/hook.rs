@@ -15,12 +15,7 @@ struct Setup {
 }
 
 fn setup() -> Setup {
-    let remote = tree();
-    let out = git_command(remote.path())
-        .args(["init", "-q", "--bare", "-b", "main", "."])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    let remote = bare_remote();
     let clone = Repo::new();
     clone.git(&["remote", "add", "origin", remote.path().to_str().unwrap()]);
     clone.write("README.md", "# project\n");
@@ -244,22 +239,8 @@ fn an_existing_hook_is_refused_replaced_or_chained() {
 /// Runs the installed hook as git does: from the work tree's root, with the remote's name and
 /// URL as arguments and the ref lines on stdin.
 fn run_hook(repo: &Path, input: &str) -> Output {
-    use std::io::Write;
-    let mut child = std::process::Command::new(repo.join(".git/hooks/pre-push"))
-        .current_dir(repo)
-        .args(["origin", "unused-url"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    let mut hook = std::process::Command::new(repo.join(".git/hooks/pre-push"));
+    run_with_stdin(hook.current_dir(repo).args(["origin", "unused-url"]), input)
 }
 
 #[test]
@@ -297,12 +278,7 @@ fn the_hook_honours_the_repository_config_and_inline_allows() {
 #[test]
 fn commits_already_on_any_remote_are_not_scanned_again() {
     let s = setup();
-    let mirror = tree();
-    let out = git_command(mirror.path())
-        .args(["init", "-q", "--bare", "."])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    let mirror = bare_remote();
     s.clone
         .git(&["remote", "add", "mirror", mirror.path().to_str().unwrap()]);
     s.clone.git(&["checkout", "-q", "-b", "shared"]);

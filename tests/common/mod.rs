@@ -263,3 +263,36 @@ pub fn validate_sarif(sarif: &Value) {
         errors.join("\n")
     );
 }
+
+/// An empty bare repository in a temp dir: a stand-in for a hosted remote.
+pub fn bare_remote() -> TempDir {
+    let dir = tree();
+    let out = git_command(dir.path())
+        .args(["init", "-q", "--bare", "-b", "main", "."])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir
+}
+
+/// Runs `cmd` with `input` on its standard input, capturing its output.
+pub fn run_with_stdin(cmd: &mut Command, input: &str) -> Output {
+    use std::io::Write;
+    let mut child = cmd
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
