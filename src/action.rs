@@ -123,7 +123,7 @@ pub fn annotations(findings: &[Finding]) -> String {
         let commit = o
             .commit
             .as_ref()
-            .map(|c| format!(" (commit {})", &c.id[..c.id.len().min(12)]))
+            .map(|c| format!(" (commit {})", c.short_id()))
             .unwrap_or_default();
         let _ = writeln!(
             out,
@@ -154,7 +154,7 @@ pub fn summary(findings: &[Finding], scanned: &str) -> String {
         let commit = o
             .commit
             .as_ref()
-            .map(|c| format!("`{}`", &c.id[..c.id.len().min(12)]))
+            .map(|c| format!("`{}`", c.short_id()))
             .unwrap_or_else(|| "-".into());
         let status = match f.present_at_head {
             Some(true) => "in the current tree",

@@ -162,6 +162,13 @@ pub struct CommitInfo {
     pub summary: String,
 }
 
+impl CommitInfo {
+    /// The first 12 hex digits, as messages show commits.
+    pub fn short_id(&self) -> &str {
+        self.id.get(..12).unwrap_or(&self.id)
+    }
+}
+
 /// One place a secret was found.
 #[derive(Debug, Clone, Serialize)]
 pub struct Occurrence {

@@ -201,7 +201,7 @@ fn message(finding: &Finding) -> String {
     if let Some(commit) = &primary.commit {
         text.push_str(&format!(
             ", introduced in commit {} by {} on {}",
-            commit.id.get(..12).unwrap_or(&commit.id),
+            commit.short_id(),
             commit.author_name,
             commit.date.get(..10).unwrap_or(&commit.date)
         ));
@@ -222,7 +222,7 @@ fn message(finding: &Finding) -> String {
 
 fn occurrence_note(o: &Occurrence) -> String {
     match &o.commit {
-        Some(c) => format!("also in commit {}", c.id.get(..12).unwrap_or(&c.id)),
+        Some(c) => format!("also in commit {}", c.short_id()),
         None => "also here".to_string(),
     }
 }

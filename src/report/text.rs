@@ -29,7 +29,7 @@ fn write_finding(finding: &Finding, out: &mut dyn Write) -> std::io::Result<()> 
         primary.path, primary.location.line, primary.location.column
     )?;
     if let Some(commit) = &primary.commit {
-        let id = commit.id.get(..12).unwrap_or(&commit.id);
+        let id = commit.short_id();
         writeln!(
             out,
             "  commit:      {id} {} <{}> {} \"{}\"",
@@ -75,7 +75,7 @@ fn write_finding(finding: &Finding, out: &mut dyn Write) -> std::io::Result<()> 
             let commit = other
                 .commit
                 .as_ref()
-                .map(|c| format!(" (commit {})", c.id.get(..12).unwrap_or(&c.id)))
+                .map(|c| format!(" (commit {})", c.short_id()))
                 .unwrap_or_default();
             writeln!(out, "    {}:{}{commit}", other.path, other.location.line)?;
         }
