@@ -89,14 +89,7 @@ fn load_rules_with(args: &RuleArgs, config: &mut Config) -> Result<RuleSet> {
             None => set.add_path(path)?,
         }
     }
-    if !config.disabled_rules.is_empty() {
-        set.rules.retain(|r| {
-            !config
-                .disabled_rules
-                .iter()
-                .any(|d| r.id == *d || r.id.starts_with(&format!("{d}.")))
-        });
-    }
+    set.remove_ids(&config.disabled_rules);
     if let Some(min) = config.min_confidence {
         set.rules.retain(|r| r.confidence >= min);
     }
@@ -109,8 +102,7 @@ fn load_rules_with(args: &RuleArgs, config: &mut Config) -> Result<RuleSet> {
 
 fn run_scan(args: ScanArgs) -> Result<u8> {
     let started = Instant::now();
-    let (outcome, rules) = scan_filtered(&args)?;
-    let mut outcome = outcome;
+    let (mut outcome, rules) = scan_filtered(&args)?;
     if args.redact {
         redact::apply(&mut outcome.findings);
     }

@@ -345,10 +345,22 @@ impl RuleSet {
 
     /// Keeps only the rules whose id is listed (or starts with a listed `prefix.`).
     pub fn retain_ids(&mut self, wanted: &[String]) {
-        self.rules.retain(|r| {
-            wanted
-                .iter()
-                .any(|w| r.id == *w || r.id.starts_with(&format!("{w}.")))
-        });
+        self.rules.retain(|r| names(r, wanted));
     }
+
+    /// Drops the rules whose id is listed (or starts with a listed `prefix.`).
+    pub fn remove_ids(&mut self, unwanted: &[String]) {
+        self.rules.retain(|r| !names(r, unwanted));
+    }
+}
+
+/// Whether `ids` names `rule`, by its whole id or a dotted prefix of it.
+fn names(rule: &Rule, ids: &[String]) -> bool {
+    ids.iter().any(|id| {
+        rule.id == *id
+            || rule
+                .id
+                .strip_prefix(id.as_str())
+                .is_some_and(|rest| rest.starts_with('.'))
+    })
 }
