@@ -268,6 +268,7 @@ mod tests {
             secret: "s".into(),
             entropy: 1.0,
             checksum_valid: None,
+            paired_with: None,
             present_at_head: None,
             occurrences: Vec::new(),
         }
@@ -307,6 +308,7 @@ mod tests {
             context: "x".into(),
             secret_in_context: 0,
             allowed_inline: false,
+            partner: None,
         };
         let mut outcome = ScanOutcome::empty();
         for i in 0..200 {

@@ -29,6 +29,8 @@ pub struct Hit {
     pub secret_in_context: usize,
     /// The line carries an inline allow marker (`keysweep:allow`, `gitleaks:allow`).
     pub allowed_inline: bool,
+    /// The other half of a paired credential (rule index, secret).
+    pub partner: Option<(usize, String)>,
 }
 
 /// Markers that, anywhere on the line where a secret starts, suppress it there.
@@ -82,6 +84,12 @@ pub fn locate(haystack: &[u8], matches: &[Match]) -> Vec<Hit> {
                 context,
                 secret_in_context,
                 allowed_inline: allowed_inline(haystack, line_start, m.secret.start),
+                partner: m.partner.as_ref().map(|p| {
+                    (
+                        p.rule,
+                        String::from_utf8_lossy(&haystack[p.secret.clone()]).into_owned(),
+                    )
+                }),
             }
         })
         .collect()
@@ -249,6 +257,10 @@ pub struct Finding {
     pub entropy: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_valid: Option<bool>,
+    /// The other half of a paired credential, found next to this one (e.g. the AWS access key
+    /// id of a secret access key).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paired_with: Option<Paired>,
     /// For repositories: is the secret in HEAD or the work tree (`true`), or only in history?
     #[serde(skip_serializing_if = "Option::is_none")]
     pub present_at_head: Option<bool>,
@@ -274,6 +286,13 @@ impl Finding {
     }
 }
 
+/// The joined half of a paired credential.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Paired {
+    pub rule_id: String,
+    pub secret: String,
+}
+
 /// Content identity of a secret: same rule and same secret, same fingerprint.
 pub fn fingerprint(rule_id: &str, secret: &str) -> String {
     let digest = Sha256::new()
@@ -295,7 +314,8 @@ impl FindingSet {
     pub fn add(&mut self, rules: &RuleSet, hit: &Hit, occurrence: Occurrence) {
         let rule = &rules.rules[hit.rule];
         let fingerprint = fingerprint(&rule.id, &hit.secret);
-        self.by_fingerprint
+        let finding = self
+            .by_fingerprint
             .entry(fingerprint.clone())
             .or_insert_with(|| Finding {
                 rule: hit.rule,
@@ -307,11 +327,19 @@ impl FindingSet {
                 secret: hit.secret.clone(),
                 entropy: (hit.entropy * 1000.0).round() / 1000.0,
                 checksum_valid: hit.checksum_valid,
+                paired_with: None,
                 present_at_head: None,
                 occurrences: Vec::new(),
-            })
-            .occurrences
-            .push(occurrence);
+            });
+        if finding.paired_with.is_none()
+            && let Some((partner_rule, secret)) = &hit.partner
+        {
+            finding.paired_with = Some(Paired {
+                rule_id: rules.rules[*partner_rule].id.clone(),
+                secret: secret.clone(),
+            });
+        }
+        finding.occurrences.push(occurrence);
     }
 
     /// Every occurrence of every finding, for attaching provenance.
@@ -377,6 +405,7 @@ mod tests {
             secret: s..s + 5,
             entropy: 1.0,
             checksum_valid: None,
+            partner: None,
         });
         let hits = locate(hay, &matches);
         assert_eq!((hits[0].location.line, hits[0].location.column), (2, 10));

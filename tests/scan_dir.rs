@@ -425,3 +425,46 @@ fn missing_path_is_an_error() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("does not exist"));
 }
+
+#[test]
+fn an_aws_key_pair_is_one_finding_and_both_halves_are_redacted() {
+    let dir = tree();
+    let id = aws_key_id(30);
+    let secret = random_chars(
+        31,
+        40,
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+",
+    );
+    write(
+        dir.path(),
+        "credentials",
+        format!("[default]\naws_access_key_id = {id}\naws_secret_access_key = {secret}\n"),
+    );
+    let lone = aws_key_id(32);
+    write(
+        dir.path(),
+        "other.env",
+        format!("AWS_ACCESS_KEY_ID={lone}\n"),
+    );
+    let (_, report, _) = scan_json(&[dir.path().to_str().unwrap()]);
+    assert_eq!(secrets(&report), {
+        let mut s = vec![secret.clone(), lone];
+        s.sort();
+        s
+    });
+    let pair = finding_with(&report, &secret);
+    assert_eq!(pair["rule_id"], "aws.secret-access-key");
+    assert_eq!(pair["paired_with"]["rule_id"], "aws.access-key-id");
+    assert_eq!(pair["paired_with"]["secret"], id);
+
+    let out = keysweep()
+        .args(["scan", dir.path().to_str().unwrap(), "--redact"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("paired with: aws.access-key-id AKIA********"),
+        "{text}"
+    );
+    assert!(!text.contains(&id) && !text.contains(&secret), "{text}");
+}

@@ -35,6 +35,15 @@ pub struct Match {
     pub entropy: f64,
     /// `Some(true)` when the rule has a checksum and it holds (failing ones are dropped).
     pub checksum_valid: Option<bool>,
+    /// The other half of a paired credential, joined from a nearby match of the partner rule.
+    pub partner: Option<Partner>,
+}
+
+/// The joined half of a paired credential.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Partner {
+    pub rule: usize,
+    pub secret: Range<usize>,
 }
 
 /// What one automaton pattern triggers: a rule, and the exact bytes when the rule's keywords are
@@ -50,6 +59,8 @@ pub struct Matcher<'r> {
     prefilter: Prefilter,
     /// Indexed by prefilter keyword id.
     triggers: Vec<Vec<Trigger>>,
+    /// For each rule with a `pair`: the partner rule's index and the distance.
+    partners: Vec<Option<(usize, usize)>>,
 }
 
 /// A region of the haystack where one rule's regex must run, with the keyword hits inside it.
@@ -81,7 +92,17 @@ impl<'r> Matcher<'r> {
                 });
             }
         }
+        let partners = set
+            .rules
+            .iter()
+            .map(|r| {
+                let pair = r.pair.as_ref()?;
+                let partner = set.rules.iter().position(|p| p.id == pair.rule)?;
+                Some((partner, pair.within))
+            })
+            .collect();
         Ok(Matcher {
+            partners,
             rules: &set.rules,
             prefilter: Prefilter::new(patterns)?,
             triggers,
@@ -114,7 +135,54 @@ impl<'r> Matcher<'r> {
             (a.secret.start, a.secret.end, rank(a)).cmp(&(b.secret.start, b.secret.end, rank(b)))
         });
         matches.dedup_by(|later, kept| later.secret == kept.secret);
+        self.join_pairs(&mut matches);
         matches
+    }
+
+    /// Joins each paired rule's match with the nearest unjoined match of its partner rule
+    /// within the pair's distance; the partner's own match is then part of it, not separate.
+    fn join_pairs(&self, matches: &mut Vec<Match>) {
+        if matches.len() < 2 || self.partners.iter().all(Option::is_none) {
+            return;
+        }
+        let mut joined = vec![false; matches.len()];
+        for i in 0..matches.len() {
+            let Some((partner_rule, within)) = self.partners[matches[i].rule] else {
+                continue;
+            };
+            let here = &matches[i].secret;
+            let nearest = (0..matches.len())
+                .filter(|&j| {
+                    j != i
+                        && !joined[j]
+                        && matches[j].rule == partner_rule
+                        && matches[j].partner.is_none()
+                })
+                .map(|j| {
+                    let there = &matches[j].secret;
+                    (
+                        there
+                            .start
+                            .saturating_sub(here.end)
+                            .max(here.start.saturating_sub(there.end)),
+                        j,
+                    )
+                })
+                .filter(|&(distance, _)| distance <= within)
+                .min();
+            if let Some((_, j)) = nearest {
+                joined[j] = true;
+                matches[i].partner = Some(Partner {
+                    rule: partner_rule,
+                    secret: matches[j].secret.clone(),
+                });
+            }
+        }
+        let mut index = 0;
+        matches.retain(|_| {
+            index += 1;
+            !joined[index - 1]
+        });
     }
 
     /// Stage 1: keyword hits, turned into merged per-rule windows.
@@ -239,6 +307,7 @@ impl<'r> Matcher<'r> {
             secret,
             entropy,
             checksum_valid,
+            partner: None,
         })
     }
 }
@@ -338,6 +407,42 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(set.rules[found[0].rule].id, "test.token");
         assert_eq!(matcher.find_all(br#"key = "something-else""#).len(), 1);
+    }
+
+    #[test]
+    fn paired_halves_near_each_other_become_one_match() {
+        let set = set(r#"
+            [[rules]]
+            id = "t.id"
+            name = "Key id"
+            keywords = ["KID"]
+            regex = '''\b(KID[0-9]{6})\b'''
+            severity = "medium"
+            confidence = "high"
+
+            [[rules]]
+            id = "t.secret"
+            name = "Key secret"
+            keywords = ["ksecret"]
+            regex = '''ksecret=([a-z]{10})'''
+            pair = { rule = "t.id", within = 40 }
+            severity = "critical"
+            confidence = "high"
+        "#);
+        let matcher = Matcher::new(&set).unwrap();
+        let near = b"id=KID123456\nksecret=abcdefghij\n";
+        let found = matcher.find_all(near);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(set.rules[found[0].rule].id, "t.secret");
+        let partner = found[0].partner.as_ref().expect("joined");
+        assert_eq!(&near[partner.secret.clone()], b"KID123456");
+
+        let mut far = b"id=KID123456\n".to_vec();
+        far.extend_from_slice(&[b'.'; 100]);
+        far.extend_from_slice(b"\nksecret=abcdefghij\n");
+        let found = matcher.find_all(&far);
+        assert_eq!(found.len(), 2, "too far apart to pair");
+        assert!(found.iter().all(|m| m.partner.is_none()));
     }
 
     #[test]

@@ -29,6 +29,14 @@ pub fn apply(findings: &mut [Finding]) {
             occurrence.context = context;
         }
         finding.secret = redacted;
+        // The other half of a pair may stand on the same line: after the offset-based pass.
+        if let Some(paired) = &mut finding.paired_with {
+            let partner = redact_secret(&paired.secret);
+            for occurrence in &mut finding.occurrences {
+                occurrence.context = occurrence.context.replace(&paired.secret, &partner);
+            }
+            paired.secret = partner;
+        }
     }
 }
 

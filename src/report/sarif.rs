@@ -236,6 +236,10 @@ fn properties(finding: &Finding) -> BTreeMap<String, Value> {
         ("occurrences".to_string(), json!(finding.occurrences.len())),
         ("source".to_string(), json!(primary.source)),
     ]);
+    if let Some(paired) = &finding.paired_with {
+        p.insert("pairedWithRule".into(), json!(paired.rule_id));
+        p.insert("pairedWithSecret".into(), json!(paired.secret));
+    }
     if let Some(valid) = finding.checksum_valid {
         p.insert("checksumValid".into(), json!(valid));
     }

@@ -28,6 +28,9 @@ fn write_finding(finding: &Finding, out: &mut dyn Write) -> std::io::Result<()> 
         "  location:    {}:{}:{}",
         primary.path, primary.location.line, primary.location.column
     )?;
+    if let Some(paired) = &finding.paired_with {
+        writeln!(out, "  paired with: {} {}", paired.rule_id, paired.secret)?;
+    }
     if let Some(commit) = &primary.commit {
         let id = commit.short_id();
         writeln!(

@@ -57,6 +57,14 @@ pub fn check(set: &RuleSet) -> anyhow::Result<Vec<Problem>> {
                 ));
             }
         }
+        if let Some(pair) = &rule.pair
+            && !set.rules.iter().any(|r| r.id == pair.rule)
+        {
+            report(format!(
+                "pairs with rule {}, which does not exist",
+                pair.rule
+            ));
+        }
         for keyword in &rule.keywords {
             let occurs = rule.examples.iter().any(|e| {
                 if rule.case_insensitive {

@@ -77,6 +77,19 @@ impl fmt::Display for Confidence {
     }
 }
 
+/// Joins another rule's match into this rule's finding when it stands within `within` bytes.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pair {
+    pub rule: String,
+    #[serde(default = "default_pair_distance")]
+    pub within: usize,
+}
+
+fn default_pair_distance() -> usize {
+    1024
+}
+
 /// A class of characters a secret may be required to contain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -164,6 +177,9 @@ pub struct Rule {
     pub require: Vec<CharClass>,
     /// A secret matching this regex is not a leak (e.g. a UUID for a generic rule).
     pub exclude_secret_regex: Option<String>,
+    /// The other half of a credential that only works as a pair (an AWS secret key's access key
+    /// id): a match of that rule nearby is joined into this rule's finding.
+    pub pair: Option<Pair>,
     pub severity: Severity,
     pub confidence: Confidence,
     #[serde(default)]
