@@ -468,3 +468,38 @@ fn an_aws_key_pair_is_one_finding_and_both_halves_are_redacted() {
     );
     assert!(!text.contains(&id) && !text.contains(&secret), "{text}");
 }
+
+#[test]
+fn symlinks_and_special_files_are_noted_not_silently_dropped() {
+    let dir = tree();
+    let outside = tree();
+    write(
+        outside.path(),
+        "secret.env",
+        format!("T={}\n", github_token(40)),
+    );
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.env"),
+        dir.path().join("link.env"),
+    )
+    .unwrap();
+    let fifo = dir.path().join("pipe");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    write(dir.path(), "plain.txt", "nothing\n");
+    let (code, report, _) = scan_json(&[dir.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "a link is not followed out of the tree");
+    assert_eq!(
+        notices_matching(&report, "note", "1 symbolic link(s) not followed"),
+        1
+    );
+    assert_eq!(
+        notices_matching(&report, "note", "1 special file(s) skipped"),
+        1
+    );
+}

@@ -9,7 +9,10 @@ use std::{
     io::Read,
     ops::Deref,
     path::{Path, PathBuf},
-    sync::Mutex,
+    sync::{
+        Mutex,
+        atomic::{AtomicUsize, Ordering},
+    },
 };
 
 use ignore::{WalkBuilder, WalkState};
@@ -43,6 +46,8 @@ pub struct FileEntry {
 /// Every file under `root`, sorted by relative path, and what could not be walked.
 pub fn walk(root: &Path, options: &WalkOptions) -> (Vec<FileEntry>, Vec<Notice>) {
     let files = Mutex::new(Vec::new());
+    let symlinks = AtomicUsize::new(0);
+    let special = AtomicUsize::new(0);
     let notices = Mutex::new(Vec::new());
     let skip_nested = options.skip_nested_repos;
     let root_owned = root.to_path_buf();
@@ -81,6 +86,12 @@ pub fn walk(root: &Path, options: &WalkOptions) -> (Vec<FileEntry>, Vec<Notice>)
                             modified,
                         });
                     }
+                    Ok(entry) if entry.file_type().is_some_and(|t| t.is_symlink()) => {
+                        symlinks.fetch_add(1, Ordering::Relaxed);
+                    }
+                    Ok(entry) if entry.file_type().is_some_and(|t| !t.is_dir()) => {
+                        special.fetch_add(1, Ordering::Relaxed);
+                    }
                     Ok(_) => {}
                     Err(err) => {
                         let subject = match &err {
@@ -98,7 +109,20 @@ pub fn walk(root: &Path, options: &WalkOptions) -> (Vec<FileEntry>, Vec<Notice>)
         });
     let mut files = files.into_inner().unwrap();
     files.sort_by(|a, b| a.relative.cmp(&b.relative));
-    (files, notices.into_inner().unwrap())
+    let mut notices = notices.into_inner().unwrap();
+    let subject = root.display().to_string();
+    match symlinks.into_inner() {
+        0 => {}
+        n => notices.push(Notice::note(&subject, format!("{n} symbolic link(s) not followed (their targets are scanned where they live in the tree)"))),
+    }
+    match special.into_inner() {
+        0 => {}
+        n => notices.push(Notice::note(
+            &subject,
+            format!("{n} special file(s) skipped (FIFOs, sockets, devices)"),
+        )),
+    }
+    (files, notices)
 }
 
 /// `path` relative to `root`, `/`-separated; the file name when `root` is the file itself.
