@@ -103,6 +103,27 @@ fn corpus_scan_matches_the_labels_exactly() {
         .collect();
     assert!(!paired.is_empty(), "the corpus has AWS key pairs to join");
     let false_positives: Vec<_> = found.difference(&expected).collect();
+    // Recall and precision per rule family (the id's first part), printed for the record
+    // (`cargo test -- --nocapture`); the assertion below demands all of both.
+    let family = |rule: &str| rule.split('.').next().unwrap_or(rule).to_string();
+    let mut families: std::collections::BTreeMap<String, [usize; 3]> = Default::default();
+    for (_, _, rule, _) in &expected {
+        families.entry(family(rule)).or_default()[0] += 1;
+    }
+    for (_, _, rule, _) in &missed {
+        families.entry(family(rule)).or_default()[1] += 1;
+    }
+    for (_, _, rule, _) in &false_positives {
+        families.entry(family(rule)).or_default()[2] += 1;
+    }
+    for (name, [labelled, missed, false_positive]) in &families {
+        let found = labelled - missed;
+        let recall = found as f64 / (*labelled).max(1) as f64;
+        let precision = found as f64 / (found + false_positive).max(1) as f64;
+        println!(
+            "corpus {name:<10} labelled {labelled:>3}  recall {recall:.2}  precision {precision:.2}"
+        );
+    }
     assert!(
         missed.is_empty() && false_positives.is_empty(),
         "missed: {missed:#?}\nfalse positives: {false_positives:#?}"
