@@ -11,14 +11,22 @@
 //! - anything else (`workflow_dispatch`, `schedule`, ...): the full history.
 
 use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
+use clap::Parser;
 use serde_json::Value;
 
+use crate::app::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, load_rules, print_notices, scan_filtered};
+use crate::cli::{Cli, Command};
 use crate::finding::Finding;
+use crate::report::{self, redact};
 use crate::rules::RuleSet;
 use crate::scan::ScanOutcome;
+use crate::source::Level;
 use crate::source::Notice;
+use crate::source::git::is_null_id;
 use crate::source::git::range::resolve;
 
 /// What to scan for an event.
@@ -30,10 +38,6 @@ pub enum Plan {
     FullHistory,
     /// Nothing was pushed (a deletion).
     Nothing,
-}
-
-fn is_zero(oid: &str) -> bool {
-    !oid.is_empty() && oid.bytes().all(|b| b == b'0')
 }
 
 fn field<'a>(event: &'a Value, pointer: &str) -> Result<&'a str> {
@@ -60,10 +64,10 @@ pub fn plan(repo: &gix::Repository, event_name: &str, event: &Value) -> Result<P
                 bail!("the pushed commit {after} is not in the checkout; {DEPTH_HINT}");
             }
             let forced = event.pointer("/forced").and_then(Value::as_bool) == Some(true);
-            if !is_zero(before) && present(before) {
+            if !is_null_id(before) && present(before) {
                 return Ok(Plan::Range(format!("{before}..{after}")));
             }
-            if !is_zero(before) && !forced {
+            if !is_null_id(before) && !forced {
                 bail!(
                     "the push's base commit {before} is not in the checkout, so the pushed range cannot be scanned; {DEPTH_HINT}"
                 );
@@ -250,6 +254,105 @@ fn fit_sarif_within(
         let keep = (count as f64 * max_gzipped as f64 / size as f64 * 0.9) as usize;
         left_out += keep_most_severe(&mut outcome.findings, keep.min(count - 1));
     }
+}
+
+/// The Action's scan step. Inputs arrive as `INPUT_<NAME>` variables (see action.yml).
+pub fn run() -> Result<u8> {
+    let env = |key: &str| std::env::var(key).ok().filter(|v| !v.is_empty());
+    let input = |name: &str, default: &str| {
+        env(&format!("INPUT_{}", name.to_uppercase().replace('-', "_")))
+            .unwrap_or_else(|| default.to_string())
+    };
+    let flag = |name: &str, default: &str| input(name, default).trim().eq_ignore_ascii_case("true");
+    if flag("only-verified", "false") {
+        anyhow::bail!(
+            "only-verified needs live validation of findings, which this version of keysweep does not do yet"
+        );
+    }
+    let workspace = PathBuf::from(env("GITHUB_WORKSPACE").unwrap_or_else(|| ".".into()));
+    let path = workspace.join(input("path", "."));
+    let event_name = env("GITHUB_EVENT_NAME").unwrap_or_default();
+    let event: serde_json::Value = match env("GITHUB_EVENT_PATH") {
+        Some(p) => serde_json::from_str(
+            &std::fs::read_to_string(&p).with_context(|| format!("reading the event {p}"))?,
+        )
+        .with_context(|| format!("parsing the event {p}"))?,
+        None => serde_json::Value::Null,
+    };
+    let repo = crate::source::git::open(&path)?.with_context(|| {
+        format!(
+            "{} is not a git repository: run actions/checkout first",
+            path.display()
+        )
+    })?;
+    let plan = plan(&repo, &event_name, &event)?;
+    let redact = flag("redact", "true");
+    let sarif_file = workspace.join(input("sarif-file", "keysweep.sarif"));
+
+    let mut argv: Vec<String> = vec!["keysweep".into(), "scan".into(), path.display().to_string()];
+    let scanned = match &plan {
+        Plan::Range(spec) => {
+            argv.extend(["--range".into(), spec.clone()]);
+            format!("the commits of `{spec}`")
+        }
+        Plan::FullHistory => "the full history and the work tree".to_string(),
+        Plan::Nothing => "nothing (the push deleted a ref)".to_string(),
+    };
+    argv.extend(input("args", "").split_whitespace().map(str::to_string));
+    let Command::Scan(args) = Cli::try_parse_from(&argv)
+        .context("the `args` input")?
+        .command
+    else {
+        unreachable!("argv starts with `scan`")
+    };
+    let started = Instant::now();
+    let (mut outcome, rules) = if plan == Plan::Nothing {
+        (ScanOutcome::empty(), load_rules(&args.rules)?)
+    } else {
+        scan_filtered(&args)?
+    };
+    if redact {
+        redact::apply(&mut outcome.findings);
+    }
+    let total = outcome.findings.len();
+    let sarif = fit_sarif(&mut outcome, &rules)?;
+    std::fs::write(&sarif_file, sarif)
+        .with_context(|| format!("writing {}", sarif_file.display()))?;
+
+    print!("{}", annotations(&outcome.findings));
+    if let Some(summary_file) = env("GITHUB_STEP_SUMMARY") {
+        append(&summary_file, &summary(&outcome.findings, &scanned))?;
+    }
+    if let Some(output) = env("GITHUB_OUTPUT") {
+        append(
+            &output,
+            &format!("findings={total}\nsarif-file={}\n", sarif_file.display()),
+        )?;
+    }
+    print_notices(&outcome.notices, false);
+    eprintln!(
+        "{}",
+        report::summary_line(&outcome, started.elapsed().as_secs_f64())
+    );
+    let errors = outcome.notices.iter().any(|n| n.level == Level::Error);
+    Ok(if errors {
+        EXIT_ERROR
+    } else if total > 0 && flag("fail-on-findings", "true") {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    })
+}
+
+fn append(path: &str, text: &str) -> Result<()> {
+    use std::io::Write as _;
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .with_context(|| format!("opening {path}"))?;
+    file.write_all(text.as_bytes())?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -8,10 +8,19 @@
 //! are scanned. Otherwise `remote..local` — which, for a forced push, is
 //! exactly what is new. Annotated tags are peeled to their commit. No cap on commit count.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
+use crate::app::{self, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
+use crate::cli::{self, RuleArgs};
+use crate::config::Config;
+use crate::filter;
+use crate::report::{self, redact};
+use crate::scan::{self, ScanOptions, Scope};
+use crate::source::Level;
+use crate::source::git::is_null_id;
 use crate::source::git::range::Revisions;
 
 /// One line of the pre-push hook's standard input.
@@ -61,21 +70,16 @@ pub fn update_from_pre_commit_env(get: impl Fn(&str) -> Option<String>) -> Optio
     })
 }
 
-/// Git writes 40 zeros (64 in SHA-256 repositories) for "no object".
-fn is_zero(oid: &str) -> bool {
-    !oid.is_empty() && oid.bytes().all(|b| b == b'0')
-}
-
 /// The commits a push brings: reachable from what is pushed, not from what the remote has.
 pub fn revisions_for_push(repo: &gix::Repository, updates: &[RefUpdate]) -> Revisions {
     let mut revisions = Revisions::default();
     let mut exclude_tracking = false;
     for update in updates {
-        if is_zero(&update.local_oid) {
+        if is_null_id(&update.local_oid) {
             continue; // deleting a ref sends nothing
         }
         revisions.include.push(update.local_oid.clone());
-        if !is_zero(&update.remote_oid) && has_commit(repo, &update.remote_oid) {
+        if !is_null_id(&update.remote_oid) && has_commit(repo, &update.remote_oid) {
             revisions.exclude.push(update.remote_oid.clone());
         } else {
             exclude_tracking = true;
@@ -181,6 +185,69 @@ pub fn install(repo_dir: &Path, keysweep: &Path, existing: Existing) -> Result<P
     Ok(hook)
 }
 
+/// git runs hooks from the work tree's root (or the git directory of a bare repository).
+pub fn run_pre_push(rule_args: &RuleArgs) -> Result<u8> {
+    let updates = match update_from_pre_commit_env(|k| std::env::var(k).ok()) {
+        Some(update) => vec![update],
+        None => {
+            let mut input = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut input)
+                .context("reading git's pre-push input")?;
+            parse_updates(&input)?
+        }
+    };
+    let here = std::env::current_dir()?;
+    let repo = crate::source::git::open(&here)?
+        .context("the pre-push hook must run inside a git repository")?;
+    let revisions = revisions_for_push(&repo, &updates);
+    if revisions.include.is_empty() {
+        return Ok(EXIT_CLEAN); // only deletions
+    }
+    // Same config as a scan of the repository: the hook and CI must agree on what is allowed.
+    let mut config = Config::discover(None, &here)?;
+    let rules = app::load_rules_with(rule_args, &mut config)?;
+    let options = ScanOptions {
+        scope: Scope::Commits(revisions),
+        respect_ignore: true,
+        include_binary: false,
+        max_file_size: config
+            .max_file_size
+            .unwrap_or_else(|| cli::parse_size(cli::DEFAULT_MAX_FILE_SIZE).expect("valid default")),
+        threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        progress: false,
+    };
+    let mut outcome = scan::scan(&here, &rules, &options)?;
+    let (findings, suppressed, _) =
+        filter::apply(std::mem::take(&mut outcome.findings), &config, None);
+    outcome.findings = findings;
+    outcome.suppressed = suppressed;
+    redact::apply(&mut outcome.findings);
+    app::print_notices(&outcome.notices, false);
+    let errors = outcome.notices.iter().any(|n| n.level == Level::Error);
+    if outcome.findings.is_empty() && !errors {
+        return Ok(EXIT_CLEAN);
+    }
+    let mut err = std::io::stderr().lock();
+    if !outcome.findings.is_empty() {
+        writeln!(
+            err,
+            "keysweep: this push would publish {} secret(s):\n",
+            outcome.findings.len()
+        )?;
+        report::text::write(&outcome, &mut err)?;
+        writeln!(
+            err,
+            "What to do:\n  1. Rotate each secret at its provider now: a secret that reached any commit may\n     already be copied, and deleting the commit does not un-leak it.\n  2. Remove it from the commits being pushed (edit the file, then `git commit --amend` or\n     `git rebase -i`), and load it from the environment or a secret manager instead.\n  3. Push again. Only if it is a false positive: `git push --no-verify`."
+        )?;
+    } else {
+        writeln!(
+            err,
+            "keysweep: the push was not fully scanned (see the errors above); blocking it to be safe"
+        )?;
+    }
+    Ok(if errors { EXIT_ERROR } else { EXIT_FINDINGS })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,8 +265,8 @@ mod tests {
 
     #[test]
     fn zero_ids_of_both_hash_lengths() {
-        assert!(is_zero(&"0".repeat(40)) && is_zero(&"0".repeat(64)));
-        assert!(!is_zero("0000a") && !is_zero(""));
+        assert!(is_null_id(&"0".repeat(40)) && is_null_id(&"0".repeat(64)));
+        assert!(!is_null_id("0000a") && !is_null_id(""));
     }
 
     #[test]
@@ -211,7 +278,10 @@ mod tests {
         };
         let update = update_from_pre_commit_env(env).unwrap();
         assert_eq!(update.local_oid, "abc");
-        assert!(is_zero(&update.remote_oid), "no FROM_REF means a new ref");
+        assert!(
+            is_null_id(&update.remote_oid),
+            "no FROM_REF means a new ref"
+        );
         assert!(update_from_pre_commit_env(|_| None).is_none());
     }
 }

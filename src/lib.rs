@@ -6,6 +6,7 @@
 //! [`rules`] holds the signature model; [`scan`] wires the stages for each front end.
 
 pub mod action;
+pub mod app;
 pub mod baseline;
 pub mod cli;
 pub mod config;

@@ -43,6 +43,11 @@ pub fn shallow_boundary(repo: &gix::Repository) -> std::collections::HashSet<Obj
         .unwrap_or_default()
 }
 
+/// Git writes an id of all zeros (40 digits, 64 in SHA-256 repositories) for "no object".
+pub fn is_null_id(oid: &str) -> bool {
+    !oid.is_empty() && oid.bytes().all(|b| b == b'0')
+}
+
 /// Git LFS keeps large files outside the repository; what is committed is a small pointer.
 pub fn is_lfs_pointer(bytes: &[u8]) -> bool {
     bytes.len() < 1024 && bytes.starts_with(b"version https://git-lfs.github.com/spec/v1")

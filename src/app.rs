@@ -1,0 +1,141 @@
+//! What the commands share: loading rules under a config, a scan followed by its filters,
+//! printing notices, and the exit codes. The front ends (`scan`, the hooks, the Action) are
+//! thin wrappers around these.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use crate::baseline::Baseline;
+use crate::cli::{self, RuleArgs, ScanArgs};
+use crate::config::Config;
+use crate::filter;
+use crate::rules::{RuleSet, gitleaks};
+use crate::scan::{self, ScanOptions, Scope};
+use crate::source::git::range::Revisions;
+use crate::source::{Level, Notice};
+
+/// Exit codes: the contract CI systems and hooks rely on.
+pub const EXIT_CLEAN: u8 = 0;
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;
+
+/// At most this many notices of one level are printed on stderr (all are in the reports).
+const MAX_NOTICES_PRINTED: usize = 20;
+
+pub fn load_rules(args: &RuleArgs) -> Result<RuleSet> {
+    load_rules_with(args, &mut Config::default())
+}
+
+/// Built-in rules, plus the config's and the command line's extra files, minus what the config
+/// disables or ranks below its confidence floor, narrowed by `--only-rules`.
+/// A gitleaks or Betterleaks config among the rule files brings its rules and its allowlist.
+pub fn load_rules_with(args: &RuleArgs, config: &mut Config) -> Result<RuleSet> {
+    let mut set = RuleSet::builtin()?;
+    let paths: Vec<PathBuf> = config
+        .extra_rules
+        .iter()
+        .chain(&args.extra)
+        .cloned()
+        .collect();
+    for path in &paths {
+        let text = if path.is_file() {
+            std::fs::read_to_string(path).ok()
+        } else {
+            None
+        };
+        match text.filter(|t| gitleaks::is_gitleaks(t)) {
+            Some(text) => {
+                let imported = gitleaks::import(&text, &path.display().to_string())?;
+                config.absorb(&imported)?;
+                for note in &imported.skipped {
+                    eprintln!("keysweep: note: {}: not imported: {note}", path.display());
+                }
+                set.add_rules(imported.rules)?;
+            }
+            None => set.add_path(path)?,
+        }
+    }
+    set.remove_ids(&config.disabled_rules);
+    if let Some(min) = config.min_confidence {
+        set.rules.retain(|r| r.confidence >= min);
+    }
+    if !args.only_rules.is_empty() {
+        set.retain_ids(&args.only_rules);
+        anyhow::ensure!(!set.rules.is_empty(), "--only-rules selects no rule");
+    }
+    Ok(set)
+}
+
+/// The scan and its filters (config allowlists, inline allows, baseline).
+pub fn scan_filtered(args: &ScanArgs) -> Result<(scan::ScanOutcome, RuleSet)> {
+    anyhow::ensure!(args.path.exists(), "{} does not exist", args.path.display());
+    let mut config = Config::discover(args.config.as_deref(), &args.path)?;
+    let rules = load_rules_with(&args.rules, &mut config)?;
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build_global()?;
+    let scope = if let Some(spec) = &args.range {
+        Scope::Commits(Revisions::parse(spec))
+    } else if let Some(from) = &args.since_commit {
+        Scope::Commits(Revisions::parse(&format!("{from}..HEAD")))
+    } else if args.staged {
+        Scope::Staged
+    } else if args.no_history {
+        Scope::WorkTree
+    } else if args.history_only {
+        Scope::History
+    } else {
+        Scope::Everything
+    };
+    let default_size = cli::parse_size(cli::DEFAULT_MAX_FILE_SIZE).expect("valid default");
+    let options = ScanOptions {
+        scope,
+        respect_ignore: !args.no_ignore,
+        include_binary: args.include_binary,
+        max_file_size: args
+            .max_file_size
+            .or(config.max_file_size)
+            .unwrap_or(default_size),
+        threads,
+        progress: !args.no_progress && !args.quiet && std::io::stderr().is_terminal(),
+    };
+    let mut outcome = scan::scan(&args.path, &rules, &options)?;
+    let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
+    let (findings, suppressed, notices) = filter::apply(
+        std::mem::take(&mut outcome.findings),
+        &config,
+        baseline.as_ref(),
+    );
+    outcome.findings = findings;
+    outcome.suppressed = suppressed;
+    outcome.notices.extend(notices);
+    Ok((outcome, rules))
+}
+
+pub fn print_notices(notices: &[Notice], quiet: bool) {
+    for level in [Level::Error, Level::Warning, Level::Note] {
+        if quiet && level != Level::Error {
+            continue;
+        }
+        let of_level: Vec<&Notice> = notices.iter().filter(|n| n.level == level).collect();
+        let name = match level {
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Note => "note",
+        };
+        for notice in of_level.iter().take(MAX_NOTICES_PRINTED) {
+            eprintln!("keysweep: {name}: {}: {}", notice.subject, notice.message);
+        }
+        if of_level.len() > MAX_NOTICES_PRINTED {
+            eprintln!(
+                "keysweep: {name}: ... and {} more (all are listed in the JSON and SARIF reports)",
+                of_level.len() - MAX_NOTICES_PRINTED
+            );
+        }
+    }
+}
