@@ -316,18 +316,17 @@ fn a_checkout_too_shallow_for_the_range_fails_loudly() {
     c.push_all();
     let shallow_dir: PathBuf = c.runner.path().join("shallow");
     let url = format!("file://{}", c.remote.path().display());
-    let out = git_command(c.runner.path())
-        .args([
+    git_in(
+        c.runner.path(),
+        &[
             "clone",
             "-q",
             "--depth",
             "1",
             &url,
             shallow_dir.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+        ],
+    );
     let shallow = Checkout {
         remote: tree(),
         repo: Repo::at(shallow_dir),

@@ -198,17 +198,16 @@ fn bare_repositories_are_scanned() {
     repo.commit("add");
     let bare = tree();
     let bare_path = bare.path().join("mirror.git");
-    let out = git_command(repo.path())
-        .args([
+    git_in(
+        repo.path(),
+        &[
             "clone",
             "-q",
             "--bare",
             repo.path_str(),
             bare_path.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+        ],
+    );
     let (code, report, _) = scan_json(&[bare_path.to_str().unwrap()]);
     assert_eq!(code, 1);
     assert_eq!(secrets(&report), vec![token]);
@@ -332,21 +331,16 @@ fn shallow_clones_are_scanned_and_said_to_be_shallow() {
     let clones = tree();
     let shallow = clones.path().join("shallow");
     let url = format!("file://{}", repo.path_str());
-    let out = git_command(clones.path())
-        .args([
+    git_in(
+        clones.path(),
+        &[
             "clone",
             "-q",
             "--depth",
             "1",
             &url,
             shallow.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        ],
     );
 
     let (code, report, stderr) = scan_json(&[shallow.to_str().unwrap()]);
@@ -540,14 +534,9 @@ fn linked_worktrees_are_scanned_with_the_shared_history() {
 #[test]
 fn sha256_repositories_are_scanned() {
     let dir = tree();
-    let out = git_command(dir.path())
-        .args(["init", "-q", "--object-format=sha256", "-b", "main", "."])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    git_in(
+        dir.path(),
+        &["init", "-q", "--object-format=sha256", "-b", "main", "."],
     );
     let repo = Repo::at(dir.path().to_path_buf());
     let token = github_token(98);

@@ -177,17 +177,7 @@ impl Repo {
 
     /// Runs git in the repository; panics on failure; returns trimmed stdout.
     pub fn git(&self, args: &[&str]) -> String {
-        let output = self.git_output(args);
-        assert!(
-            output.status.success(),
-            "git {args:?} failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8_lossy(&output.stdout).trim().to_string()
-    }
-
-    pub fn git_output(&self, args: &[&str]) -> Output {
-        git_command(self.path()).args(args).output().unwrap()
+        git_in(self.path(), args)
     }
 
     pub fn write(&self, relative: &str, content: impl AsRef<[u8]>) {
@@ -267,16 +257,19 @@ pub fn validate_sarif(sarif: &Value) {
 /// An empty bare repository in a temp dir: a stand-in for a hosted remote.
 pub fn bare_remote() -> TempDir {
     let dir = tree();
-    let out = git_command(dir.path())
-        .args(["init", "-q", "--bare", "-b", "main", "."])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    git_in(dir.path(), &["init", "-q", "--bare", "-b", "main", "."]);
     dir
+}
+
+/// Runs git in `dir`; panics with git's message on failure; returns trimmed stdout.
+pub fn git_in(dir: &Path, args: &[&str]) -> String {
+    let output = git_command(dir).args(args).output().unwrap();
+    assert!(
+        output.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_string()
 }
 
 /// Runs `cmd` with `input` on its standard input, capturing its output.
