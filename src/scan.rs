@@ -392,7 +392,13 @@ fn scan_repository(
     match &scanner.options.scope {
         Scope::Commits(revisions) => {
             let commits = range::commits(repo, revisions)?;
-            let introduced = range::introduced_by(repo, &commits)?;
+            // With nothing excluded, every blob of every selected commit is new: reading each
+            // distinct tree once beats diffing every commit against its parents.
+            let introduced = if revisions.exclude.is_empty() {
+                range::blobs_of(repo, &commits)?
+            } else {
+                range::introduced_by(repo, &commits)?
+            };
             scan_introduced(
                 scanner,
                 repo,

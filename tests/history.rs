@@ -253,10 +253,19 @@ fn range_scan_reports_exactly_what_its_commits_introduce() {
 
     let (code, only_new, _) =
         scan_json(&[repo.path_str(), "--range", &format!("{base}..{new_commit}")]);
-    assert_eq!((code, secrets(&only_new)), (1, vec![new]));
+    assert_eq!((code, secrets(&only_new)), (1, vec![new.clone()]));
 
     let (code, nothing, _) = scan_json(&[repo.path_str(), "--range", &format!("{head}..{head}")]);
     assert_eq!((code, findings(&nothing).len()), (0, 0));
+    // A single revision: everything it reaches, each blob attributed to its first commit.
+    let (_, everything, _) = scan_json(&[repo.path_str(), "--range", &head]);
+    let mut all = vec![old.clone(), side, new];
+    all.sort();
+    assert_eq!(secrets(&everything), all);
+    assert_eq!(
+        occurrence(finding_with(&everything, &old))["commit"]["id"],
+        base
+    );
 }
 
 #[test]

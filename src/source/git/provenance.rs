@@ -67,14 +67,14 @@ pub fn head_tree(repo: &gix::Repository) -> anyhow::Result<HeadTree> {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum EntryKind {
+pub(super) enum EntryKind {
     Blob,
     Submodule,
 }
 
 /// Depth-first walk of a tree; `seen` (when given) skips trees already walked. `visit` returns
 /// `false` to stop the walk early.
-fn walk_tree(
+pub(super) fn walk_tree(
     repo: &gix::Repository,
     root: ObjectId,
     seen: &mut Option<&mut HashSet<ObjectId>>,

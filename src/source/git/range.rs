@@ -150,6 +150,35 @@ pub fn introduced_by(repo: &gix::Repository, commits: &[ObjectId]) -> Result<Vec
     Ok(out)
 }
 
+/// Every blob in the trees of `commits` (oldest first), each with the first commit and path
+/// that hold it. Each distinct tree is read once. Equal to [`introduced_by`] when the commits
+/// include all their ancestors (nothing excluded), at a fraction of the cost.
+pub fn blobs_of(repo: &gix::Repository, commits: &[ObjectId]) -> Result<Vec<Introduced>> {
+    use super::provenance::{EntryKind, walk_tree};
+    let mut seen_trees = HashSet::new();
+    let mut seen_blobs = HashSet::new();
+    let mut out = Vec::new();
+    let mut buf = Vec::new();
+    for commit in commits {
+        let data = find(repo, commit, Kind::Commit, &mut buf)?;
+        let tree = gix::objs::CommitRef::from_bytes(&data, repo.object_hash())
+            .map_err(|e| anyhow::anyhow!("commit {commit}: {e}"))?
+            .tree();
+        let mut visit = |path: &BString, kind: EntryKind, id: &gix::oid| {
+            if kind == EntryKind::Blob && seen_blobs.insert(id.to_owned()) {
+                out.push(Introduced {
+                    blob: id.to_owned(),
+                    path: super::display_path(path.as_bstr()),
+                    commit: Some(*commit),
+                });
+            }
+            true
+        };
+        walk_tree(repo, tree, &mut Some(&mut seen_trees), &mut visit)?;
+    }
+    Ok(out)
+}
+
 /// The blobs staged in the index that differ from HEAD at their path.
 pub fn staged(repo: &gix::Repository) -> Result<Vec<Introduced>> {
     let index = repo
