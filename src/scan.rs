@@ -131,15 +131,31 @@ struct Scanner<'a> {
     options: &'a ScanOptions,
     counters: Counters,
     progress: ProgressBar,
+    /// Files and blobs skipped for their size, each listed so nothing is dropped silently.
+    too_large: Mutex<Vec<Notice>>,
 }
 
 impl Scanner<'_> {
+    /// The size gate for every source: over `--max-file-size`, counted and listed under
+    /// `subject` (a path or a blob id). `true` when the bytes may be scanned.
+    fn within_size(&self, size: u64, subject: impl FnOnce() -> String) -> bool {
+        let limit = self.options.max_file_size;
+        if size <= limit {
+            return true;
+        }
+        self.counters
+            .skipped_too_large
+            .fetch_add(1, Ordering::Relaxed);
+        self.too_large.lock().unwrap().push(Notice::warning(
+            subject(),
+            format!("skipped: {size} bytes is over --max-file-size {limit}"),
+        ));
+        false
+    }
+
     /// Size and binary gates, then the matcher. `None` when the bytes were skipped.
-    fn scan_bytes(&self, bytes: &[u8]) -> Option<Vec<Hit>> {
-        if bytes.len() as u64 > self.options.max_file_size {
-            self.counters
-                .skipped_too_large
-                .fetch_add(1, Ordering::Relaxed);
+    fn scan_bytes(&self, bytes: &[u8], subject: impl FnOnce() -> String) -> Option<Vec<Hit>> {
+        if !self.within_size(bytes.len() as u64, subject) {
             return None;
         }
         if !self.options.include_binary && is_binary(bytes) {
@@ -168,15 +184,8 @@ impl Scanner<'_> {
             .par_iter()
             .filter_map(|file| {
                 self.counters.files.fetch_add(1, Ordering::Relaxed);
-                if file.size > self.options.max_file_size {
-                    self.counters
-                        .skipped_too_large
-                        .fetch_add(1, Ordering::Relaxed);
-                    notices.lock().unwrap().push(too_large(
-                        &file.relative,
-                        file.size,
-                        self.options.max_file_size,
-                    ));
+                // Checked before reading, so a huge file is never read at all.
+                if !self.within_size(file.size, || file.relative.clone()) {
                     return None;
                 }
                 let content = match fs::read(&file.path, file.size) {
@@ -189,20 +198,13 @@ impl Scanner<'_> {
                         return None;
                     }
                 };
-                let hits = self.scan_bytes(&content)?;
+                let hits = self.scan_bytes(&content, || file.relative.clone())?;
                 (!hits.is_empty()).then(|| (file.relative.clone(), hits))
             })
             .collect();
         results.sort_by(|a, b| a.0.cmp(&b.0));
         results
     }
-}
-
-fn too_large(subject: &str, size: u64, limit: u64) -> Notice {
-    Notice::warning(
-        subject,
-        format!("skipped: {size} bytes is over --max-file-size {limit}"),
-    )
 }
 
 /// Scans `path`: a repository (per `options.scope`) or a plain directory or file.
@@ -223,6 +225,7 @@ pub fn scan(path: &Path, rules: &RuleSet, options: &ScanOptions) -> Result<ScanO
         options,
         counters: Counters::default(),
         progress,
+        too_large: Mutex::new(Vec::new()),
     };
     let mut findings = FindingSet::default();
     let mut notices = Vec::new();
@@ -251,6 +254,7 @@ pub fn scan(path: &Path, rules: &RuleSet, options: &ScanOptions) -> Result<ScanO
         }
     };
     scanner.progress.finish_and_clear();
+    notices.extend(scanner.too_large.into_inner().unwrap());
     notices.sort();
     notices.dedup();
     Ok(ScanOutcome {
@@ -462,7 +466,6 @@ fn scan_history(
     notices: &mut Vec<Notice>,
 ) {
     let matched: Mutex<Vec<(ObjectId, Vec<Hit>)>> = Mutex::new(Vec::new());
-    let too_large_blobs: Mutex<Vec<ObjectId>> = Mutex::new(Vec::new());
     let visit = |id: &gix::oid, bytes: &[u8]| {
         scanner.counters.blobs.fetch_add(1, Ordering::Relaxed);
         if git::is_lfs_pointer(bytes) {
@@ -471,10 +474,7 @@ fn scan_history(
                 .lfs_pointers
                 .fetch_add(1, Ordering::Relaxed);
         }
-        if bytes.len() as u64 > scanner.options.max_file_size {
-            too_large_blobs.lock().unwrap().push(id.to_owned());
-        }
-        if let Some(hits) = scanner.scan_bytes(bytes)
+        if let Some(hits) = scanner.scan_bytes(bytes, || id.to_string())
             && !hits.is_empty()
         {
             matched.lock().unwrap().push((id.to_owned(), hits));
@@ -485,15 +485,6 @@ fn scan_history(
         scanner.options.threads,
         &visit,
     ));
-    for id in too_large_blobs.into_inner().unwrap() {
-        notices.push(Notice::warning(
-            id.to_string(),
-            format!(
-                "blob skipped: over --max-file-size {}",
-                scanner.options.max_file_size
-            ),
-        ));
-    }
     let lfs = scanner.counters.lfs_pointers.load(Ordering::Relaxed);
     if lfs > 0 {
         notices.push(Notice::note(
@@ -549,7 +540,9 @@ fn scan_introduced(
             |(repo, buf), (i, item)| {
                 scanner.counters.blobs.fetch_add(1, Ordering::Relaxed);
                 match repo.objects.try_find(&item.blob, buf) {
-                    Ok(Some(data)) => scanner.scan_bytes(data.data).map(|hits| (i, hits)),
+                    Ok(Some(data)) => scanner
+                        .scan_bytes(data.data, || format!("{} (blob {})", item.path, item.blob))
+                        .map(|hits| (i, hits)),
                     Ok(None) => {
                         problems.lock().unwrap().push(Notice::error(
                             &item.path,

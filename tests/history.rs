@@ -596,3 +596,30 @@ fn a_tracked_file_changed_in_place_is_scanned_even_at_the_same_size() {
         (Some("file"), Some("conf.env"))
     );
 }
+
+#[test]
+fn oversized_blobs_in_a_range_are_listed_not_dropped() {
+    let repo = Repo::new();
+    let base = repo.commit("empty");
+    repo.write(
+        "dump.sql",
+        format!("{}\nT={}\n", "x".repeat(6000), github_token(97)),
+    );
+    repo.commit("big dump");
+    let (code, report, stderr) = scan_json(&[
+        repo.path_str(),
+        "--range",
+        &format!("{base}..HEAD"),
+        "--max-file-size",
+        "4K",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        notices_matching(&report, "warning", "over --max-file-size 4096"),
+        1
+    );
+    assert!(
+        stderr.contains("dump.sql"),
+        "the skipped blob is named by its path: {stderr}"
+    );
+}
