@@ -15,7 +15,10 @@
 
 pub mod checksum;
 pub mod entropy;
+mod placeholder;
 mod prefilter;
+mod vectorscan;
+pub mod words;
 
 use std::{cmp::Reverse, ops::Range};
 
@@ -111,6 +114,11 @@ impl<'r> Matcher<'r> {
 
     pub fn rules(&self) -> &'r [Rule] {
         self.rules
+    }
+
+    /// The keyword prefilter's engine, e.g. "Vectorscan 5.4.9" or "Teddy (4 searchers)".
+    pub fn prefilter_engine(&self) -> String {
+        self.prefilter.engine_name()
     }
 
     /// All matches in `haystack`, sorted by secret position, without duplicates. When several
@@ -261,7 +269,8 @@ impl<'r> Matcher<'r> {
         }
     }
 
-    /// Stage 3: stopwords, character classes, exclusions, entropy and checksum over the secret.
+    /// Stage 3: character classes, placeholders, exclusions, stopwords, entropy, token efficiency
+    /// and checksum over the secret.
     fn gate(
         &self,
         rule_index: usize,
@@ -271,7 +280,10 @@ impl<'r> Matcher<'r> {
     ) -> Option<Match> {
         let rule = &self.rules[rule_index];
         let bytes = &haystack[secret.clone()];
-        if bytes.is_empty() || !rule.require.iter().all(|class| class.occurs_in(bytes)) {
+        if bytes.is_empty()
+            || !rule.require.iter().all(|class| class.occurs_in(bytes))
+            || placeholder::is_placeholder(bytes)
+        {
             return None;
         }
         if let Ok(compiled) = rule.regex()
@@ -294,6 +306,12 @@ impl<'r> Matcher<'r> {
         }
         let entropy = entropy::shannon(bytes);
         if rule.entropy.is_some_and(|min| entropy < min) {
+            return None;
+        }
+        if rule
+            .max_token_efficiency
+            .is_some_and(|max| words::token_efficiency(bytes) > max)
+        {
             return None;
         }
         let checksum_valid = match &rule.checksum {

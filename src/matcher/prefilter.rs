@@ -1,20 +1,22 @@
 //! Stage 1 of the matcher: every occurrence of every keyword, ignoring ASCII case.
 //!
-//! The fast path folds the haystack to lowercase in 64 KiB chunks (one cheap vectorised pass)
-//! and runs aho-corasick's SIMD Teddy searchers over them, each holding at most 16 keywords:
-//! several slim searchers over a cache-resident chunk beat one overloaded searcher or a DFA
-//! walking every byte (measured on source code: ~1.5 GB/s vs ~0.45 GB/s for the DFA with the
-//! built-in keywords on one core). Only *minimal* keywords (those that contain no other
-//! keyword) are searched; a keyword that contains one is confirmed around that one's hits. With
-//! each search restarted one byte after the previous hit, this reports exactly what an
-//! overlapping Aho-Corasick search would: all (keyword, start) pairs.
+//! Two engines report exactly the same hits (all (keyword, start) pairs, as an overlapping
+//! Aho-Corasick search would):
 //!
-//! Teddy's cost grows with the number of searchers (one pass each per chunk): with a few hundred
-//! keywords it falls below 0.5 GB/s. Built with the `vectorscan` feature, keysweep uses
-//! Vectorscan's literal matcher instead (a database compiled at start-up, ~10-30 ms), which
-//! measured 2-3 GB/s from 64 to 364 keywords. Where Teddy is unavailable (no SSSE3/AVX2 or
-//! NEON), an Aho-Corasick DFA does the same job.
+//! - **Vectorscan**, when the system has `libhs` (see [`super::vectorscan`]) and there are more
+//!   keywords than one Teddy searcher holds: one database of caseless literals, 2-3 GB/s on one
+//!   core from 64 to 350 keywords, ~10-30 ms to compile at start-up.
+//! - **Teddy**, built in: the haystack is folded to lowercase in 64 KiB chunks (one cheap
+//!   vectorised pass) and aho-corasick's SIMD Teddy searchers run over it, each holding at most
+//!   16 keywords. Several slim searchers over a cache-resident chunk beat one overloaded
+//!   searcher or a DFA walking every byte, but each is one more pass: ~1.5 GB/s with 60
+//!   keywords, under 0.5 GB/s with 300. Only *minimal* keywords (those containing no other
+//!   keyword) are searched; a keyword that contains one is confirmed around that one's hits.
+//!   Where Teddy is unavailable (no SSSE3/AVX2 or NEON), an Aho-Corasick DFA does the job.
+//!
+//! `KEYSWEEP_PREFILTER=teddy` or `=vectorscan` overrides the choice (benchmarks, tests).
 
+use super::vectorscan;
 use aho_corasick::{
     AhoCorasick, AhoCorasickKind, MatchKind, Span,
     packed::{self, Searcher},
@@ -32,7 +34,6 @@ pub struct Prefilter {
 }
 
 enum Engine {
-    #[cfg(feature = "vectorscan")]
     Vectorscan(vectorscan::Engine),
     Teddy {
         /// Each searcher with the keyword index of each of its patterns.
@@ -47,14 +48,40 @@ enum Engine {
 impl Prefilter {
     /// `keywords` must be lowercase, non-empty and distinct.
     pub fn new(keywords: Vec<Vec<u8>>) -> anyhow::Result<Prefilter> {
-        #[cfg(feature = "vectorscan")]
-        if let Ok(engine) = vectorscan::Engine::new(&keywords) {
-            return Ok(Prefilter {
-                keywords,
-                engine: Engine::Vectorscan(engine),
-            });
+        let choice = std::env::var("KEYSWEEP_PREFILTER").unwrap_or_default();
+        let want_vectorscan = match choice.as_str() {
+            "teddy" => false,
+            "vectorscan" => true,
+            "" => keywords.len() > GROUP,
+            other => anyhow::bail!("KEYSWEEP_PREFILTER must be teddy or vectorscan, not {other:?}"),
+        };
+        if want_vectorscan {
+            match vectorscan::Engine::new(&keywords) {
+                Some(engine) => {
+                    return Ok(Prefilter {
+                        keywords,
+                        engine: Engine::Vectorscan(engine?),
+                    });
+                }
+                None if choice == "vectorscan" => anyhow::bail!(
+                    "KEYSWEEP_PREFILTER=vectorscan, but the Vectorscan library (libhs.so.5) \
+                     is not installed or cannot run on this CPU"
+                ),
+                None => {}
+            }
         }
         Prefilter::without_vectorscan(keywords)
+    }
+
+    /// Which engine runs, for `keysweep rules list` and benchmark reports.
+    pub fn engine_name(&self) -> String {
+        match &self.engine {
+            Engine::Vectorscan(_) => {
+                format!("Vectorscan {}", vectorscan::version().unwrap_or_default())
+            }
+            Engine::Teddy { searchers, .. } => format!("Teddy ({} searchers)", searchers.len()),
+            Engine::Automaton(_) => "Aho-Corasick DFA".to_string(),
+        }
     }
 
     /// Teddy where the CPU has it, else the DFA.
@@ -76,8 +103,11 @@ impl Prefilter {
     /// order; each (keyword, start) pair once.
     pub fn for_each_hit(&self, haystack: &[u8], mut hit: impl FnMut(usize, usize)) {
         match &self.engine {
-            #[cfg(feature = "vectorscan")]
-            Engine::Vectorscan(engine) => engine.for_each_hit(haystack, &self.keywords, hit),
+            Engine::Vectorscan(engine) => {
+                for (keyword, start) in engine.hits(haystack) {
+                    hit(keyword, start);
+                }
+            }
             Engine::Automaton(ac) => {
                 for m in ac.find_overlapping_iter(haystack) {
                     hit(m.pattern().as_usize(), m.start());
@@ -188,98 +218,6 @@ fn teddy(keywords: &[Vec<u8>]) -> Option<Engine> {
     })
 }
 
-#[cfg(feature = "vectorscan")]
-mod vectorscan {
-    //! The Vectorscan engine: one block-mode database of caseless literals, and a pool of
-    //! scratch spaces (one is needed per concurrent scan).
-
-    use std::sync::Mutex;
-
-    use hyperscan::prelude::*;
-
-    /// hs_scan takes a 32-bit length: larger haystacks are searched in overlapping blocks.
-    const BLOCK: usize = 1 << 30;
-
-    pub struct Engine {
-        database: BlockDatabase,
-        scratch: Mutex<Vec<Scratch>>,
-    }
-
-    impl Engine {
-        pub fn new(keywords: &[Vec<u8>]) -> anyhow::Result<Engine> {
-            let patterns: Vec<Pattern> = keywords
-                .iter()
-                .enumerate()
-                .map(|(id, keyword)| {
-                    // Every other byte spelled out as \xHH: exact literals whatever they hold.
-                    let expression: String = keyword
-                        .iter()
-                        .map(|&b| {
-                            if b.is_ascii_alphanumeric() {
-                                (b as char).to_string()
-                            } else {
-                                format!("\\x{b:02x}")
-                            }
-                        })
-                        .collect();
-                    let mut pattern = Pattern::with_flags(expression, CompileFlags::CASELESS)?;
-                    pattern.id = Some(id);
-                    Ok(pattern)
-                })
-                .collect::<anyhow::Result<_>>()?;
-            let database: BlockDatabase = Patterns::from(patterns).build()?;
-            let scratch = database.alloc_scratch()?;
-            Ok(Engine {
-                database,
-                scratch: Mutex::new(vec![scratch]),
-            })
-        }
-
-        pub fn for_each_hit(
-            &self,
-            haystack: &[u8],
-            keywords: &[Vec<u8>],
-            mut hit: impl FnMut(usize, usize),
-        ) {
-            let pooled = self.scratch.lock().unwrap().pop();
-            let scratch = match pooled {
-                Some(s) => s,
-                None => self
-                    .database
-                    .alloc_scratch()
-                    .expect("allocating Vectorscan scratch space"),
-            };
-            let longest = keywords.iter().map(Vec::len).max().unwrap_or(1);
-            let mut found: Vec<(usize, usize)> = Vec::new();
-            let mut block_start = 0;
-            while block_start < haystack.len() {
-                let nominal_end = (block_start + BLOCK).min(haystack.len());
-                let end = (nominal_end + longest - 1).min(haystack.len());
-                // The callback never stops the scan, so scanning cannot fail on its account.
-                let _ = self.database.scan(
-                    &haystack[block_start..end],
-                    &scratch,
-                    |id, _from, to, _flags| {
-                        let keyword = id as usize;
-                        let start = block_start + to as usize - keywords[keyword].len();
-                        if start < nominal_end {
-                            found.push((keyword, start));
-                        }
-                        Matching::Continue
-                    },
-                );
-                block_start = nominal_end;
-            }
-            self.scratch.lock().unwrap().push(scratch);
-            found.sort_unstable();
-            found.dedup();
-            for (keyword, start) in found {
-                hit(keyword, start);
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,10 +234,14 @@ mod tests {
             .map(|m| (m.pattern().as_usize(), m.start()))
             .collect();
         want.sort_unstable();
-        #[allow(unused_mut)] // only the vectorscan feature adds an engine
         let mut engines = vec![Prefilter::without_vectorscan(keywords.clone()).unwrap()];
-        #[cfg(feature = "vectorscan")]
-        engines.push(Prefilter::new(keywords.clone()).unwrap());
+        // Where the library is installed (CI installs it), Vectorscan must agree too.
+        if let Some(engine) = vectorscan::Engine::new(&keywords) {
+            engines.push(Prefilter {
+                keywords: keywords.clone(),
+                engine: Engine::Vectorscan(engine.unwrap()),
+            });
+        }
         for prefilter in engines {
             let mut got = Vec::new();
             prefilter.for_each_hit(haystack, |k, s| got.push((k, s)));
@@ -308,11 +250,17 @@ mod tests {
         }
     }
 
-    #[cfg(feature = "vectorscan")]
     #[test]
-    fn the_vectorscan_feature_uses_vectorscan() {
-        let prefilter = Prefilter::new(vec![b"token".to_vec(), b"sk_live_".to_vec()]).unwrap();
-        assert!(matches!(prefilter.engine, Engine::Vectorscan(_)));
+    fn many_keywords_use_vectorscan_where_it_is_installed() {
+        let keywords: Vec<Vec<u8>> = (0..40).map(|i| format!("kw{i:02}x").into_bytes()).collect();
+        let prefilter = Prefilter::new(keywords).unwrap();
+        let installed = vectorscan::version().is_some();
+        assert_eq!(
+            matches!(prefilter.engine, Engine::Vectorscan(_)),
+            installed && std::env::var_os("KEYSWEEP_PREFILTER").is_none(),
+            "{}",
+            prefilter.engine_name()
+        );
     }
 
     #[test]
