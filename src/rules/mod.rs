@@ -9,6 +9,7 @@
 
 pub mod check;
 pub mod gitleaks;
+pub mod list;
 
 use std::{
     fmt,
@@ -166,6 +167,9 @@ pub struct Rule {
     pub keywords_inside_match: bool,
     /// Minimum Shannon entropy (bits per byte) of the secret.
     pub entropy: Option<f64>,
+    /// Maximum characters per token when the secret is split into common words of code (see
+    /// `matcher::words`): random credentials score ~1, identifiers and prose 2 or more.
+    pub max_token_efficiency: Option<f64>,
     /// Name of an offline validator (see `matcher::checksum`).
     pub checksum: Option<String>,
     /// A secret containing any of these (ASCII case-insensitive) is a placeholder, not a leak.
@@ -215,6 +219,12 @@ pub struct CompiledRegex {
 }
 
 impl Rule {
+    /// The provider the rule belongs to: its id up to the first dot (`github` for
+    /// `github.pat-classic`).
+    pub fn provider(&self) -> &str {
+        self.id.split('.').next().unwrap_or(&self.id)
+    }
+
     /// The compiled regex, built on first use. Errors are kept, so a bad rule fails every time.
     pub fn regex(&self) -> Result<&CompiledRegex, &str> {
         self.compiled
