@@ -8,7 +8,13 @@
 const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 /// The validators a rule may name in its `checksum` field.
-const KNOWN: &[&str] = &["github-crc32", "npm-crc32", "jwt-structure"];
+const KNOWN: &[&str] = &[
+    "github-crc32",
+    "npm-crc32",
+    "jwt-structure",
+    "pem-der",
+    "base64-json",
+];
 
 pub fn is_known(name: &str) -> bool {
     KNOWN.contains(&name)
@@ -22,6 +28,8 @@ pub fn verify(name: &str, secret: &[u8]) -> bool {
         // `<prefix>_<30 random base62><6 base62 digits of the CRC32 of those 30>`.
         "github-crc32" | "npm-crc32" => prefixed_crc32_base62(secret),
         "jwt-structure" => jwt_structure(secret),
+        "pem-der" => pem_der(secret),
+        "base64-json" => base64_json(secret),
         _ => false,
     }
 }
@@ -60,6 +68,90 @@ fn jwt_structure(token: &[u8]) -> bool {
     !signature.is_empty()
         && decode(header).is_some_and(|h| h.get("alg").is_some_and(serde_json::Value::is_string))
         && decode(payload).is_some()
+}
+
+/// A PEM private key whose body is base64 of one DER SEQUENCE spanning exactly the decoded
+/// bytes: what every PKCS#1, SEC1, DSA and PKCS#8 (plain or encrypted) key is, and what random
+/// or hand-edited text almost never is. Legacy encrypted PEM (`Proc-Type:` headers) holds
+/// ciphertext, so only its armor can be checked.
+fn pem_der(block: &[u8]) -> bool {
+    use base64::Engine as _;
+    if memchr::memmem::find(block, b"Proc-Type:").is_some() {
+        return true;
+    }
+    let Some(body) = pem_body(block) else {
+        return false;
+    };
+    let Ok(der) = base64::engine::general_purpose::STANDARD.decode(body) else {
+        return false;
+    };
+    der_sequence_len(&der) == Some(der.len())
+}
+
+/// The base64 between the BEGIN and END lines, without whitespace or escaped newlines.
+fn pem_body(block: &[u8]) -> Option<Vec<u8>> {
+    let after_begin = memchr::memmem::find(block, b"-----BEGIN")? + 10;
+    let start = after_begin + memchr::memmem::find(&block[after_begin..], b"-----")? + 5;
+    let end = start + memchr::memmem::find(&block[start..], b"-----END")?;
+    let mut body = Vec::with_capacity(end - start);
+    let mut bytes = block[start..end].iter().peekable();
+    while let Some(&b) = bytes.next() {
+        match b {
+            // `\n` and `\r` in keys embedded in JSON or code strings.
+            b'\\' => {
+                bytes.next();
+            }
+            b if b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=') => body.push(b),
+            _ => {}
+        }
+    }
+    Some(body)
+}
+
+/// Total length (header + content) of the DER SEQUENCE at the start of `der`.
+fn der_sequence_len(der: &[u8]) -> Option<usize> {
+    if der.first() != Some(&0x30) {
+        return None;
+    }
+    let first = *der.get(1)? as usize;
+    if first < 0x80 {
+        return Some(2 + first);
+    }
+    let count = first & 0x7f;
+    if count == 0 || count > 4 {
+        return None;
+    }
+    let length = der
+        .get(2..2 + count)?
+        .iter()
+        .fold(0usize, |acc, &b| acc << 8 | b as usize);
+    Some(2 + count + length)
+}
+
+/// A token whose body is base64 of a JSON object (Grafana Cloud, Sentry org tokens, 1Password
+/// service accounts, Mapbox…): the part from the first `eyJ` (base64 of `{"`) up to the next
+/// character outside the base64url alphabet must decode to a JSON object.
+fn base64_json(token: &[u8]) -> bool {
+    use base64::Engine as _;
+    let Some(start) = memchr::memmem::find(token, b"eyJ") else {
+        return false;
+    };
+    let encoded: Vec<u8> = token[start..]
+        .iter()
+        .copied()
+        .take_while(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_' | b'='))
+        .filter(|&b| b != b'=')
+        .map(|b| match b {
+            b'+' => b'-',
+            b'/' => b'_',
+            b => b,
+        })
+        .collect();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(&encoded)
+        .ok()
+        .and_then(|json| serde_json::from_slice::<serde_json::Value>(&json).ok())
+        .is_some_and(|v| v.is_object())
 }
 
 /// `value` in base 62, left-padded with '0' to `width` digits.
@@ -108,6 +200,38 @@ mod tests {
             "jwt-structure",
             b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ4In0"
         ));
+    }
+
+    #[test]
+    fn pem_der_needs_one_sequence_spanning_the_body() {
+        use base64::Engine as _;
+        let encode = |der: &[u8]| base64::engine::general_purpose::STANDARD.encode(der);
+        let mut der = vec![0x30, 0x81, 0x90];
+        der.extend(std::iter::repeat_n(0x5a, 0x90));
+        let key = format!(
+            "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----",
+            encode(&der)
+        );
+        assert!(verify("pem-der", key.as_bytes()));
+        // The same key as a JSON string, newlines escaped.
+        assert!(verify("pem-der", key.replace('\n', "\\n").as_bytes()));
+        // One byte short of what the header declares, and not a SEQUENCE at all.
+        let short = key.replace(&encode(&der), &encode(&der[..der.len() - 1]));
+        assert!(!verify("pem-der", short.as_bytes()));
+        der[0] = 0x31;
+        let not_sequence = format!(
+            "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----",
+            encode(&der)
+        );
+        assert!(!verify("pem-der", not_sequence.as_bytes()));
+    }
+
+    #[test]
+    fn base64_json_needs_an_object_after_the_prefix() {
+        // base64 of {"o":"1","n":"x"}
+        assert!(verify("base64-json", b"glc_eyJvIjoiMSIsIm4iOiJ4In0="));
+        assert!(!verify("base64-json", b"glc_eyJvIjoiMSIsIm4iOiJ4I"));
+        assert!(!verify("base64-json", b"glc_abcdefghijklmnop"));
     }
 
     #[test]
