@@ -20,8 +20,9 @@ use keysweep::cli::{
     BaselineCommand, Cli, Command, HookCommand, ListFormat, RulesCommand, ScanArgs,
 };
 use keysweep::hook;
+use keysweep::matcher::Matcher;
 use keysweep::report::{self, redact};
-use keysweep::rules::check;
+use keysweep::rules::{check, list};
 use keysweep::scan;
 use keysweep::source::Level;
 
@@ -41,11 +42,21 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => ExitCode::from(code),
+        // The reader went away (`keysweep rules list | head`): nothing left to say.
+        Err(e) if is_broken_pipe(&e) => ExitCode::from(EXIT_ERROR),
         Err(e) => {
             eprintln!("keysweep: error: {e:#}");
             ExitCode::from(EXIT_ERROR)
         }
     }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn run_scan(args: ScanArgs) -> Result<u8> {
@@ -116,35 +127,10 @@ fn run_rules(command: RulesCommand) -> Result<u8> {
             let set = load_rules(&rules)?;
             let mut out = std::io::stdout().lock();
             match format {
-                ListFormat::Json => {
-                    let list: Vec<_> = set
-                        .rules
-                        .iter()
-                        .map(|r| {
-                            serde_json::json!({
-                                "id": r.id, "name": r.name, "severity": r.severity,
-                                "confidence": r.confidence, "checksum": r.checksum,
-                                "entropy": r.entropy, "keywords": r.keywords, "origin": r.origin,
-                            })
-                        })
-                        .collect();
-                    serde_json::to_writer_pretty(&mut out, &list)?;
-                    writeln!(out)?;
-                }
+                ListFormat::Json => list::json(&set, &mut out)?,
                 ListFormat::Text => {
-                    for r in &set.rules {
-                        let checks = match (&r.checksum, r.entropy) {
-                            (Some(c), _) => format!("checksum:{c}"),
-                            (None, Some(e)) => format!("entropy>={e}"),
-                            (None, None) => "-".into(),
-                        };
-                        writeln!(
-                            out,
-                            "{:<40} {:<9} {:<7} {:<22} {}",
-                            r.id, r.severity, r.confidence, checks, r.name
-                        )?;
-                    }
-                    writeln!(out, "{} rules", set.rules.len())?;
+                    let engine = Matcher::new(&set)?.prefilter_engine();
+                    list::text(&set, &engine, &mut out)?
                 }
             }
             Ok(EXIT_CLEAN)
