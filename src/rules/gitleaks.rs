@@ -87,10 +87,13 @@ pub fn is_gitleaks(text: &str) -> bool {
         .get("rules")
         .and_then(|r| r.as_array())
         .is_some_and(|rules| {
+            // keysweep rules always have a `name` (and may have a `description`, as gitleaks
+            // rules do); these keys exist only in gitleaks' format.
             rules.iter().any(|r| {
-                r.get("description").is_some()
-                    || r.get("secretGroup").is_some()
-                    || r.get("name").is_none()
+                r.get("name").is_none()
+                    || ["secretGroup", "tags", "allowlist", "allowlists", "path"]
+                        .iter()
+                        .any(|k| r.get(*k).is_some())
             })
         });
     gitleaks_rule
@@ -313,7 +316,7 @@ commits = ["abc123"]
 
     #[test]
     fn keysweep_rule_files_are_not_mistaken_for_gitleaks() {
-        let ours = "[[rules]]\nid = \"a.b\"\nname = \"A\"\nkeywords = [\"x\"]\nregex = '''(x)'''\nseverity = \"low\"\nconfidence = \"low\"\n";
+        let ours = "[[rules]]\nid = \"a.b\"\nname = \"A\"\ndescription = \"Ours, described.\"\nkeywords = [\"x\"]\nregex = '''(x)'''\nseverity = \"low\"\nconfidence = \"low\"\n";
         assert!(!is_gitleaks(ours));
     }
 }
