@@ -25,7 +25,8 @@ const MARKERS: &[&[u8]] = &[
     b"<%",
     b"xxxxx",
     b"*****",
-    b".....",
+    // Elided values in documentation: `eyJ0eXAi...`.
+    b"...",
     b"#####",
     b"123456789",
     b"abcdefghij",
