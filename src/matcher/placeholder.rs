@@ -33,7 +33,8 @@ const MARKERS: &[&[u8]] = &[
 ];
 
 /// A run of this many identical characters marks a placeholder in a short secret (`00000000`);
-/// long ones (key files, certificates) legitimately hold runs of `A` (zero bytes in base64).
+/// long ones (key files, certificates) legitimately hold long runs. Runs of `A` never count:
+/// they are zero bytes in base64, which structured tokens (Dropbox's, Twitter's) are full of.
 const MAX_RUN: usize = 8;
 const RUN_CHECK_MAX_LEN: usize = 100;
 
@@ -49,9 +50,9 @@ pub fn is_placeholder(secret: &[u8]) -> bool {
         return true;
     }
     secret.len() <= RUN_CHECK_MAX_LEN
-        && lower
+        && secret
             .chunk_by(|a, b| a == b)
-            .any(|run| run.len() >= MAX_RUN)
+            .any(|run| run.len() >= MAX_RUN && run[0] != b'A')
 }
 
 #[cfg(test)]
@@ -78,6 +79,7 @@ mod tests {
         ] {
             assert!(!is_placeholder(real.as_bytes()), "{real}");
         }
+        assert!(!is_placeholder(b"sl.AAAAAAAAAAB3x9Qk2LmZ7pVt"));
         // Long key material may hold runs of zero bytes (`AAAA…` in base64).
         let key_body = format!("MIIEvQIBADAN{}BgkqhkiG9w0BAQEFAASC", "A".repeat(12)).repeat(5);
         assert!(!is_placeholder(key_body.as_bytes()));

@@ -1,0 +1,13 @@
+# Terraform variables for the data platform (prod workspace).
+region                     = "eu-west-1"
+confluent_cloud_api_key    = "ZQC3YTZJCKDLCP29"
+confluent_cloud_api_secret = "lspwJziJCuIS5Uk0yhg3LJKTTSVmHh9gtzrLOBqvoFeHenE501G4GO/IzP5awgBu"
+databricks_host            = "https://adb-7391046218533.7.azuredatabricks.net"
+databricks_token           = "dapi7d5b288a4ca5fa788481689f9923fb2e"
+doppler_token              = "dp.pt.eFy7U7ETwoqGGed6XwfgjwiblmsSR3YjpWjgfvalHP3"
+launchdarkly_access_token  = "api-39b9e1fe-03bc-4b94-9404-36e5d0d21a17"
+shopify_access_token       = "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"
+shopify_api_secret         = "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"
+snowflake_account          = "xy12345.eu-west-1"
+kms_key_id                 = "44509ec5-a95e-4ea1-89ec-d91f66113e93"
+state_object_sha256        = "3dd88de2d30c3f02364d078756e1f5bef4eb3be60abe9dbe401c05626601dc3d"
