@@ -4,7 +4,8 @@
 //! few secrets, and present on any machine that built keysweep), capped at 32 MiB. Reports MB/s
 //! on one core. Also measures start-up: loading the rules and building the matcher.
 //!
-//! Run: `cargo bench --bench matcher`
+//! Run: `cargo bench --bench matcher` (Vectorscan where installed; `KEYSWEEP_PREFILTER=teddy`
+//! measures the built-in prefilter).
 
 use std::path::{Path, PathBuf};
 
@@ -56,6 +57,12 @@ fn matcher_throughput(c: &mut Criterion) {
     let corpus = registry_sources();
     let rules = RuleSet::builtin().unwrap();
     let matcher = Matcher::new(&rules).unwrap();
+    eprintln!(
+        "matcher: {} rules, {} MiB of source, keyword prefilter {}",
+        rules.rules.len(),
+        corpus.len() >> 20,
+        matcher.prefilter_engine()
+    );
     let mut group = c.benchmark_group("matcher");
     group.throughput(Throughput::Bytes(corpus.len() as u64));
     group.sample_size(10);

@@ -308,7 +308,7 @@ fn output_is_identical_whatever_the_thread_count() {
 #[test]
 fn user_rules_extend_the_builtin_set() {
     let dir = tree();
-    write(dir.path(), "app.cfg", "internal = ACME-0123456789abcdef\n");
+    write(dir.path(), "app.cfg", "internal = ACME-7f3a9c1b2e4d5f60\n");
     let rules = write(
         dir.path(),
         "rules/acme.toml",

@@ -68,7 +68,7 @@ fn write_finding(finding: &Finding, out: &mut dyn Write) -> std::io::Result<()> 
     if finding.checksum_valid == Some(true) {
         writeln!(
             out,
-            "  checksum:    valid (the token's built-in checksum holds)"
+            "  offline:     format check passed (checksum or structure; no request made)"
         )?;
     }
     writeln!(out, "  line:        {}", primary.context.trim())?;
