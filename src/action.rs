@@ -373,6 +373,7 @@ mod tests {
             checksum_valid: None,
             paired_with: None,
             present_at_head: None,
+            validation: None,
             occurrences: Vec::new(),
         }
     }

@@ -1,5 +1,5 @@
 //! What the commands share: loading rules under a config, a scan followed by its filters,
-//! printing notices, and the exit codes. The front ends (`scan`, the hooks, the Action) are
+//! live validation, printing notices, and the exit codes. The front ends (`scan`, the hooks, the Action) are
 //! thin wrappers around these.
 
 use std::io::IsTerminal;
@@ -11,10 +11,12 @@ use crate::baseline::Baseline;
 use crate::cli::{self, RuleArgs, ScanArgs};
 use crate::config::Config;
 use crate::filter;
+use crate::finding::{Occurrence, Status};
 use crate::rules::{RuleSet, gitleaks};
 use crate::scan::{self, ScanOptions, Scope};
 use crate::source::git::range::Revisions;
 use crate::source::{Level, Notice};
+use crate::validate::{self, Endpoints};
 
 /// Exit codes: the contract CI systems and hooks rely on.
 pub const EXIT_CLEAN: u8 = 0;
@@ -33,13 +35,15 @@ pub fn load_rules(args: &RuleArgs) -> Result<RuleSet> {
 /// A gitleaks or Betterleaks config among the rule files brings its rules and its allowlist.
 pub fn load_rules_with(args: &RuleArgs, config: &mut Config) -> Result<RuleSet> {
     let mut set = RuleSet::builtin()?;
+    let from_config = config.extra_rules.len();
     let paths: Vec<PathBuf> = config
         .extra_rules
         .iter()
         .chain(&args.extra)
         .cloned()
         .collect();
-    for path in &paths {
+    for (index, path) in paths.iter().enumerate() {
+        let before = set.rules.len();
         let text = if path.is_file() {
             std::fs::read_to_string(path).ok()
         } else {
@@ -55,6 +59,13 @@ pub fn load_rules_with(args: &RuleArgs, config: &mut Config) -> Result<RuleSet> 
                 set.add_rules(imported.rules)?;
             }
             None => set.add_path(path)?,
+        }
+        // A configuration file may sit in the scanned repository: its rules must not decide
+        // where `--validate` sends secrets. Live checks come from built-in rules and --rules.
+        if index < from_config {
+            for rule in &mut set.rules[before..] {
+                rule.validate = None;
+            }
         }
     }
     set.remove_ids(&config.disabled_rules);
@@ -138,4 +149,79 @@ pub fn print_notices(notices: &[Notice], quiet: bool) {
             );
         }
     }
+}
+
+/// `--validate`, `--only-valid` and `--validate-dry-run`: asks the providers about the
+/// findings that survived the filters (so allowlisted secrets are never sent anywhere).
+pub fn validate_findings(
+    args: &ScanArgs,
+    outcome: &mut scan::ScanOutcome,
+    rules: &RuleSet,
+) -> Result<()> {
+    if !(args.validate || args.only_valid || args.validate_dry_run) {
+        return Ok(());
+    }
+    let options = validate::Options {
+        dry_run: args.validate_dry_run,
+        concurrency: args.validate_concurrency.max(1),
+        total_timeout: std::time::Duration::from_secs(args.validate_timeout.max(1)),
+        endpoints: Endpoints::from_args_and_env(&args.validate_endpoint)?,
+        ..validate::Options::default()
+    };
+    // Checks that need more than the secret (a GCP key file) re-read where it was found.
+    let repo = if outcome.repository {
+        crate::source::git::open(&args.path)?
+    } else {
+        None
+    };
+    let load = |o: &Occurrence| -> Option<Vec<u8>> {
+        if let (Some(repo), Some(blob)) = (&repo, &o.blob) {
+            let id = gix::ObjectId::from_hex(blob.as_bytes()).ok()?;
+            return repo.find_object(id).ok().map(|object| object.data.to_vec());
+        }
+        let path = if args.path.is_file() {
+            args.path.clone()
+        } else {
+            args.path.join(&o.path)
+        };
+        std::fs::read(path).ok()
+    };
+    let planned = validate::run(&mut outcome.findings, rules, &options, &load);
+    if args.validate_dry_run {
+        for p in &planned {
+            eprintln!(
+                "keysweep: would check {} ({}) with {} {} for {}",
+                p.rule_id, p.provider, p.method, p.host, p.redacted_secret
+            );
+        }
+        eprintln!(
+            "keysweep: {} request(s) would be sent; none was (--validate-dry-run)",
+            planned.len()
+        );
+        return Ok(());
+    }
+    if !args.quiet {
+        let count = |status| {
+            outcome
+                .findings
+                .iter()
+                .filter(|f| f.validation.as_ref().is_some_and(|v| v.status == status))
+                .count()
+        };
+        eprintln!(
+            "keysweep: validation: {} valid, {} invalid, {} error, {} unsupported",
+            count(Status::Valid),
+            count(Status::Invalid),
+            count(Status::Error),
+            count(Status::Unsupported)
+        );
+    }
+    if args.only_valid {
+        outcome.findings.retain(|f| {
+            f.validation
+                .as_ref()
+                .is_some_and(|v| v.status == Status::Valid)
+        });
+    }
+    Ok(())
 }

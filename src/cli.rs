@@ -173,6 +173,38 @@ pub struct ScanArgs {
     /// Print nothing on stderr but errors.
     #[arg(long, short)]
     pub quiet: bool,
+
+    /// Ask each finding's provider whether its secret is live (one HTTPS request per secret,
+    /// to the provider's own host only; off by default).
+    #[arg(long, help_heading = "Live validation")]
+    pub validate: bool,
+    /// Report only findings whose secret the provider confirmed live (implies --validate).
+    #[arg(long, help_heading = "Live validation")]
+    pub only_valid: bool,
+    /// List the requests --validate would send (provider, host, redacted secret); send nothing.
+    #[arg(long, help_heading = "Live validation")]
+    pub validate_dry_run: bool,
+    /// Send a provider's checks to another base URL (GitHub Enterprise, GitLab self-managed):
+    /// PROVIDER=URL, repeatable; also KEYSWEEP_VALIDATE_ENDPOINT_<PROVIDER>. HTTPS only, or
+    /// plain HTTP to 127.0.0.1. Never read from a scanned repository.
+    #[arg(long, value_name = "PROVIDER=URL", help_heading = "Live validation")]
+    pub validate_endpoint: Vec<String>,
+    /// Requests in flight at once.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 8,
+        help_heading = "Live validation"
+    )]
+    pub validate_concurrency: usize,
+    /// Seconds before a provider's answer is given up on.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 10,
+        help_heading = "Live validation"
+    )]
+    pub validate_timeout: u64,
 }
 
 /// Files and blobs larger than this are skipped (and listed) unless `--max-file-size` says otherwise.

@@ -5,7 +5,10 @@
 //! so it survives line moves, renames, rebases and squashes, and the same secret in 40 files or
 //! 40 commits is one finding with 40 occurrences.
 
-use std::collections::HashMap;
+use std::{
+    collections::{BTreeMap, HashMap},
+    fmt,
+};
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -264,6 +267,9 @@ pub struct Finding {
     /// For repositories: is the secret in HEAD or the work tree (`true`), or only in history?
     #[serde(skip_serializing_if = "Option::is_none")]
     pub present_at_head: Option<bool>,
+    /// What the provider said about the secret (`--validate` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub validation: Option<Validation>,
     /// The first occurrence is the one reports show as the finding's location.
     pub occurrences: Vec<Occurrence>,
 }
@@ -329,6 +335,7 @@ impl FindingSet {
                 checksum_valid: hit.checksum_valid,
                 paired_with: None,
                 present_at_head: None,
+                validation: None,
                 occurrences: Vec::new(),
             });
         if finding.paired_with.is_none()
@@ -412,5 +419,68 @@ mod tests {
         assert_eq!(hits[0].location.end_column, 15);
         assert_eq!(hits[0].context, "sécond = tok_X");
         assert_eq!((hits[1].location.line, hits[1].location.column), (3, 7));
+    }
+}
+
+/// What the provider said about a secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Valid,
+    Invalid,
+    Error,
+    Unsupported,
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Status::Valid => "valid",
+            Status::Invalid => "invalid",
+            Status::Error => "error",
+            Status::Unsupported => "unsupported",
+        })
+    }
+}
+
+/// A finding's validation result, in every report format.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Validation {
+    pub status: Status,
+    /// Why, for errors and unsupported secrets (never contains the secret).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// What the provider told about the credential (account, user, scopes, expiry).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub facts: BTreeMap<String, String>,
+}
+
+impl Validation {
+    fn new(status: Status, reason: Option<String>) -> Validation {
+        Validation {
+            status,
+            reason,
+            facts: BTreeMap::new(),
+        }
+    }
+
+    pub fn valid(facts: BTreeMap<String, String>) -> Validation {
+        Validation {
+            status: Status::Valid,
+            reason: None,
+            facts,
+        }
+    }
+
+    pub fn invalid() -> Validation {
+        Validation::new(Status::Invalid, None)
+    }
+
+    pub fn error(reason: impl Into<String>) -> Validation {
+        Validation::new(Status::Error, Some(reason.into()))
+    }
+
+    pub fn unsupported(reason: impl Into<String>) -> Validation {
+        Validation::new(Status::Unsupported, Some(reason.into()))
     }
 }

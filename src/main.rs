@@ -14,6 +14,7 @@ use clap::Parser;
 use keysweep::action;
 use keysweep::app::{
     EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, load_rules, print_notices, scan_filtered,
+    validate_findings,
 };
 use keysweep::baseline::Baseline;
 use keysweep::cli::{
@@ -62,6 +63,7 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 fn run_scan(args: ScanArgs) -> Result<u8> {
     let started = Instant::now();
     let (mut outcome, rules) = scan_filtered(&args)?;
+    validate_findings(&args, &mut outcome, &rules)?;
     if args.redact {
         redact::apply(&mut outcome.findings);
     }

@@ -246,6 +246,15 @@ fn properties(finding: &Finding) -> BTreeMap<String, Value> {
     if let Some(present) = finding.present_at_head {
         p.insert("presentAtHead".into(), json!(present));
     }
+    if let Some(validation) = &finding.validation {
+        p.insert("validation".into(), json!(validation.status));
+        if let Some(reason) = &validation.reason {
+            p.insert("validationReason".into(), json!(reason));
+        }
+        if !validation.facts.is_empty() {
+            p.insert("validationFacts".into(), json!(validation.facts));
+        }
+    }
     if let Some(blob) = &primary.blob {
         p.insert("blob".into(), json!(blob));
     }

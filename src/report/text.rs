@@ -71,6 +71,17 @@ fn write_finding(finding: &Finding, out: &mut dyn Write) -> std::io::Result<()> 
             "  offline:     format check passed (checksum or structure; no request made)"
         )?;
     }
+    if let Some(v) = &finding.validation {
+        let detail = match (&v.reason, v.facts.is_empty()) {
+            (Some(reason), _) => format!(": {reason}"),
+            (None, false) => {
+                let facts: Vec<String> = v.facts.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                format!(" ({})", facts.join(", "))
+            }
+            (None, true) => String::new(),
+        };
+        writeln!(out, "  validity:    {}{detail}", v.status)?;
+    }
     writeln!(out, "  line:        {}", primary.context.trim())?;
     if finding.occurrences.len() > 1 {
         writeln!(out, "  also in:")?;

@@ -20,12 +20,24 @@ pub fn checks(rule: &Rule) -> Vec<String> {
     if let Some(pair) = &rule.pair {
         checks.push(format!("pair:{}", pair.rule));
     }
+    if rule.validate.is_some() {
+        checks.push("live".into());
+    }
     checks
 }
 
 /// Distinct providers (the part of a rule id before the first dot).
 pub fn providers(set: &RuleSet) -> BTreeSet<&str> {
     set.rules.iter().map(Rule::provider).collect()
+}
+
+/// Providers with at least one rule that `--validate` can check live.
+pub fn validated_providers(set: &RuleSet) -> BTreeSet<&str> {
+    set.rules
+        .iter()
+        .filter(|r| r.validate.is_some())
+        .map(Rule::provider)
+        .collect()
 }
 
 pub fn text(set: &RuleSet, prefilter: &str, out: &mut impl Write) -> std::io::Result<()> {
@@ -44,9 +56,11 @@ pub fn text(set: &RuleSet, prefilter: &str, out: &mut impl Write) -> std::io::Re
     }
     writeln!(
         out,
-        "{} rules from {} providers (keyword prefilter: {prefilter})",
+        "{} rules from {} providers, {} validated live by {} providers (keyword prefilter: {prefilter})",
         set.rules.len(),
-        providers(set).len()
+        providers(set).len(),
+        set.rules.iter().filter(|r| r.validate.is_some()).count(),
+        validated_providers(set).len()
     )
 }
 
@@ -59,6 +73,7 @@ pub fn json(set: &RuleSet, out: &mut impl Write) -> std::io::Result<()> {
                 "id": r.id, "provider": r.provider(), "name": r.name, "severity": r.severity,
                 "confidence": r.confidence, "checks": checks(r), "checksum": r.checksum,
                 "entropy": r.entropy, "keywords": r.keywords, "origin": r.origin,
+                "validates": r.validate.is_some(),
             })
         })
         .collect();

@@ -10,6 +10,7 @@
 pub mod check;
 pub mod gitleaks;
 pub mod list;
+pub mod validation;
 
 use std::{
     fmt,
@@ -184,6 +185,8 @@ pub struct Rule {
     /// The other half of a credential that only works as a pair (an AWS secret key's access key
     /// id): a match of that rule nearby is joined into this rule's finding.
     pub pair: Option<Pair>,
+    /// How `--validate` asks the provider whether the secret is live.
+    pub validate: Option<validation::ValidateSpec>,
     pub severity: Severity,
     pub confidence: Confidence,
     #[serde(default)]
@@ -356,6 +359,11 @@ impl RuleSet {
                     "rule {} in {origin}: unknown checksum validator {name:?}",
                     rule.id
                 );
+            }
+            if let Some(spec) = &rule.validate
+                && let Some(problem) = spec.problems(rule.pair.is_some()).first()
+            {
+                bail!("rule {} in {origin}: validate: {problem}", rule.id);
             }
             if let Some(existing) = self.rules.iter().find(|r| r.id == rule.id) {
                 bail!(

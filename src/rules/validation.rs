@@ -1,0 +1,179 @@
+//! What a rule says about checking a secret with its provider (`[rules.validate]`): either one
+//! declarative HTTPS request, or the name of a check written in code (where a request must be
+//! signed). Only the data and its well-formedness live here; `crate::validate` runs checks.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Checks written in code, by name.
+pub const CODED: &[&str] = &["aws-sts", "gcp-service-account", "azure-storage"];
+
+/// The placeholders a request template may hold.
+pub const SECRET: &str = "{secret}";
+pub const PARTNER: &str = "{partner}";
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValidateSpec {
+    /// A check written in code (see [`CODED`]); the other fields are then unused.
+    pub coded: Option<String>,
+    #[serde(default = "default_method")]
+    pub method: String,
+    /// The provider's fixed HTTPS endpoint. `{secret}` and `{partner}` (the paired rule's
+    /// secret) may appear in the path or query, never in the host.
+    pub url: Option<String>,
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// HTTP basic authentication: `[user, password]`, placeholders allowed.
+    pub basic: Option<[String; 2]>,
+    pub body: Option<String>,
+    /// The answer that means "live". Required for HTTP checks.
+    pub valid: Option<Condition>,
+    /// The answer that means "revoked or never valid"; anything else is an error.
+    pub invalid: Option<Condition>,
+    /// What to record from a live answer (account, user, scopes, expiry).
+    #[serde(default)]
+    pub report: Report,
+}
+
+fn default_method() -> String {
+    "GET".into()
+}
+
+/// Holds when the status is one of `status` and the body contains `body_contains` (if set).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    pub status: Vec<u16>,
+    pub body_contains: Option<String>,
+}
+
+impl Condition {
+    pub fn holds(&self, status: u16, body: &str) -> bool {
+        self.status.contains(&status)
+            && self
+                .body_contains
+                .as_ref()
+                .is_none_or(|needle| body.contains(needle.as_str()))
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Report {
+    /// Dotted paths into a JSON body (`user.login`, `scopes`).
+    #[serde(default)]
+    pub json: Vec<String>,
+    /// Response headers (`x-oauth-scopes`).
+    #[serde(default)]
+    pub headers: Vec<String>,
+}
+
+impl ValidateSpec {
+    /// What is wrong with the spec; empty when it can run. `paired` says whether the rule has a
+    /// partner for `{partner}`.
+    pub fn problems(&self, paired: bool) -> Vec<String> {
+        let mut problems = Vec::new();
+        if let Some(name) = &self.coded {
+            if !CODED.contains(&name.as_str()) {
+                problems.push(format!("unknown coded check {name:?} (known: {CODED:?})"));
+            }
+            return problems;
+        }
+        let Some(url) = &self.url else {
+            return vec!["needs `url` (or `coded`)".into()];
+        };
+        match url.strip_prefix("https://") {
+            None => problems.push(format!("url {url:?} must start with https://")),
+            Some(rest) => {
+                let host = rest.split(['/', '?']).next().unwrap_or_default();
+                // One exception: an account's own subdomain of the provider's domain
+                // (`{partner}.myshopify.com`), filled only with a bare DNS label.
+                let fixed = host.strip_prefix("{partner}.").unwrap_or(host);
+                if fixed.is_empty() || !fixed.contains('.') || fixed.contains(['{', '}', '@']) {
+                    problems.push(format!(
+                        "url {url:?}: the host must be fixed (no placeholder but a leading \
+                         {{partner}} subdomain, no user info)"
+                    ));
+                }
+            }
+        }
+        if !["GET", "POST", "HEAD", "PUT"].contains(&self.method.as_str()) {
+            problems.push(format!(
+                "method {:?} is not GET, POST, HEAD or PUT",
+                self.method
+            ));
+        }
+        let templates = std::iter::once(url.as_str())
+            .chain(self.headers.values().map(String::as_str))
+            .chain(self.basic.iter().flatten().map(String::as_str))
+            .chain(self.body.as_deref());
+        let mut uses_secret = false;
+        for template in templates {
+            uses_secret |= template.contains(SECRET);
+            if template.contains(PARTNER) && !paired {
+                problems.push("uses {partner} but the rule has no `pair`".into());
+            }
+            let stripped = template.replace(SECRET, "").replace(PARTNER, "");
+            if stripped.contains('{') && stripped.contains('}') {
+                problems.push(format!(
+                    "{template:?}: only {{secret}} and {{partner}} can be filled in"
+                ));
+            }
+        }
+        if !uses_secret {
+            problems.push("the request never sends {secret}".into());
+        }
+        match &self.valid {
+            None => problems.push("needs a `valid` condition".into()),
+            Some(c) if c.status.is_empty() => problems.push("`valid.status` is empty".into()),
+            Some(_) => {}
+        }
+        if self.invalid.as_ref().is_some_and(|c| c.status.is_empty()) {
+            problems.push("`invalid.status` is empty".into());
+        }
+        problems
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(toml_text: &str) -> ValidateSpec {
+        toml::from_str(toml_text).unwrap()
+    }
+
+    #[test]
+    fn a_fixed_https_host_and_a_valid_condition_are_required() {
+        let good = spec(
+            "url = 'https://api.example.com/user'\nheaders = { Authorization = 'Bearer {secret}' }\nvalid = { status = [200] }",
+        );
+        assert!(
+            good.problems(false).is_empty(),
+            "{:?}",
+            good.problems(false)
+        );
+        let http = spec("url = 'http://api.example.com/{secret}'\nvalid = { status = [200] }");
+        assert!(http.problems(false)[0].contains("https://"));
+        let host = spec("url = 'https://{secret}.example.com/'\nvalid = { status = [200] }");
+        assert!(host.problems(false)[0].contains("host must be fixed"));
+        let subdomain = spec(
+            "url = 'https://{partner}.myshopify.com/a?k={secret}'\nvalid = { status = [200] }",
+        );
+        assert!(
+            subdomain.problems(true).is_empty(),
+            "{:?}",
+            subdomain.problems(true)
+        );
+        let partner =
+            spec("url = 'https://a.example.com/{partner}/{secret}'\nvalid = { status = [200] }");
+        assert!(partner.problems(false)[0].contains("no `pair`"));
+        assert!(partner.problems(true).is_empty());
+        let no_secret = spec("url = 'https://a.example.com/'\nvalid = { status = [200] }");
+        assert!(no_secret.problems(false)[0].contains("never sends"));
+        assert!(spec("coded = 'aws-sts'").problems(false).is_empty());
+        assert!(!spec("coded = 'nope'").problems(false).is_empty());
+    }
+}

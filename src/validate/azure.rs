@@ -1,0 +1,113 @@
+//! Azure Storage: "List Containers" (at most one) signed with the account key (SharedKey).
+//! The account name comes from the connection string the key was found in; the request goes
+//! only to that account's endpoint under Azure's own storage domains.
+
+use std::collections::BTreeMap;
+
+use base64::Engine as _;
+
+use super::digest::{hmac_sha256, now_unix, utc};
+use super::{Endpoints, Request, Response, Subject, Validation};
+use crate::rules::validation::ValidateSpec;
+
+/// Azure's public, China and US Government storage domains.
+const SUFFIXES: &[&str] = &[
+    "core.windows.net",
+    "core.chinacloudapi.cn",
+    "core.usgovcloudapi.net",
+];
+const VERSION: &str = "2021-08-06";
+
+pub fn request(subject: &Subject, endpoints: &Endpoints) -> Result<Request, Validation> {
+    let text = String::from_utf8_lossy(&(subject.source)().unwrap_or_default()).into_owned();
+    let connection = [subject.context, text.as_str()]
+        .into_iter()
+        .find(|t| field(t, "AccountName").is_some() && t.contains(subject.secret))
+        .ok_or_else(|| Validation::unsupported("no AccountName next to the key"))?;
+    let account = field(connection, "AccountName")
+        .filter(|a| {
+            (3..=24).contains(&a.len())
+                && a.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+        .ok_or_else(|| Validation::unsupported("the AccountName is not a storage account name"))?;
+    let suffix = field(connection, "EndpointSuffix").unwrap_or(SUFFIXES[0]);
+    if !SUFFIXES.contains(&suffix) {
+        return Err(Validation::unsupported(format!(
+            "endpoint suffix {suffix} is not one of Azure's storage domains"
+        )));
+    }
+    let key = base64::engine::general_purpose::STANDARD
+        .decode(subject.secret)
+        .map_err(|_| Validation::unsupported("the key is not base64"))?;
+    let date = rfc1123(now_unix());
+    let string_to_sign = format!(
+        "GET\n\n\n\n\n\n\n\n\n\n\n\nx-ms-date:{date}\nx-ms-version:{VERSION}\n/{account}/\ncomp:list\nmaxresults:1"
+    );
+    let signature = base64::engine::general_purpose::STANDARD
+        .encode(hmac_sha256(&key, string_to_sign.as_bytes()));
+    let url = endpoints.resolve(
+        subject.provider,
+        &format!("https://{account}.blob.{suffix}/?comp=list&maxresults=1"),
+    );
+    Ok(Request {
+        method: "GET".into(),
+        url,
+        headers: vec![
+            ("x-ms-date".into(), date),
+            ("x-ms-version".into(), VERSION.into()),
+            (
+                "Authorization".into(),
+                format!("SharedKey {account}:{signature}"),
+            ),
+        ],
+        body: None,
+    })
+}
+
+/// `Name=value` in a `;`-separated connection string.
+fn field<'a>(text: &'a str, name: &str) -> Option<&'a str> {
+    let start = text.find(&format!("{name}="))? + name.len() + 1;
+    let value = &text[start..];
+    let end = value
+        .find(|c: char| c == ';' || c == '"' || c == '\'' || c.is_whitespace())
+        .unwrap_or(value.len());
+    Some(&value[..end])
+}
+
+/// `Sun, 29 Nov 2026 10:00:00 GMT`
+fn rfc1123(unix: u64) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let (y, mo, d, h, mi, s) = utc(unix);
+    format!(
+        "{}, {d:02} {} {y} {h:02}:{mi:02}:{s:02} GMT",
+        DAYS[(unix / 86_400 % 7) as usize],
+        MONTHS[mo as usize - 1]
+    )
+}
+
+pub fn verdict(_spec: &ValidateSpec, response: &Response) -> Validation {
+    match response.status {
+        200 => Validation::valid(BTreeMap::new()),
+        403 if response.body.contains("AuthenticationFailed") => Validation::invalid(),
+        _ => response.unexpected(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_connection_string_fields() {
+        assert_eq!(rfc1123(0), "Thu, 01 Jan 1970 00:00:00 GMT");
+        assert_eq!(rfc1123(1_796_000_000), "Mon, 30 Nov 2026 00:53:20 GMT");
+        let cs = "DefaultEndpointsProtocol=https;AccountName=acmelogs;AccountKey=abc==;EndpointSuffix=core.windows.net\"";
+        assert_eq!(field(cs, "AccountName"), Some("acmelogs"));
+        assert_eq!(field(cs, "EndpointSuffix"), Some("core.windows.net"));
+        assert_eq!(field(cs, "Missing"), None);
+    }
+}

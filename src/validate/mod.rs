@@ -1,0 +1,316 @@
+//! `--validate`: asks each finding's provider whether its secret is live.
+//!
+//! One request per finding (findings are already one per distinct secret), sent only to the
+//! provider's fixed HTTPS host (or an endpoint override given on the command line or in the
+//! environment, never by a scanned repository), with no redirects followed, connect and total
+//! timeouts, a global concurrency cap, a per-provider rate limit and retries with backoff on
+//! 429/5xx. Nothing here logs a secret: reasons name hosts and statuses only.
+//!
+//! Declarative checks come from the rule's `[rules.validate]` table ([`request`]); AWS, GCP and
+//! Azure Storage need signed requests and are written in code ([`aws`], [`gcp`], [`azure`]).
+
+mod aws;
+mod azure;
+mod client;
+mod digest;
+mod endpoint;
+mod gcp;
+mod request;
+
+use std::{
+    collections::HashMap,
+    sync::{
+        Mutex,
+        atomic::{AtomicUsize, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+pub use endpoint::Endpoints;
+pub use request::Request;
+
+use crate::finding::{Finding, Occurrence, Validation};
+use crate::report::redact::redact_secret;
+use crate::rules::RuleSet;
+use crate::rules::validation::ValidateSpec;
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// List the requests instead of sending them.
+    pub dry_run: bool,
+    /// Requests in flight at once, over all providers.
+    pub concurrency: usize,
+    /// Minimum spacing of requests to one provider.
+    pub per_provider_interval: Duration,
+    pub connect_timeout: Duration,
+    pub total_timeout: Duration,
+    /// Retries after a 429 or 5xx answer.
+    pub retries: u32,
+    pub endpoints: Endpoints,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            dry_run: false,
+            concurrency: 8,
+            per_provider_interval: Duration::from_millis(50),
+            connect_timeout: Duration::from_secs(5),
+            total_timeout: Duration::from_secs(10),
+            retries: 2,
+            endpoints: Endpoints::default(),
+        }
+    }
+}
+
+/// The bytes a finding was found in, for checks that need more than the secret (a GCP key
+/// file's private key and client email).
+pub type SourceLoader<'a> = dyn Fn(&Occurrence) -> Option<Vec<u8>> + 'a;
+
+/// One request that `--validate` would send, for `--validate-dry-run`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Planned {
+    pub rule_id: String,
+    pub provider: String,
+    pub method: String,
+    pub host: String,
+    pub redacted_secret: String,
+}
+
+/// What a check needs to know about one finding.
+pub struct Subject<'a> {
+    pub secret: &'a str,
+    pub partner: Option<&'a str>,
+    pub provider: &'a str,
+    /// The line the secret was found on.
+    pub context: &'a str,
+    pub source: &'a dyn Fn() -> Option<Vec<u8>>,
+}
+
+/// Builds the request for one finding, or says why there is none.
+fn plan(
+    spec: &ValidateSpec,
+    subject: &Subject,
+    endpoints: &Endpoints,
+) -> Result<Request, Validation> {
+    match spec.coded.as_deref() {
+        Some("aws-sts") => aws::request(subject, endpoints),
+        Some("gcp-service-account") => gcp::request(subject, endpoints),
+        Some("azure-storage") => azure::request(subject, endpoints),
+        Some(other) => Err(Validation::unsupported(format!("unknown check {other}"))),
+        None => request::declarative(spec, subject, endpoints),
+    }
+}
+
+/// Validates every finding whose rule has a check (others get `unsupported`), or with
+/// `dry_run` only plans the requests. Returns the plan.
+pub fn run(
+    findings: &mut [Finding],
+    rules: &RuleSet,
+    options: &Options,
+    load: &SourceLoader,
+) -> Vec<Planned> {
+    let mut jobs: Vec<(usize, Result<Request, Validation>)> = Vec::new();
+    let mut planned = Vec::new();
+    for (index, finding) in findings.iter().enumerate() {
+        let rule = &rules.rules[finding.rule];
+        let Some(spec) = &rule.validate else {
+            jobs.push((
+                index,
+                Err(Validation::unsupported("no live check for this rule")),
+            ));
+            continue;
+        };
+        let first = finding.primary().clone();
+        let source = move || load(&first);
+        let subject = Subject {
+            secret: &finding.secret,
+            partner: finding.paired_with.as_ref().map(|p| p.secret.as_str()),
+            provider: rule.provider(),
+            context: &finding.primary().context,
+            source: &source,
+        };
+        let request = plan(spec, &subject, &options.endpoints);
+        if let Ok(r) = &request {
+            planned.push(Planned {
+                rule_id: rule.id.clone(),
+                provider: rule.provider().to_string(),
+                method: r.method.clone(),
+                host: r.host().to_string(),
+                redacted_secret: redact_secret(&finding.secret),
+            });
+        }
+        jobs.push((index, request));
+    }
+    if options.dry_run {
+        return planned;
+    }
+    let results = execute(jobs, rules, findings, options);
+    for (index, validation) in results {
+        findings[index].validation = Some(validation);
+    }
+    planned
+}
+
+/// Sends the requests with at most `concurrency` in flight; returns each finding's result.
+fn execute(
+    jobs: Vec<(usize, Result<Request, Validation>)>,
+    rules: &RuleSet,
+    findings: &[Finding],
+    options: &Options,
+) -> Vec<(usize, Validation)> {
+    let client = client::Client::new(options);
+    let limiter = RateLimiter::new(options.per_provider_interval);
+    let next = AtomicUsize::new(0);
+    let results = Mutex::new(Vec::with_capacity(jobs.len()));
+    let workers = options.concurrency.clamp(1, jobs.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((index, job)) = jobs.get(i) else {
+                        break;
+                    };
+                    let finding = &findings[*index];
+                    let validation = match job {
+                        Err(v) => v.clone(),
+                        Ok(request) => {
+                            let rule = &rules.rules[finding.rule];
+                            let check = |attempt| {
+                                limiter.wait(rule.provider());
+                                client.send(request, attempt)
+                            };
+                            let answer = client::with_retries(options.retries, check);
+                            let verdict =
+                                match rule.validate.as_ref().and_then(|s| s.coded.as_deref()) {
+                                    Some("aws-sts") => aws::verdict,
+                                    Some("gcp-service-account") => gcp::verdict,
+                                    Some("azure-storage") => azure::verdict,
+                                    _ => request::verdict,
+                                };
+                            match answer {
+                                Ok(response) => verdict(
+                                    rule.validate.as_ref().expect("rule has a check"),
+                                    &response,
+                                ),
+                                Err(reason) => Validation::error(reason),
+                            }
+                        }
+                    };
+                    // A reason is built from hosts and statuses; make sure of it anyway.
+                    let validation = scrub(validation, &finding.secret);
+                    results.lock().unwrap().push((*index, validation));
+                }
+            });
+        }
+    });
+    results.into_inner().unwrap()
+}
+
+/// Replaces any appearance of the secret in a reason or fact with its redacted form.
+fn scrub(mut validation: Validation, secret: &str) -> Validation {
+    if secret.is_empty() {
+        return validation;
+    }
+    let redacted = redact_secret(secret);
+    if let Some(reason) = &mut validation.reason {
+        *reason = reason.replace(secret, &redacted);
+    }
+    for value in validation.facts.values_mut() {
+        *value = value.replace(secret, &redacted);
+    }
+    validation
+}
+
+/// Spaces requests to one provider at least `interval` apart.
+struct RateLimiter {
+    interval: Duration,
+    next_slot: Mutex<HashMap<String, Instant>>,
+}
+
+impl RateLimiter {
+    fn new(interval: Duration) -> RateLimiter {
+        RateLimiter {
+            interval,
+            next_slot: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn wait(&self, provider: &str) {
+        let slot = {
+            let mut slots = self.next_slot.lock().unwrap();
+            let now = Instant::now();
+            let slot = slots.get(provider).copied().unwrap_or(now).max(now);
+            slots.insert(provider.to_string(), slot + self.interval);
+            slot
+        };
+        let now = Instant::now();
+        if slot > now {
+            std::thread::sleep(slot - now);
+        }
+    }
+}
+
+/// A provider's answer, as the verdicts need it.
+#[derive(Debug)]
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+    /// Where a 3xx answer pointed (not followed).
+    pub location: Option<String>,
+}
+
+impl Response {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// An error for answers no check interprets: redirects, rate limits, anything else.
+    pub fn unexpected(&self) -> Validation {
+        match self.status {
+            300..=399 => Validation::error(format!(
+                "HTTP {}: redirected{} and not followed",
+                self.status,
+                self.location
+                    .as_deref()
+                    .and_then(endpoint::host_of)
+                    .map(|h| format!(" to {h}"))
+                    .unwrap_or_default()
+            )),
+            429 => Validation::error("HTTP 429: rate limited by the provider (after retries)"),
+            status => Validation::error(format!("unexpected answer: HTTP {status}")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rate_limiter_spaces_requests_to_one_provider() {
+        let limiter = RateLimiter::new(Duration::from_millis(30));
+        let started = Instant::now();
+        for _ in 0..4 {
+            limiter.wait("acme");
+        }
+        limiter.wait("other");
+        // Three gaps for acme; the other provider does not wait behind it.
+        let elapsed = started.elapsed();
+        assert!(elapsed >= Duration::from_millis(90), "{elapsed:?}");
+        assert!(elapsed < Duration::from_millis(400), "{elapsed:?}");
+    }
+
+    #[test]
+    fn secrets_are_scrubbed_from_reasons_and_facts() {
+        let mut v = Validation::error("bad token ghp_abcdef0123456789");
+        v.facts.insert("echo".into(), "ghp_abcdef0123456789".into());
+        let v = scrub(v, "ghp_abcdef0123456789");
+        assert!(!format!("{v:?}").contains("ghp_abcdef0123456789"));
+    }
+}

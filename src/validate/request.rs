@@ -1,0 +1,242 @@
+//! Declarative checks: a rule's `[rules.validate]` table turned into one request, and the
+//! provider's answer turned into a verdict.
+
+use std::collections::BTreeMap;
+
+use base64::Engine as _;
+
+use super::{Endpoints, Response, Subject, Validation, endpoint};
+use crate::rules::validation::{PARTNER, SECRET, ValidateSpec};
+
+/// One HTTP request, fully resolved.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub method: String,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<Vec<u8>>,
+}
+
+impl Request {
+    pub fn host(&self) -> &str {
+        endpoint::host_of(&self.url).unwrap_or_default()
+    }
+}
+
+pub fn declarative(
+    spec: &ValidateSpec,
+    subject: &Subject,
+    endpoints: &Endpoints,
+) -> Result<Request, Validation> {
+    let uses_partner = std::iter::once(spec.url.as_deref().unwrap_or_default())
+        .chain(spec.headers.values().map(String::as_str))
+        .chain(spec.basic.iter().flatten().map(String::as_str))
+        .chain(spec.body.as_deref())
+        .any(|t| t.contains(PARTNER));
+    let partner = match (uses_partner, subject.partner) {
+        (false, _) => "",
+        (true, Some(p)) => p,
+        (true, None) => {
+            return Err(Validation::unsupported(
+                "needs the other half of the credential, which was not found nearby",
+            ));
+        }
+    };
+    let url = spec.url.as_deref().unwrap_or_default();
+    // A partner in the host is an account's subdomain of the provider's domain: one DNS label.
+    let dns_label = (1..=63).contains(&partner.len())
+        && partner
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    if url.contains(&format!("://{PARTNER}.")) && !dns_label {
+        return Err(Validation::unsupported(
+            "the account name found next to the secret is not a valid host name",
+        ));
+    }
+    let fill = |template: &str| {
+        template
+            .replace(SECRET, subject.secret)
+            .replace(PARTNER, partner)
+    };
+    let fill_url = |template: &str| {
+        template
+            .replace(SECRET, &percent_encode(subject.secret))
+            .replace(PARTNER, &percent_encode(partner))
+    };
+    let mut headers: Vec<(String, String)> = spec
+        .headers
+        .iter()
+        .map(|(name, value)| (name.clone(), fill(value)))
+        .collect();
+    if let Some([user, password]) = &spec.basic {
+        let pair = format!("{}:{}", fill(user), fill(password));
+        headers.push((
+            "Authorization".into(),
+            format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD.encode(pair)
+            ),
+        ));
+    }
+    Ok(Request {
+        method: spec.method.clone(),
+        url: endpoints.resolve(subject.provider, &fill_url(url)),
+        headers,
+        body: spec.body.as_deref().map(|b| fill(b).into_bytes()),
+    })
+}
+
+/// Everything but unreserved characters, percent-encoded (for secrets placed in a URL).
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+pub fn verdict(spec: &ValidateSpec, response: &Response) -> Validation {
+    let valid = spec.valid.as_ref();
+    if valid.is_some_and(|c| c.holds(response.status, &response.body)) {
+        return Validation::valid(facts(spec, response));
+    }
+    if spec
+        .invalid
+        .as_ref()
+        .is_some_and(|c| c.holds(response.status, &response.body))
+    {
+        return Validation::invalid();
+    }
+    response.unexpected()
+}
+
+/// The facts the spec asks for: JSON paths of the body and response headers.
+fn facts(spec: &ValidateSpec, response: &Response) -> BTreeMap<String, String> {
+    let mut facts = BTreeMap::new();
+    if !spec.report.json.is_empty()
+        && let Ok(json) = serde_json::from_str::<serde_json::Value>(&response.body)
+    {
+        for path in &spec.report.json {
+            let value = path.split('.').try_fold(&json, |v, key| match v {
+                serde_json::Value::Array(items) => {
+                    key.parse::<usize>().ok().and_then(|i| items.get(i))
+                }
+                _ => v.get(key),
+            });
+            if let Some(text) = value.and_then(fact_text) {
+                facts.insert(path.clone(), text);
+            }
+        }
+    }
+    for name in &spec.report.headers {
+        if let Some(value) = response.header(name) {
+            facts.insert(name.to_ascii_lowercase(), value.to_string());
+        }
+    }
+    facts
+}
+
+/// A JSON value as one short line (arrays joined with commas); objects are skipped.
+fn fact_text(value: &serde_json::Value) -> Option<String> {
+    const MAX: usize = 200;
+    let text = match value {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Number(_) | serde_json::Value::Bool(_) => value.to_string(),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .filter_map(fact_text)
+            .collect::<Vec<_>>()
+            .join(","),
+        serde_json::Value::Null | serde_json::Value::Object(_) => return None,
+    };
+    Some(text.chars().take(MAX).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec() -> ValidateSpec {
+        toml::from_str(
+            r#"
+            url = "https://api.acme.io/v1/check?key={secret}"
+            headers = { Authorization = "Bearer {secret}" }
+            basic = ["{partner}", "{secret}"]
+            valid = { status = [200], body_contains = '"ok":true' }
+            invalid = { status = [401] }
+            report = { json = ["user.name", "scopes"], headers = ["x-plan"] }
+            "#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn placeholders_are_filled_and_the_url_encoded() {
+        let source = || None;
+        let subject = Subject {
+            secret: "a+b/c",
+            partner: Some("ACME"),
+            provider: "acme",
+            context: "",
+            source: &source,
+        };
+        let r = declarative(&spec(), &subject, &Endpoints::default()).unwrap();
+        assert_eq!(r.url, "https://api.acme.io/v1/check?key=a%2Bb%2Fc");
+        assert!(
+            r.headers
+                .contains(&("Authorization".into(), "Bearer a+b/c".into()))
+        );
+        assert!(
+            r.headers
+                .contains(&("Authorization".into(), "Basic QUNNRTphK2IvYw==".into()))
+        );
+        let alone = Subject {
+            partner: None,
+            ..subject
+        };
+        let missing = declarative(&spec(), &alone, &Endpoints::default()).unwrap_err();
+        assert_eq!(missing.status, crate::finding::Status::Unsupported);
+    }
+
+    #[test]
+    fn verdicts_follow_the_conditions_and_collect_facts() {
+        let answer = |status, body: &str| Response {
+            status,
+            headers: vec![("X-Plan".into(), "pro".into())],
+            body: body.into(),
+            location: None,
+        };
+        let live = verdict(
+            &spec(),
+            &answer(
+                200,
+                r#"{"ok":true,"user":{"name":"ci-bot"},"scopes":["read","write"]}"#,
+            ),
+        );
+        assert_eq!(live.status, crate::finding::Status::Valid);
+        assert_eq!(live.facts["user.name"], "ci-bot");
+        assert_eq!(live.facts["scopes"], "read,write");
+        assert_eq!(live.facts["x-plan"], "pro");
+        assert_eq!(
+            verdict(&spec(), &answer(401, "")).status,
+            crate::finding::Status::Invalid
+        );
+        // 200 without the marker, a 500, a redirect: errors, with the status.
+        let odd = verdict(&spec(), &answer(200, "<html>maintenance</html>"));
+        assert_eq!(odd.reason.as_deref(), Some("unexpected answer: HTTP 200"));
+        let moved = Response {
+            location: Some("https://elsewhere.example/x".into()),
+            ..answer(302, "")
+        };
+        assert!(
+            verdict(&spec(), &moved)
+                .reason
+                .unwrap()
+                .contains("elsewhere.example")
+        );
+    }
+}
