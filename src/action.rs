@@ -18,7 +18,10 @@ use anyhow::{Context, Result, bail};
 use clap::Parser;
 use serde_json::Value;
 
-use crate::app::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, load_rules, print_notices, scan_filtered};
+use crate::app::{
+    EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, load_rules, print_notices, scan_filtered,
+    validate_findings,
+};
 use crate::cli::{Cli, Command};
 use crate::finding::Finding;
 use crate::report::{self, redact};
@@ -129,9 +132,14 @@ pub fn annotations(findings: &[Finding]) -> String {
             .as_ref()
             .map(|c| format!(" (commit {})", c.short_id()))
             .unwrap_or_default();
+        let live = f
+            .validation
+            .as_ref()
+            .map(|v| format!(" [live check: {}]", v.status))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "::error file={},line={},col={},title={}::{}{commit}: revoke and rotate it; deleting it from the code does not un-leak it",
+            "::error file={},line={},col={},title={}::{}{commit}{live}: revoke and rotate it; deleting it from the code does not un-leak it",
             escape_property(&o.path),
             o.location.line,
             o.location.column,
@@ -160,11 +168,15 @@ pub fn summary(findings: &[Finding], scanned: &str) -> String {
             .as_ref()
             .map(|c| format!("`{}`", c.short_id()))
             .unwrap_or_else(|| "-".into());
-        let status = match f.present_at_head {
+        let mut status = match f.present_at_head {
             Some(true) => "in the current tree",
             Some(false) => "history only",
             None => "-",
-        };
+        }
+        .to_string();
+        if let Some(v) = &f.validation {
+            status.push_str(&format!(", live check: {}", v.status));
+        }
         let _ = writeln!(
             out,
             "| {} | {} | `{}:{}` | {commit} | {status} |",
@@ -264,11 +276,6 @@ pub fn run() -> Result<u8> {
             .unwrap_or_else(|| default.to_string())
     };
     let flag = |name: &str, default: &str| input(name, default).trim().eq_ignore_ascii_case("true");
-    if flag("only-verified", "false") {
-        anyhow::bail!(
-            "only-verified needs live validation of findings, which this version of keysweep does not do yet"
-        );
-    }
     let workspace = PathBuf::from(env("GITHUB_WORKSPACE").unwrap_or_else(|| ".".into()));
     let path = workspace.join(input("path", "."));
     let event_name = env("GITHUB_EVENT_NAME").unwrap_or_default();
@@ -298,6 +305,12 @@ pub fn run() -> Result<u8> {
         Plan::FullHistory => "the full history and the work tree".to_string(),
         Plan::Nothing => "nothing (the push deleted a ref)".to_string(),
     };
+    if flag("validate", "false") {
+        argv.push("--validate".into());
+    }
+    if flag("only-verified", "false") {
+        argv.push("--only-valid".into());
+    }
     argv.extend(input("args", "").split_whitespace().map(str::to_string));
     let Command::Scan(args) = Cli::try_parse_from(&argv)
         .context("the `args` input")?
@@ -309,7 +322,9 @@ pub fn run() -> Result<u8> {
     let (mut outcome, rules) = if plan == Plan::Nothing {
         (ScanOutcome::empty(), load_rules(&args.rules)?)
     } else {
-        scan_filtered(&args)?
+        let (mut outcome, rules) = scan_filtered(&args)?;
+        validate_findings(&args, &mut outcome, &rules)?;
+        (outcome, rules)
     };
     if redact {
         redact::apply(&mut outcome.findings);

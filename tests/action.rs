@@ -2,11 +2,16 @@
 //! GitHub environment against real repositories for each event kind.
 
 mod common;
+#[path = "common/mock.rs"]
+mod mock;
 
 use std::path::{Path, PathBuf};
 
 use common::*;
+use mock::{Answer, Mock, Received};
 use serde_json::{Value, json};
+
+const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
 #[test]
 fn action_yml_declares_the_inputs_and_runs_the_scan_step() {
@@ -19,6 +24,7 @@ fn action_yml_declares_the_inputs_and_runs_the_scan_step() {
         ("redact", "true"),
         ("fail-on-findings", "true"),
         ("sarif-file", "keysweep.sarif"),
+        ("validate", "false"),
         ("only-verified", "false"),
     ] {
         assert_eq!(inputs[name]["default"], default, "input {name}");
@@ -49,6 +55,7 @@ fn action_yml_declares_the_inputs_and_runs_the_scan_step() {
         "redact",
         "fail-on-findings",
         "sarif-file",
+        "validate",
         "only-verified",
     ] {
         let var = format!("INPUT_{}", input.to_uppercase().replace('-', "_"));
@@ -338,15 +345,73 @@ fn a_checkout_too_shallow_for_the_range_fails_loudly() {
 }
 
 #[test]
-fn only_verified_is_refused_until_live_validation_exists() {
+fn validate_and_only_verified_inputs_check_secrets_live() {
+    let live = format!("acme_{}", random_chars(61, 24, ALNUM));
+    let dead = format!("acme_{}", random_chars(62, 24, ALNUM));
+    let live_in_mock = live.clone();
+    let mock = Mock::start(move |r: &Received| {
+        if r.carries(&live_in_mock) {
+            Answer::new(200, "{}")
+        } else {
+            Answer::new(401, "")
+        }
+    });
+    let rules = tree();
+    let rules_file = write(
+        rules.path(),
+        "acme.toml",
+        r#"
+[[rules]]
+id = "acme.token"
+name = "ACME API token"
+keywords = ["acme_"]
+regex = '''\b(acme_[A-Za-z0-9]{24})\b'''
+severity = "high"
+confidence = "high"
+[rules.validate]
+url = "https://api.acme.example/v1/whoami"
+headers = { Authorization = "Bearer {secret}" }
+valid = { status = [200] }
+invalid = { status = [401] }
+"#,
+    );
     let c = checkout();
-    c.repo.write("a.txt", "a\n");
+    c.repo.write("a.env", format!("A={live}\nB={dead}\n"));
     let head = c.repo.commit("a");
+    let args = format!(
+        "--rules {} --validate-endpoint acme={}",
+        rules_file.display(),
+        mock.base
+    );
+    let validation_of = |run: &Run, secret: &str| {
+        run.sarif["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["properties"]["secret"] == secret)
+            .map(|r| r["properties"]["validation"].clone())
+            .unwrap_or(Value::Null)
+    };
     let run = c.run(
         "push",
         push_event(ZERO, &head, "refs/heads/main"),
-        &[("only-verified", "true")],
+        &[("validate", "true"), ("redact", "false"), ("args", &args)],
     );
-    assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("live validation"), "{}", run.stderr);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(validation_of(&run, &live), "valid", "{}", run.sarif);
+    assert_eq!(validation_of(&run, &dead), "invalid");
+    assert!(run.stdout.contains("[live check: valid]"), "{}", run.stdout);
+    assert!(run.summary.contains("live check: invalid"), "{}", run.summary);
+    let run = c.run(
+        "push",
+        push_event(ZERO, &head, "refs/heads/main"),
+        &[
+            ("only-verified", "true"),
+            ("redact", "false"),
+            ("args", &args),
+        ],
+    );
+    let results = run.sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1, "{}", run.sarif);
+    assert_eq!(results[0]["properties"]["secret"], live.as_str());
 }
