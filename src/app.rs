@@ -165,6 +165,7 @@ pub fn validate_findings(
         dry_run: args.validate_dry_run,
         concurrency: args.validate_concurrency.max(1),
         total_timeout: std::time::Duration::from_secs(args.validate_timeout.max(1)),
+        per_provider_interval: std::time::Duration::from_secs(1) / args.validate_rate.max(1),
         endpoints: Endpoints::from_args_and_env(&args.validate_endpoint)?,
         ..validate::Options::default()
     };

@@ -197,6 +197,14 @@ pub struct ScanArgs {
         help_heading = "Live validation"
     )]
     pub validate_concurrency: usize,
+    /// Requests per second to any one provider, at most.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 20,
+        help_heading = "Live validation"
+    )]
+    pub validate_rate: u32,
     /// Seconds before a provider's answer is given up on.
     #[arg(
         long,

@@ -401,7 +401,11 @@ invalid = { status = [401] }
     assert_eq!(validation_of(&run, &live), "valid", "{}", run.sarif);
     assert_eq!(validation_of(&run, &dead), "invalid");
     assert!(run.stdout.contains("[live check: valid]"), "{}", run.stdout);
-    assert!(run.summary.contains("live check: invalid"), "{}", run.summary);
+    assert!(
+        run.summary.contains("live check: invalid"),
+        "{}",
+        run.summary
+    );
     let run = c.run(
         "push",
         push_event(ZERO, &head, "refs/heads/main"),

@@ -32,6 +32,16 @@ fn rules_list_names_every_rule_in_text_and_json() {
         .map(|r| r["provider"].as_str().unwrap())
         .collect();
     assert!(providers.len() >= 150, "{} providers", providers.len());
+    let validated: BTreeSet<&str> = rules
+        .iter()
+        .filter(|r| r["validates"] == true)
+        .map(|r| r["provider"].as_str().unwrap())
+        .collect();
+    assert!(
+        validated.len() >= 40,
+        "{} providers validate",
+        validated.len()
+    );
     for id in [
         "aws.access-key-id",
         "github.pat-classic",

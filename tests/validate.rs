@@ -312,3 +312,380 @@ fn endpoint_overrides_must_be_https_or_loopback() {
     assert_eq!(code, 2);
     assert!(stderr.contains("https://"), "{stderr}");
 }
+
+// ---- Coded checks: each mock verifies the signature the way the provider would. ----
+
+/// Runs a built-in-rules scan of `dir` with `--validate`, every listed provider sent to `base`.
+fn scan_builtin(dir: &std::path::Path, providers: &[&str], base: &str) -> (i32, Value, String) {
+    let mut cmd = keysweep();
+    cmd.arg("scan").arg(dir).args(["-f", "json", "--validate"]);
+    for provider in providers {
+        cmd.arg("--validate-endpoint")
+            .arg(format!("{provider}={base}"));
+    }
+    let output = cmd.output().unwrap();
+    (
+        output.status.code().unwrap(),
+        serde_json::from_slice(&output.stdout).unwrap_or(Value::Null),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn hmac(key: &[u8], data: &str) -> Vec<u8> {
+    use hmac::{KeyInit, Mac};
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key).unwrap();
+    mac.update(data.as_bytes());
+    mac.finalize().into_bytes().to_vec()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn sha256_hex(data: &str) -> String {
+    use sha2::Digest;
+    hex(&sha2::Sha256::digest(data.as_bytes()))
+}
+
+/// SigV4 as AWS verifies it, computed here from what the mock received (not from keysweep's
+/// code): the signature for `secret` over the request's signed headers and body.
+fn expected_sigv4(r: &Received, secret: &str) -> Option<String> {
+    let auth = r.header("authorization")?;
+    let credential = auth.split("Credential=").nth(1)?.split(',').next()?;
+    let mut scope = credential.split_once('/')?.1.split('/');
+    let (date, region, service) = (scope.next()?, scope.next()?, scope.next()?);
+    let signed: Vec<&str> = auth
+        .split("SignedHeaders=")
+        .nth(1)?
+        .split(',')
+        .next()?
+        .split(';')
+        .collect();
+    let canonical_headers: String = signed
+        .iter()
+        .map(|h| format!("{h}:{}\n", r.header(h).unwrap_or_default().trim()))
+        .collect();
+    let (path, query) = r.url.split_once('?').unwrap_or((&r.url, ""));
+    let canonical = format!(
+        "{}\n{path}\n{query}\n{canonical_headers}\n{}\n{}",
+        r.method,
+        signed.join(";"),
+        sha256_hex(&r.body)
+    );
+    let to_sign = format!(
+        "AWS4-HMAC-SHA256\n{}\n{date}/{region}/{service}/aws4_request\n{}",
+        r.header("x-amz-date")?,
+        sha256_hex(&canonical)
+    );
+    let mut key = hmac(format!("AWS4{secret}").as_bytes(), date);
+    for part in [region, service, "aws4_request"] {
+        key = hmac(&key, part);
+    }
+    Some(hex(&hmac(&key, &to_sign)))
+}
+
+#[test]
+fn aws_keys_are_checked_with_a_correct_sigv4_signature() {
+    const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let (live_id, live_secret) = (aws_key_id(71), random_chars(71, 40, B64));
+    let (dead_id, dead_secret) = (aws_key_id(72), random_chars(72, 40, B64));
+    let (id, secret) = (live_id.clone(), live_secret.clone());
+    let mock = Mock::start(move |r: &Received| {
+        let auth = r.header("authorization").unwrap_or_default();
+        let signature = auth.split("Signature=").nth(1).unwrap_or_default();
+        let good = r.method == "POST"
+            && r.body == "Action=GetCallerIdentity&Version=2011-06-15"
+            && auth.contains(&format!("Credential={id}/"))
+            && auth.contains("/us-east-1/sts/aws4_request")
+            && expected_sigv4(r, &secret).as_deref() == Some(signature);
+        if good {
+            Answer::new(
+                200,
+                "<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:aws:iam::210987654321:user/deploy</Arn><UserId>AIDAEXAMPLEUSERID</UserId><Account>210987654321</Account></GetCallerIdentityResult></GetCallerIdentityResponse>",
+            )
+        } else {
+            Answer::new(
+                403,
+                "<ErrorResponse><Error><Code>SignatureDoesNotMatch</Code></Error></ErrorResponse>",
+            )
+        }
+    });
+    let dir = tree();
+    write(
+        dir.path(),
+        "live/credentials",
+        format!(
+            "[default]\naws_access_key_id = {live_id}\naws_secret_access_key = {live_secret}\n"
+        ),
+    );
+    write(
+        dir.path(),
+        "dead/credentials",
+        format!(
+            "[default]\naws_access_key_id = {dead_id}\naws_secret_access_key = {dead_secret}\n"
+        ),
+    );
+    let (code, report, stderr) = scan_builtin(dir.path(), &["aws"], &mock.base);
+    assert_eq!(code, 1, "{stderr}");
+    let v = validation_of(&report, &live_secret);
+    assert_eq!(v["status"], "valid", "{v}");
+    assert_eq!(v["facts"]["account"], "210987654321");
+    assert_eq!(v["facts"]["arn"], "arn:aws:iam::210987654321:user/deploy");
+    assert_eq!(validation_of(&report, &dead_secret)["status"], "invalid");
+    assert_eq!(mock.received().len(), 2);
+}
+
+#[test]
+fn gcp_service_account_keys_are_checked_with_a_signed_jwt() {
+    use base64::Engine as _;
+    let key_file = include_str!("data/gcp-service-account.json");
+    let public_key = include_bytes!("data/gcp-service-account.pub.der");
+    let mock = Mock::start(move |r: &Received| {
+        let assertion = r
+            .body
+            .split('&')
+            .find_map(|kv| kv.strip_prefix("assertion="))
+            .unwrap_or_default();
+        let mut parts = assertion.rsplitn(2, '.');
+        let (signature, signed) = (
+            parts.next().unwrap_or_default(),
+            parts.next().unwrap_or_default(),
+        );
+        let url = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let verified = url.decode(signature).is_ok_and(|sig| {
+            ring::signature::UnparsedPublicKey::new(
+                &ring::signature::RSA_PKCS1_2048_8192_SHA256,
+                &public_key[..],
+            )
+            .verify(signed.as_bytes(), &sig)
+            .is_ok()
+        });
+        let claims: Value = signed
+            .split('.')
+            .nth(1)
+            .and_then(|c| url.decode(c).ok())
+            .and_then(|c| serde_json::from_slice(&c).ok())
+            .unwrap_or(Value::Null);
+        let grant = r
+            .body
+            .contains("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer");
+        if verified
+            && grant
+            && claims["iss"] == "fixture@keysweep-test-fixture.iam.gserviceaccount.com"
+            && claims["aud"] == "https://oauth2.googleapis.com/token"
+        {
+            Answer::new(
+                200,
+                r#"{"access_token":"ya29.fixture","expires_in":3599,"token_type":"Bearer"}"#,
+            )
+        } else {
+            Answer::new(
+                400,
+                r#"{"error":"invalid_grant","error_description":"Invalid JWT Signature."}"#,
+            )
+        }
+    });
+    let dir = tree();
+    write(dir.path(), "deploy/sa.json", key_file);
+    // The same key, claimed for another account: Google refuses the grant.
+    let tampered = key_file.replace(
+        "fixture@keysweep-test-fixture",
+        "other@keysweep-test-fixture",
+    );
+    let key_id: Value = serde_json::from_str(key_file).unwrap();
+    let key_id = key_id["private_key_id"].as_str().unwrap().to_string();
+    let (code, report, stderr) = scan_builtin(dir.path(), &["gcp"], &mock.base);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        validation_of(&report, &key_id)["status"],
+        "valid",
+        "{stderr}"
+    );
+    write(dir.path(), "deploy/sa.json", tampered);
+    let (_, report, _) = scan_builtin(dir.path(), &["gcp"], &mock.base);
+    assert_eq!(validation_of(&report, &key_id)["status"], "invalid");
+    assert_eq!(mock.received().len(), 2);
+}
+
+#[test]
+fn azure_storage_keys_are_checked_with_a_shared_key_signature() {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let live_key = b64.encode(random_chars(81, 64, ALNUM));
+    let dead_key = b64.encode(random_chars(82, 64, ALNUM));
+    let key = live_key.clone();
+    let mock = Mock::start(move |r: &Received| {
+        let auth = r.header("authorization").unwrap_or_default();
+        let (account, signature) = auth
+            .strip_prefix("SharedKey ")
+            .and_then(|s| s.split_once(':'))
+            .unwrap_or_default();
+        let to_sign = format!(
+            "GET\n\n\n\n\n\n\n\n\n\n\n\nx-ms-date:{}\nx-ms-version:{}\n/{account}/\ncomp:list\nmaxresults:1",
+            r.header("x-ms-date").unwrap_or_default(),
+            r.header("x-ms-version").unwrap_or_default()
+        );
+        let expected = b64.encode(hmac(&b64.decode(&key).unwrap(), &to_sign));
+        if account == "acmebackups" && signature == expected && r.url == "/?comp=list&maxresults=1"
+        {
+            Answer::new(
+                200,
+                "<EnumerationResults><Containers/></EnumerationResults>",
+            )
+        } else {
+            Answer::new(403, "<Error><Code>AuthenticationFailed</Code></Error>")
+        }
+    });
+    let dir = tree();
+    for (name, key) in [("live", &live_key), ("dead", &dead_key)] {
+        write(
+            dir.path(),
+            &format!("{name}.env"),
+            format!(
+                "STORAGE=DefaultEndpointsProtocol=https;AccountName=acmebackups;AccountKey={key};EndpointSuffix=core.windows.net\n"
+            ),
+        );
+    }
+    let (code, report, stderr) = scan_builtin(dir.path(), &["azure"], &mock.base);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        validation_of(&report, &live_key)["status"],
+        "valid",
+        "{stderr}"
+    );
+    assert_eq!(validation_of(&report, &dead_key)["status"], "invalid");
+}
+
+// ---- Every built-in declarative check, against a mock that answers what its spec says. ----
+
+#[derive(Clone)]
+struct Expectation {
+    rule: String,
+    provider: String,
+    wants_valid: bool,
+    answer_status: u16,
+    answer_body: String,
+}
+
+/// For each built-in rule with a declarative check, its second example's secret gets the answer
+/// the spec calls invalid and the others the answer it calls valid; the binary, pointed at the
+/// mock for every provider, must report exactly that. Every validated provider is covered.
+#[test]
+fn every_builtin_check_reads_its_providers_answers_right() {
+    use keysweep::rules::RuleSet;
+    let rules = RuleSet::builtin().unwrap();
+    let dir = tree();
+    let mut expected: BTreeMap<String, Expectation> = BTreeMap::new();
+    let mut providers = std::collections::BTreeSet::new();
+    for (r, rule) in rules.rules.iter().enumerate() {
+        let Some(spec) = rule.validate.as_ref().filter(|s| s.coded.is_none()) else {
+            continue;
+        };
+        providers.insert(rule.provider().to_string());
+        let valid = spec.valid.as_ref().unwrap();
+        // The second example gets the "invalid" answer, every other one the "valid" answer.
+        for (n, example) in rule.examples.iter().enumerate() {
+            let Some(secret) = example.secret() else {
+                continue;
+            };
+            let (wants_valid, status, body) = if n != 1 {
+                (
+                    true,
+                    valid.status[0],
+                    valid.body_contains.clone().unwrap_or("{}".into()),
+                )
+            } else if let Some(invalid) = &spec.invalid {
+                (
+                    false,
+                    invalid.status[0],
+                    invalid.body_contains.clone().unwrap_or_default(),
+                )
+            } else {
+                continue;
+            };
+            write(
+                dir.path(),
+                &format!("r{r}-{n}.txt"),
+                format!("{}\n", example.text()),
+            );
+            expected.insert(
+                secret.to_string(),
+                Expectation {
+                    rule: rule.id.clone(),
+                    provider: rule.provider().to_string(),
+                    wants_valid,
+                    answer_status: status,
+                    answer_body: body,
+                },
+            );
+        }
+    }
+    assert!(
+        providers.len() >= 40,
+        "{} providers validate",
+        providers.len()
+    );
+    let table = expected.clone();
+    let mock = Mock::start(move |r: &Received| {
+        // The longest secret the request carries is the one being checked (a partner, such
+        // as an account id, may travel with it).
+        match table
+            .iter()
+            .filter(|(secret, _)| r.carries(secret))
+            .max_by_key(|(secret, _)| secret.len())
+        {
+            Some((_, e)) => Answer::new(e.answer_status, e.answer_body.clone()),
+            None => Answer::new(404, "unknown secret"),
+        }
+    });
+    let mut cmd = keysweep();
+    cmd.arg("scan")
+        .arg(dir.path())
+        .args(["-f", "json", "--validate", "--validate-rate", "1000"]);
+    for provider in &providers {
+        cmd.arg("--validate-endpoint")
+            .arg(format!("{provider}={}", mock.base));
+    }
+    let output = cmd.output().unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut checked = std::collections::BTreeMap::<String, (bool, bool)>::new();
+    let mut wrong = Vec::new();
+    for (secret, e) in &expected {
+        let Some(finding) = findings(&report)
+            .iter()
+            .find(|f| f["secret"] == secret.as_str() && f["rule_id"] == e.rule.as_str())
+        else {
+            wrong.push(format!("{}: no finding for its example", e.rule));
+            continue;
+        };
+        let status = finding["validation"]["status"].as_str().unwrap_or_default();
+        if status == "unsupported" && finding.get("paired_with").is_none() {
+            continue; // the example does not show the partner the check needs
+        }
+        let want = if e.wants_valid { "valid" } else { "invalid" };
+        if status == want {
+            let seen = checked.entry(e.provider.clone()).or_default();
+            if e.wants_valid {
+                seen.0 = true;
+            } else {
+                seen.1 = true;
+            }
+        } else {
+            wrong.push(format!(
+                "{}: {status} ({}), expected {want}",
+                e.rule, finding["validation"]
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    let uncovered: Vec<_> = providers
+        .iter()
+        .filter(|p| checked.get(*p).is_none_or(|(v, _)| !v))
+        .collect();
+    assert!(
+        uncovered.is_empty(),
+        "providers never shown valid: {uncovered:?}"
+    );
+    // No request left for a host other than the mock: every one arrived here.
+    assert!(mock.received().len() >= expected.len() / 2);
+}

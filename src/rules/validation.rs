@@ -115,8 +115,18 @@ impl ValidateSpec {
             if template.contains(PARTNER) && !paired {
                 problems.push("uses {partner} but the rule has no `pair`".into());
             }
-            let stripped = template.replace(SECRET, "").replace(PARTNER, "");
-            if stripped.contains('{') && stripped.contains('}') {
+            // `{name}` that is neither placeholder is a typo (JSON and GraphQL braces are fine).
+            let unknown = template.match_indices('{').any(|(at, _)| {
+                let rest = &template[at + 1..];
+                let name_len = rest
+                    .bytes()
+                    .take_while(|b| b.is_ascii_lowercase() || *b == b'_')
+                    .count();
+                name_len > 0
+                    && rest.as_bytes().get(name_len) == Some(&b'}')
+                    && !matches!(&rest[..name_len], "secret" | "partner")
+            });
+            if unknown {
                 problems.push(format!(
                     "{template:?}: only {{secret}} and {{partner}} can be filled in"
                 ));
@@ -175,5 +185,16 @@ mod tests {
         assert!(no_secret.problems(false)[0].contains("never sends"));
         assert!(spec("coded = 'aws-sts'").problems(false).is_empty());
         assert!(!spec("coded = 'nope'").problems(false).is_empty());
+        let graphql = spec(
+            "method = 'POST'\nurl = 'https://api.example.com/graphql'\nheaders = { Authorization = '{secret}' }\nbody = '{\"query\": \"{ viewer { id } }\"}'\nvalid = { status = [200] }",
+        );
+        assert!(
+            graphql.problems(false).is_empty(),
+            "{:?}",
+            graphql.problems(false)
+        );
+        let typo =
+            spec("url = 'https://a.example.com/{secert}/{secret}'\nvalid = { status = [200] }");
+        assert!(typo.problems(false)[0].contains("only {secret}"));
     }
 }

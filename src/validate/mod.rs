@@ -189,13 +189,19 @@ fn execute(
                                     Some("azure-storage") => azure::verdict,
                                     _ => request::verdict,
                                 };
-                            match answer {
+                            let mut validation = match answer {
                                 Ok(response) => verdict(
                                     rule.validate.as_ref().expect("rule has a check"),
                                     &response,
                                 ),
                                 Err(reason) => Validation::error(reason),
+                            };
+                            // Say where: a key of another region or a self-hosted instance is
+                            // unknown to the public host (see --validate-endpoint).
+                            if validation.status == crate::finding::Status::Invalid {
+                                validation.reason = Some(format!("rejected by {}", request.host()));
                             }
+                            validation
                         }
                     };
                     // A reason is built from hosts and statuses; make sure of it anyway.

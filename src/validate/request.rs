@@ -86,11 +86,12 @@ pub fn declarative(
     })
 }
 
-/// Everything but unreserved characters, percent-encoded (for secrets placed in a URL).
+/// Everything but unreserved characters and `:` (allowed in paths and queries, and part of
+/// Telegram's bot tokens), percent-encoded, for secrets placed in a URL.
 fn percent_encode(text: &str) -> String {
     text.bytes()
         .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            if b.is_ascii_alphanumeric() || b"-._~:".contains(&b) {
                 (b as char).to_string()
             } else {
                 format!("%{b:02X}")

@@ -1,5 +1,6 @@
 //! A mock HTTP server on 127.0.0.1 for live-validation tests: every request is recorded and
 //! answered by a closure, each on its own thread (so concurrency and slowness are real).
+#![allow(dead_code)] // each test binary uses a different subset
 
 use std::{
     sync::{Arc, Mutex},
@@ -29,7 +30,7 @@ impl Received {
         let encoded: String = secret
             .bytes()
             .map(|b| {
-                if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                if b.is_ascii_alphanumeric() || b"-._~:".contains(&b) {
                     (b as char).to_string()
                 } else {
                     format!("%{b:02X}")
