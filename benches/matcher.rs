@@ -10,18 +10,40 @@
 use std::path::{Path, PathBuf};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use keysweep::decode;
 use keysweep::matcher::Matcher;
 use keysweep::rules::RuleSet;
 
 const CORPUS_LIMIT: usize = 32 << 20;
 
-fn registry_sources() -> Vec<u8> {
-    let home = std::env::var_os("CARGO_HOME")
+/// The same sources, one buffer per file (as a scan sees them).
+fn registry_files() -> Vec<Vec<u8>> {
+    let mut files = Vec::new();
+    collect_rs(&cargo_home().join("registry").join("src"), &mut files);
+    files.sort();
+    let (mut out, mut total) = (Vec::new(), 0);
+    for file in files {
+        if total >= CORPUS_LIMIT {
+            break;
+        }
+        if let Ok(bytes) = std::fs::read(&file) {
+            total += bytes.len();
+            out.push(bytes);
+        }
+    }
+    out
+}
+
+fn cargo_home() -> PathBuf {
+    std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
-        .expect("CARGO_HOME or HOME");
+        .expect("CARGO_HOME or HOME")
+}
+
+fn registry_sources() -> Vec<u8> {
     let mut files = Vec::new();
-    collect_rs(&home.join("registry").join("src"), &mut files);
+    collect_rs(&cargo_home().join("registry").join("src"), &mut files);
     files.sort();
     let mut corpus = Vec::new();
     for file in files {
@@ -55,6 +77,7 @@ fn collect_rs(dir: &Path, out: &mut Vec<PathBuf>) {
 
 fn matcher_throughput(c: &mut Criterion) {
     let corpus = registry_sources();
+    let files = registry_files();
     let rules = RuleSet::builtin().unwrap();
     let matcher = Matcher::new(&rules).unwrap();
     eprintln!(
@@ -69,6 +92,22 @@ fn matcher_throughput(c: &mut Criterion) {
     group.bench_function("find_all/source-code", |b| {
         b.iter(|| matcher.find_all(&corpus).len())
     });
+    // The whole per-file path a scan takes, file by file: decoding stage on (default) and off.
+    let on = decode::Limits::default();
+    let off = decode::Limits {
+        max_depth: 0,
+        archives: false,
+        ..decode::Limits::default()
+    };
+    let scan_files = |limits: &decode::Limits| {
+        files
+            .iter()
+            .filter_map(|f| decode::scan(&matcher, f, limits, false))
+            .map(|o| o.hits.len())
+            .sum::<usize>()
+    };
+    group.bench_function("decode-on/source-files", |b| b.iter(|| scan_files(&on)));
+    group.bench_function("decode-off/source-files", |b| b.iter(|| scan_files(&off)));
     group.finish();
 }
 

@@ -428,6 +428,8 @@ mod tests {
             secret_in_context: 0,
             allowed_inline: false,
             partner: None,
+            inner_path: None,
+            encoding: Vec::new(),
         };
         let mut outcome = ScanOutcome::empty();
         for i in 0..200 {

@@ -114,6 +114,11 @@ pub fn scan_filtered(args: &ScanArgs) -> Result<(scan::ScanOutcome, RuleSet)> {
             .unwrap_or(default_size),
         threads,
         progress: !args.no_progress && !args.quiet && std::io::stderr().is_terminal(),
+        decode: crate::decode::Limits {
+            max_depth: args.max_decode_depth,
+            archives: !args.no_archives,
+            ..crate::decode::Limits::default()
+        },
     };
     let mut outcome = scan::scan(&args.path, &rules, &options)?;
     let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;

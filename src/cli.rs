@@ -174,6 +174,14 @@ pub struct ScanArgs {
     #[arg(long, short)]
     pub quiet: bool,
 
+    /// Decoding layers to look through (base64 inside a JSON string is two); 0 turns off
+    /// decoding of base64, hex, percent, escapes, YAML blocks and notebook cells.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub max_decode_depth: usize,
+    /// Do not open zip, jar, whl, nupkg, tar, tar.gz and gz files.
+    #[arg(long)]
+    pub no_archives: bool,
+
     /// Ask each finding's provider whether its secret is live (one HTTPS request per secret,
     /// to the provider's own host only; off by default).
     #[arg(long, help_heading = "Live validation")]

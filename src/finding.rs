@@ -34,6 +34,11 @@ pub struct Hit {
     pub allowed_inline: bool,
     /// The other half of a paired credential (rule index, secret).
     pub partner: Option<(usize, String)>,
+    /// Inside an archive: the entry's path (`inner/config.env`, or `b.zip!c.txt` when nested).
+    pub inner_path: Option<String>,
+    /// The decoding layers the secret was found under, outermost first (`base64`, `escapes`);
+    /// the location is then that of the encoded text.
+    pub encoding: Vec<String>,
 }
 
 /// Markers that, anywhere on the line where a secret starts, suppress it there.
@@ -93,9 +98,30 @@ pub fn locate(haystack: &[u8], matches: &[Match]) -> Vec<Hit> {
                         String::from_utf8_lossy(&haystack[p.secret.clone()]).into_owned(),
                     )
                 }),
+                inner_path: None,
+                encoding: Vec::new(),
             }
         })
         .collect()
+}
+
+impl Hit {
+    /// Moves the hit to `span` of `haystack` (the encoded text it was decoded from), keeping
+    /// its decoded context line; an inline allow on that line still applies.
+    pub fn anchor_to(&mut self, haystack: &[u8], span: std::ops::Range<usize>) {
+        let mut cursor = LineCursor::default();
+        let (line, line_start) = cursor.advance_to(haystack, span.start);
+        let (end_line, end_line_start) = cursor.advance_to(haystack, span.end);
+        self.location = Location {
+            line,
+            column: code_points(&haystack[line_start..span.start]) + 1,
+            end_line,
+            end_column: code_points(&haystack[end_line_start..span.end]) + 1,
+            byte_start: span.start,
+            byte_end: span.end,
+        };
+        self.allowed_inline |= allowed_inline(haystack, line_start, span.start);
+    }
 }
 
 /// Counts newlines incrementally, so locating many matches in one blob stays linear.
@@ -183,8 +209,13 @@ impl CommitInfo {
 /// One place a secret was found.
 #[derive(Debug, Clone, Serialize)]
 pub struct Occurrence {
-    /// Path relative to the scanned root (for history: the path at the introducing commit).
+    /// Path relative to the scanned root (for history: the path at the introducing commit);
+    /// inside an archive, `archive.zip!inner/path`.
     pub path: String,
+    /// How the secret was encoded there (`base64 -> escapes`); the location is the encoded
+    /// text's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
     #[serde(flatten)]
     pub location: Location,
     pub context: String,
@@ -218,8 +249,13 @@ fn is_zero(n: &usize) -> bool {
 impl Occurrence {
     /// An occurrence with no git provenance yet.
     pub fn new(path: String, hit: &Hit, source: SourceKind, blob: Option<String>) -> Occurrence {
+        let path = match &hit.inner_path {
+            Some(inner) => format!("{path}!{inner}"),
+            None => path,
+        };
         Occurrence {
             path,
+            encoding: (!hit.encoding.is_empty()).then(|| hit.encoding.join(" -> ")),
             location: hit.location.clone(),
             context: hit.context.clone(),
             secret_in_context: hit.secret_in_context,

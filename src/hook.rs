@@ -215,6 +215,7 @@ pub fn run_pre_push(rule_args: &RuleArgs) -> Result<u8> {
             .unwrap_or_else(|| cli::parse_size(cli::DEFAULT_MAX_FILE_SIZE).expect("valid default")),
         threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
         progress: false,
+        decode: crate::decode::Limits::default(),
     };
     let mut outcome = scan::scan(&here, &rules, &options)?;
     let (findings, suppressed, _) =

@@ -10,6 +10,7 @@ pub mod app;
 pub mod baseline;
 pub mod cli;
 pub mod config;
+pub mod decode;
 pub mod filter;
 pub mod finding;
 pub mod hook;

@@ -22,13 +22,13 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::finding::{Finding, FindingSet, Hit, Occurrence, SourceKind, locate};
+use crate::decode;
+use crate::finding::{Finding, FindingSet, Hit, Occurrence, SourceKind};
 use crate::matcher::Matcher;
 use crate::rules::RuleSet;
 use crate::source::{
     Notice, fs,
     git::{self, provenance, range},
-    is_binary,
 };
 
 /// Which parts of a repository to scan.
@@ -65,6 +65,8 @@ pub struct ScanOptions {
     pub max_file_size: u64,
     pub threads: usize,
     pub progress: bool,
+    /// Decoding layers and archive limits (`--max-decode-depth`, `--no-archives`).
+    pub decode: decode::Limits,
 }
 
 /// What was scanned, for the summary line and the reports.
@@ -131,8 +133,9 @@ struct Scanner<'a> {
     options: &'a ScanOptions,
     counters: Counters,
     progress: ProgressBar,
-    /// Files and blobs skipped for their size, each listed so nothing is dropped silently.
-    too_large: Mutex<Vec<Notice>>,
+    /// Files and blobs skipped for their size, and decoding limits reached, each listed so
+    /// nothing is dropped silently.
+    skipped: Mutex<Vec<Notice>>,
 }
 
 impl Scanner<'_> {
@@ -146,32 +149,42 @@ impl Scanner<'_> {
         self.counters
             .skipped_too_large
             .fetch_add(1, Ordering::Relaxed);
-        self.too_large.lock().unwrap().push(Notice::warning(
+        self.skipped.lock().unwrap().push(Notice::warning(
             subject(),
             format!("skipped: {size} bytes is over --max-file-size {limit}"),
         ));
         false
     }
 
-    /// Size and binary gates, then the matcher. `None` when the bytes were skipped.
-    fn scan_bytes(&self, bytes: &[u8], subject: impl FnOnce() -> String) -> Option<Vec<Hit>> {
-        if !self.within_size(bytes.len() as u64, subject) {
+    /// The size gate, then the decoding stage (archives, UTF-16, the binary gate, the matcher
+    /// over text and what it decodes to). `None` when the bytes were skipped.
+    fn scan_bytes(&self, bytes: &[u8], subject: impl Fn() -> String) -> Option<Vec<Hit>> {
+        if !self.within_size(bytes.len() as u64, &subject) {
             return None;
         }
-        if !self.options.include_binary && is_binary(bytes) {
+        let Some(outcome) = decode::scan(
+            &self.matcher,
+            bytes,
+            &self.options.decode,
+            self.options.include_binary,
+        ) else {
             self.counters.skipped_binary.fetch_add(1, Ordering::Relaxed);
             return None;
+        };
+        if !outcome.notes.is_empty() {
+            let subject = subject();
+            self.skipped.lock().unwrap().extend(
+                outcome
+                    .notes
+                    .into_iter()
+                    .map(|note| Notice::warning(&subject, note)),
+            );
         }
         self.counters
             .bytes
             .fetch_add(bytes.len() as u64, Ordering::Relaxed);
         self.progress.inc(bytes.len() as u64);
-        let matches = self.matcher.find_all(bytes);
-        Some(if matches.is_empty() {
-            Vec::new()
-        } else {
-            locate(bytes, &matches)
-        })
+        Some(outcome.hits)
     }
 
     /// Scans files from a walk; returns (relative path, hits) for files with hits.
@@ -225,7 +238,7 @@ pub fn scan(path: &Path, rules: &RuleSet, options: &ScanOptions) -> Result<ScanO
         options,
         counters: Counters::default(),
         progress,
-        too_large: Mutex::new(Vec::new()),
+        skipped: Mutex::new(Vec::new()),
     };
     let mut findings = FindingSet::default();
     let mut notices = Vec::new();
@@ -254,7 +267,7 @@ pub fn scan(path: &Path, rules: &RuleSet, options: &ScanOptions) -> Result<ScanO
         }
     };
     scanner.progress.finish_and_clear();
-    notices.extend(scanner.too_large.into_inner().unwrap());
+    notices.extend(scanner.skipped.into_inner().unwrap());
     notices.sort();
     notices.dedup();
     Ok(ScanOutcome {

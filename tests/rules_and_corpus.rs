@@ -229,6 +229,7 @@ fn every_generic_filter_removes_false_positives_on_the_corpus() {
         max_file_size: 25 << 20,
         threads: 2,
         progress: false,
+        decode: keysweep::decode::Limits::default(),
     };
     let tally = |switch_off: &dyn Fn(&mut Rule)| {
         let mut rules = RuleSet::builtin().unwrap();

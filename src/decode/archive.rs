@@ -1,0 +1,202 @@
+//! Archives opened in memory: zip (and jar, whl, nupkg, which are zips), tar, and gzip (so
+//! tar.gz and tgz too). Every entry read is charged to a budget of inflated bytes; entries that
+//! would exceed it, that inflate suspiciously (a zip bomb), or that exceed the entry count are
+//! skipped with a note, and the rest of the archive is still read.
+
+use std::io::{Cursor, Read};
+
+use super::Limits;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Zip,
+    Gzip,
+    Tar,
+}
+
+/// The archive format, by its magic bytes.
+pub fn kind(bytes: &[u8]) -> Option<Kind> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        Some(Kind::Zip)
+    } else if bytes.starts_with(&[0x1f, 0x8b]) {
+        Some(Kind::Gzip)
+    } else if bytes.get(257..262) == Some(b"ustar") {
+        Some(Kind::Tar)
+    } else {
+        None
+    }
+}
+
+/// One file inside an archive. `path` is empty for a gzip stream (it has one file, unnamed).
+pub struct Entry {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Inflated bytes still allowed for one top-level file, shared by every nesting level.
+pub struct Budget {
+    pub remaining: u64,
+}
+
+/// The entries of an archive, within the limits; what was skipped goes to `notes`.
+pub fn entries(
+    bytes: &[u8],
+    kind: Kind,
+    limits: &Limits,
+    budget: &mut Budget,
+    notes: &mut Vec<String>,
+) -> Vec<Entry> {
+    let result = match kind {
+        Kind::Zip => zip_entries(bytes, limits, budget, notes),
+        Kind::Gzip => gzip_entry(bytes, limits, budget, notes).map(|e| e.into_iter().collect()),
+        Kind::Tar => tar_entries(bytes, limits, budget, notes),
+    };
+    result.unwrap_or_else(|e| {
+        notes.push(format!("archive could not be read: {e}"));
+        Vec::new()
+    })
+}
+
+/// Reads at most `declared` bytes (and the budget), refusing bombs: returns `None` with a note.
+fn read_limited(
+    reader: impl Read,
+    name: &str,
+    declared: u64,
+    compressed: u64,
+    limits: &Limits,
+    budget: &mut Budget,
+    notes: &mut Vec<String>,
+) -> Option<Vec<u8>> {
+    if declared > budget.remaining {
+        notes.push(format!(
+            "{name}: not opened: {declared} bytes would exceed the {} MB inflated-size budget",
+            limits.max_inflated >> 20
+        ));
+        return None;
+    }
+    if declared > 1 << 20 && declared / compressed.max(1) > limits.max_ratio {
+        notes.push(format!(
+            "{name}: not opened: inflates {}x ({compressed} to {declared} bytes), likely a zip bomb",
+            declared / compressed.max(1)
+        ));
+        return None;
+    }
+    // Headers can lie: never read more than the budget, whatever they declare.
+    let mut out = Vec::new();
+    let read = reader.take(budget.remaining + 1).read_to_end(&mut out);
+    if read.is_err() {
+        notes.push(format!("{name}: could not be inflated"));
+        return None;
+    }
+    if out.len() as u64 > budget.remaining {
+        notes.push(format!(
+            "{name}: not opened: inflates beyond the {} MB budget",
+            limits.max_inflated >> 20
+        ));
+        budget.remaining = 0;
+        return None;
+    }
+    budget.remaining -= out.len() as u64;
+    Some(out)
+}
+
+fn zip_entries(
+    bytes: &[u8],
+    limits: &Limits,
+    budget: &mut Budget,
+    notes: &mut Vec<String>,
+) -> Result<Vec<Entry>, String> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
+    if archive.len() > limits.max_entries {
+        notes.push(format!(
+            "only the first {} of {} entries were opened",
+            limits.max_entries,
+            archive.len()
+        ));
+    }
+    let mut out = Vec::new();
+    for index in 0..archive.len().min(limits.max_entries) {
+        let Ok(file) = archive.by_index(index) else {
+            notes.push(format!("entry {index} could not be read"));
+            continue;
+        };
+        if file.is_dir() {
+            continue;
+        }
+        let name = file
+            .name()
+            .map(|n| n.into_owned())
+            .unwrap_or_else(|_| format!("entry {index}"));
+        let (declared, compressed) = (file.size(), file.compressed_size());
+        if let Some(bytes) = read_limited(file, &name, declared, compressed, limits, budget, notes)
+        {
+            out.push(Entry { path: name, bytes });
+        }
+    }
+    Ok(out)
+}
+
+fn gzip_entry(
+    bytes: &[u8],
+    limits: &Limits,
+    budget: &mut Budget,
+    notes: &mut Vec<String>,
+) -> Result<Option<Entry>, String> {
+    let decoder = flate2::read::GzDecoder::new(bytes);
+    // gzip records the size modulo 2^32 in its last four bytes: a hint, not a promise.
+    let declared = bytes
+        .len()
+        .checked_sub(4)
+        .map(|at| u32::from_le_bytes(bytes[at..].try_into().unwrap()) as u64)
+        .unwrap_or(0);
+    let compressed = bytes.len() as u64;
+    Ok(read_limited(
+        decoder,
+        "gzip stream",
+        declared,
+        compressed,
+        limits,
+        budget,
+        notes,
+    )
+    .map(|bytes| Entry {
+        path: String::new(),
+        bytes,
+    }))
+}
+
+fn tar_entries(
+    bytes: &[u8],
+    limits: &Limits,
+    budget: &mut Budget,
+    notes: &mut Vec<String>,
+) -> Result<Vec<Entry>, String> {
+    let mut archive = tar::Archive::new(bytes);
+    let mut out = Vec::new();
+    for (index, entry) in archive.entries().map_err(|e| e.to_string())?.enumerate() {
+        if index >= limits.max_entries {
+            notes.push(format!(
+                "only the first {} entries were opened",
+                limits.max_entries
+            ));
+            break;
+        }
+        let Ok(entry) = entry else {
+            notes.push(format!("entry {index} could not be read"));
+            break;
+        };
+        if !entry.header().entry_type().is_file() {
+            continue;
+        }
+        let name = entry
+            .path()
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_else(|_| format!("entry {index}"));
+        let size = entry.size();
+        // tar does not compress: its own size is the honest one.
+        if let Some(bytes) = read_limited(entry, &name, size, size, limits, budget, notes) {
+            out.push(Entry { path: name, bytes });
+        }
+    }
+    Ok(out)
+}
