@@ -64,18 +64,19 @@ fn is_base64_byte(b: u8) -> bool {
 }
 
 /// Two bit masks over a block of up to 64 bytes: where the base64/base64url alphabet is, and
-/// where a `%` or a backslash is (the other decoders' triggers). SSE2 (every x86-64 CPU has it)
-/// classifies 16 bytes per step; elsewhere, bytes one at a time.
+/// where a `%` or a backslash is (the other decoders' triggers). Full blocks use SSE2 (every
+/// x86-64 CPU has it); elsewhere, bytes one at a time.
+#[inline(always)]
 fn classify(block: &[u8]) -> (u64, u64) {
     #[cfg(target_arch = "x86_64")]
     if let Ok(block) = block.try_into() {
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU was just found to have AVX2.
-            return unsafe { avx2::classify64(block) };
-        }
         // SAFETY: SSE2 is part of the x86-64 baseline, so every x86-64 CPU runs it.
         return unsafe { sse2::classify64(block) };
     }
+    classify_bytes(block)
+}
+
+fn classify_bytes(block: &[u8]) -> (u64, u64) {
     block
         .iter()
         .enumerate()
@@ -135,8 +136,25 @@ mod sse2 {
 mod avx2 {
     use std::arch::x86_64::*;
 
+    /// [`super::scan_blocks`] compiled for AVX2, classifying with it.
     #[target_feature(enable = "avx2")]
-    pub fn classify64(block: &[u8; 64]) -> (u64, u64) {
+    pub fn scan(
+        bytes: &[u8],
+        max_span: usize,
+        skipped: &mut Vec<String>,
+        out: &mut Vec<super::Span>,
+        percents: &mut Vec<usize>,
+        backslashes: &mut Vec<usize>,
+    ) {
+        let classify = |block: &[u8]| match block.try_into() {
+            Ok(block) => classify64(block),
+            Err(_) => super::classify_bytes(block),
+        };
+        super::scan_blocks(bytes, max_span, skipped, out, percents, backslashes, classify);
+    }
+
+    #[target_feature(enable = "avx2")]
+    fn classify64(block: &[u8; 64]) -> (u64, u64) {
         let (mut alphabet, mut special) = (0u64, 0u64);
         for (lane, chunk) in block.chunks_exact(32).enumerate() {
             // SAFETY: `chunk` holds 32 readable bytes; unaligned loads are allowed.
@@ -183,6 +201,26 @@ fn base64_and_hex(
     out: &mut Vec<Span>,
     percents: &mut Vec<usize>,
     backslashes: &mut Vec<usize>,
+) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU was just found to have AVX2.
+        unsafe { avx2::scan(bytes, max_span, skipped, out, percents, backslashes) };
+        return;
+    }
+    scan_blocks(bytes, max_span, skipped, out, percents, backslashes, classify);
+}
+
+/// The block walk, generic over the classifier so the AVX2 build inlines its own.
+#[inline(always)]
+fn scan_blocks(
+    bytes: &[u8],
+    max_span: usize,
+    skipped: &mut Vec<String>,
+    out: &mut Vec<Span>,
+    percents: &mut Vec<usize>,
+    backslashes: &mut Vec<usize>,
+    classify: impl Fn(&[u8]) -> (u64, u64),
 ) {
     // Bytes before `walked` were walked; `carry` counts alphabet bytes ending the last block.
     let (mut walked, mut carry) = (0usize, 0usize);
