@@ -272,10 +272,22 @@ fn archives_in_history_are_opened_and_no_archives_turns_it_off() {
 fn the_text_report_names_the_encoding() {
     let token = github_token(960);
     let dir = tree();
-    write(dir.path(), "secret.yaml", format!("kind: Secret\ndata:\n  TOKEN: {}\n", b64(&token)));
-    let output = keysweep().arg("scan").arg(dir.path()).arg("--redact").output().unwrap();
+    write(
+        dir.path(),
+        "secret.yaml",
+        format!("kind: Secret\ndata:\n  TOKEN: {}\n", b64(&token)),
+    );
+    let output = keysweep()
+        .arg("scan")
+        .arg(dir.path())
+        .arg("--redact")
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(text.contains("location:    secret.yaml:3:10"), "{text}");
-    assert!(text.contains("encoding:    base64 (the location is the encoded text's)"), "{text}");
+    assert!(
+        text.contains("encoding:    base64 (the location is the encoded text's)"),
+        "{text}"
+    );
     assert!(!text.contains(&token));
 }

@@ -150,7 +150,15 @@ mod avx2 {
             Ok(block) => classify64(block),
             Err(_) => super::classify_bytes(block),
         };
-        super::scan_blocks(bytes, max_span, skipped, out, percents, backslashes, classify);
+        super::scan_blocks(
+            bytes,
+            max_span,
+            skipped,
+            out,
+            percents,
+            backslashes,
+            classify,
+        );
     }
 
     #[target_feature(enable = "avx2")]
@@ -208,7 +216,15 @@ fn base64_and_hex(
         unsafe { avx2::scan(bytes, max_span, skipped, out, percents, backslashes) };
         return;
     }
-    scan_blocks(bytes, max_span, skipped, out, percents, backslashes, classify);
+    scan_blocks(
+        bytes,
+        max_span,
+        skipped,
+        out,
+        percents,
+        backslashes,
+        classify,
+    );
 }
 
 /// The block walk, generic over the classifier so the AVX2 build inlines its own.

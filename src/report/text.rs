@@ -29,7 +29,10 @@ fn write_finding(finding: &Finding, out: &mut dyn Write) -> std::io::Result<()> 
         primary.path, primary.location.line, primary.location.column
     )?;
     if let Some(encoding) = &primary.encoding {
-        writeln!(out, "  encoding:    {encoding} (the location is the encoded text's)")?;
+        writeln!(
+            out,
+            "  encoding:    {encoding} (the location is the encoded text's)"
+        )?;
     }
     if let Some(paired) = &finding.paired_with {
         writeln!(out, "  paired with: {} {}", paired.rule_id, paired.secret)?;
