@@ -207,8 +207,8 @@ impl State<'_, '_> {
                     *rule == hit.rule && r.start < range.end && range.start < r.end
                 });
                 // Inside a secret already reported whole (a JWT's payload, a Docker auth value),
-                // only a credential of its own kind is news: a GitHub token in the Docker auth,
-                // not a generic "token" field of the JWT's claims.
+                // only a provider-specific credential is news (a GitHub token in the Docker
+                // auth), not a generic rule's hit (a claim named "token" in the JWT).
                 let inside_plain = plain
                     .iter()
                     .any(|(_, r)| r.start <= range.start && range.end <= r.end);
