@@ -200,8 +200,8 @@ fn has_long_run(mask: u64) -> bool {
 }
 
 /// Runs of the base64 alphabet long enough to decode, and where `%` and backslashes stand.
-/// Blocks of 64 bytes are classified at once; only blocks holding or ending a long run (a few
-/// percent of source code) are walked byte by byte.
+/// Blocks of 64 bytes are classified at once and runs are read off the bit masks: no byte is
+/// looked at one by one unless it belongs to a run long enough to decode.
 fn base64_and_hex(
     bytes: &[u8],
     max_span: usize,
@@ -238,10 +238,11 @@ fn scan_blocks(
     backslashes: &mut Vec<usize>,
     classify: impl Fn(&[u8]) -> (u64, u64),
 ) {
-    // Bytes before `walked` were walked; `carry` counts alphabet bytes ending the last block.
-    let (mut walked, mut carry) = (0usize, 0usize);
+    // The run of alphabet bytes reaching the end of the previous block: its start and length.
+    let (mut tail_start, mut carry) = (0usize, 0usize);
     for (index, block) in bytes.chunks(64).enumerate() {
         let start = index * 64;
+        let full = u64::MAX >> (64 - block.len());
         let (mask, mut special) = classify(block);
         while special != 0 {
             let at = start + special.trailing_zeros() as usize;
@@ -252,29 +253,48 @@ fn scan_blocks(
             }
             special &= special - 1;
         }
-        let crossing = carry + mask.trailing_ones() as usize >= MIN_BASE64;
-        if (crossing || has_long_run(mask)) && start + block.len() > walked {
-            let mut at = walked.max(start - carry);
-            while at < start + block.len() {
-                if !is_base64_byte(bytes[at]) {
-                    at += 1;
-                    continue;
-                }
-                let mut end = at;
-                while end < bytes.len() && is_base64_byte(bytes[end]) {
-                    end += 1;
-                }
-                consider_run(bytes, at..end, max_span, skipped, out);
-                at = end;
-            }
-            walked = at;
+        if mask == full {
+            // The run goes on through this block.
+            tail_start = if carry == 0 { start } else { tail_start };
+            carry += block.len();
+            continue;
         }
-        let full = u64::MAX >> (64 - block.len());
-        carry = if mask == full {
-            carry + block.len()
-        } else {
-            (mask | !full).leading_ones() as usize - (64 - block.len())
-        };
+        let head = mask.trailing_ones() as usize;
+        // The run from the previous block ends here (it may also have ended right at its end).
+        if carry > 0 && carry + head >= MIN_BASE64 {
+            consider_run(bytes, tail_start..start + head, max_span, skipped, out);
+        }
+        let tail = (mask | !full).leading_ones() as usize - (64 - block.len());
+        // Runs wholly inside the block: the head and tail runs removed.
+        let mut inner = mask & !(full ^ (full >> tail));
+        if head > 0 {
+            inner &= !(u64::MAX >> (64 - head));
+        }
+        if has_long_run(inner) {
+            while inner != 0 {
+                let from = inner.trailing_zeros() as usize;
+                let len = (!(inner >> from)).trailing_zeros() as usize;
+                if len >= MIN_BASE64 {
+                    consider_run(
+                        bytes,
+                        start + from..start + from + len,
+                        max_span,
+                        skipped,
+                        out,
+                    );
+                }
+                inner &= !((u64::MAX >> (64 - len)) << from);
+            }
+        }
+        // A head run with no run before it is wholly inside too.
+        if carry == 0 && head >= MIN_BASE64 {
+            consider_run(bytes, start..start + head, max_span, skipped, out);
+        }
+        tail_start = start + block.len() - tail;
+        carry = tail;
+    }
+    if carry >= MIN_BASE64 {
+        consider_run(bytes, tail_start..bytes.len(), max_span, skipped, out);
     }
 }
 
@@ -533,25 +553,27 @@ fn unescape(literal: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Whether the first lines read like YAML (`key: value` lines, no `;` or `{` line ends), so
-/// source code does not pay for the block search.
+/// Whether the text reads like YAML: its first line that is neither blank nor a comment is
+/// `---` or `key:` / `key: value`. Cheap, so source code does not pay for the block search.
 fn looks_like_yaml(bytes: &[u8]) -> bool {
-    let head = &bytes[..bytes.len().min(512)];
-    let (mut keys, mut code) = (0, 0);
-    for line in head.split(|&b| b == b'\n') {
-        let line = line.trim_ascii();
-        if line.ends_with(b";") || line.ends_with(b"{") || line.ends_with(b"}") {
-            code += 1;
-        } else if let Some(colon) = memchr::memchr(b':', line)
-            && line[..colon].iter().all(|&b| {
-                b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'"' | b' ')
-            })
-            && matches!(line.get(colon + 1), None | Some(b' '))
-        {
-            keys += 1;
-        }
+    let Some(line) = bytes
+        .split(|&b| b == b'\n')
+        .take(64)
+        .map(<[u8]>::trim_ascii)
+        .find(|l| !l.is_empty() && !l.starts_with(b"#"))
+    else {
+        return false;
+    };
+    if line.starts_with(b"---") {
+        return true;
     }
-    keys > 0 && keys >= code * 2
+    let key_len = line
+        .iter()
+        .take_while(|&&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'"'))
+        .count();
+    key_len > 0
+        && line.get(key_len) == Some(&b':')
+        && matches!(line.get(key_len + 1), None | Some(b' '))
 }
 
 /// YAML `key: |` / `key: >` blocks of two or more lines, joined without line breaks or
