@@ -328,6 +328,22 @@ fn consider_run(
         decode_hex(text, run.start).or_else(|| decode_base64(text, run.start..padded_end))
     {
         out.push(span);
+        return;
+    }
+    // A name glued to the value (`bedrock-api-key-<base64>`): retry after each of the first
+    // few `-` or `_`.
+    for cut in text
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| matches!(b, b'-' | b'_'))
+        .map(|(i, _)| i + 1)
+        .take(4)
+        .filter(|&cut| text.len() - cut >= MIN_BASE64)
+    {
+        if let Some(span) = decode_base64(&text[cut..], run.start + cut..padded_end) {
+            out.push(span);
+            return;
+        }
     }
 }
 
@@ -663,6 +679,15 @@ mod tests {
         assert_eq!(
             kinds("key: >-\n  abcdefgh\n  ijklmnop\nnext: 1\n"),
             [("yaml-block", "abcdefghijklmnop".to_string())]
+        );
+    }
+
+    #[test]
+    fn a_name_glued_to_a_base64_value_is_cut_off() {
+        // "bedrock-api-key-" + base64("service=bedrock&token=abc123")
+        assert_eq!(
+            kinds("KEY=bedrock-api-key-c2VydmljZT1iZWRyb2NrJnRva2VuPWFiYzEyMw==\n"),
+            [("base64", "service=bedrock&token=abc123".to_string())]
         );
     }
 
