@@ -3,9 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use super::digest::{hex, hmac_sha256, now_unix, sha256_hex, utc};
+use super::digest::{hex, hmac_sha256, sha256_hex};
 use super::{Endpoints, Request, Response, Subject, Validation, endpoint};
 use crate::rules::validation::ValidateSpec;
+use crate::utc;
 
 const URL: &str = "https://sts.amazonaws.com/";
 const REGION: &str = "us-east-1";
@@ -25,7 +26,7 @@ pub fn request(subject: &Subject, endpoints: &Endpoints) -> Result<Request, Vali
         .split_once("://")
         .and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..]))
         .unwrap_or("/");
-    let (y, mo, d, h, mi, s) = utc(now_unix());
+    let (y, mo, d, h, mi, s) = utc::civil(utc::now());
     let amz_date = format!("{y:04}{mo:02}{d:02}T{h:02}{mi:02}{s:02}Z");
     let authorization = sign(&Signing {
         method: "POST",

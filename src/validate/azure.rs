@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 
 use base64::Engine as _;
 
-use super::digest::{hmac_sha256, now_unix, utc};
+use super::digest::hmac_sha256;
 use super::{Endpoints, Request, Response, Subject, Validation};
 use crate::rules::validation::ValidateSpec;
+use crate::utc;
 
 /// Azure's public, China and US Government storage domains.
 const SUFFIXES: &[&str] = &[
@@ -40,7 +41,7 @@ pub fn request(subject: &Subject, endpoints: &Endpoints) -> Result<Request, Vali
     let key = base64::engine::general_purpose::STANDARD
         .decode(subject.secret)
         .map_err(|_| Validation::unsupported("the key is not base64"))?;
-    let date = rfc1123(now_unix());
+    let date = rfc1123(utc::now());
     let string_to_sign = format!(
         "GET\n\n\n\n\n\n\n\n\n\n\n\nx-ms-date:{date}\nx-ms-version:{VERSION}\n/{account}/\ncomp:list\nmaxresults:1"
     );
@@ -76,15 +77,15 @@ fn field<'a>(text: &'a str, name: &str) -> Option<&'a str> {
 }
 
 /// `Sun, 29 Nov 2026 10:00:00 GMT`
-fn rfc1123(unix: u64) -> String {
+fn rfc1123(unix: i64) -> String {
     const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
-    let (y, mo, d, h, mi, s) = utc(unix);
+    let (y, mo, d, h, mi, s) = utc::civil(unix);
     format!(
         "{}, {d:02} {} {y} {h:02}:{mi:02}:{s:02} GMT",
-        DAYS[(unix / 86_400 % 7) as usize],
+        DAYS[unix.div_euclid(86_400).rem_euclid(7) as usize],
         MONTHS[mo as usize - 1]
     )
 }

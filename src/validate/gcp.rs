@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 
 use base64::Engine as _;
 
-use super::digest::now_unix;
 use super::{Endpoints, Request, Response, Subject, Validation};
 use crate::rules::validation::ValidateSpec;
 
@@ -21,7 +20,7 @@ pub fn request(subject: &Subject, endpoints: &Endpoints) -> Result<Request, Vali
         KeyFile::find(&String::from_utf8_lossy(&source), subject.secret).ok_or_else(|| {
             Validation::unsupported("no client_email and private_key next to the key id")
         })?;
-    let assertion = key.assertion(now_unix())?;
+    let assertion = key.assertion(crate::utc::now())?;
     let body = format!(
         "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion={assertion}"
     );
@@ -66,7 +65,7 @@ impl KeyFile {
     }
 
     /// A signed JWT asking for a read-only token, valid for five minutes from `now`.
-    fn assertion(&self, now: u64) -> Result<String, Validation> {
+    fn assertion(&self, now: i64) -> Result<String, Validation> {
         let url = base64::engine::general_purpose::URL_SAFE_NO_PAD;
         let header = serde_json::json!({ "alg": "RS256", "typ": "JWT", "kid": self.key_id });
         let claims = serde_json::json!({

@@ -81,42 +81,8 @@ pub fn commit_info(repo: &gix::Repository, id: &gix::oid) -> Result<crate::findi
         id: id.to_string(),
         author_name: author.name.to_string(),
         author_email: author.email.to_string(),
-        date: iso8601_utc(timestamp),
+        date: crate::utc::iso8601(timestamp),
         timestamp,
         summary: commit.message().summary().to_string(),
     })
-}
-
-/// `1970-01-01T00:00:00Z` style, from seconds since the epoch (proleptic Gregorian, UTC).
-pub fn iso8601_utc(seconds: i64) -> String {
-    let days = seconds.div_euclid(86_400);
-    let rem = seconds.rem_euclid(86_400);
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::iso8601_utc;
-
-    #[test]
-    fn formats_dates_in_utc() {
-        assert_eq!(iso8601_utc(0), "1970-01-01T00:00:00Z");
-        assert_eq!(iso8601_utc(951_782_400), "2000-02-29T00:00:00Z");
-        assert_eq!(iso8601_utc(1_798_761_599), "2026-12-31T23:59:59Z");
-    }
 }
