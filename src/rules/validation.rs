@@ -71,6 +71,16 @@ pub struct Report {
 }
 
 impl ValidateSpec {
+    /// Every part of the request where `{secret}` and `{partner}` may be filled in.
+    pub fn templates(&self) -> impl Iterator<Item = &str> {
+        self.url
+            .as_deref()
+            .into_iter()
+            .chain(self.headers.values().map(String::as_str))
+            .chain(self.basic.iter().flatten().map(String::as_str))
+            .chain(self.body.as_deref())
+    }
+
     /// What is wrong with the spec; empty when it can run. `paired` says whether the rule has a
     /// partner for `{partner}`.
     pub fn problems(&self, paired: bool) -> Vec<String> {
@@ -105,12 +115,8 @@ impl ValidateSpec {
                 self.method
             ));
         }
-        let templates = std::iter::once(url.as_str())
-            .chain(self.headers.values().map(String::as_str))
-            .chain(self.basic.iter().flatten().map(String::as_str))
-            .chain(self.body.as_deref());
         let mut uses_secret = false;
-        for template in templates {
+        for template in self.templates() {
             uses_secret |= template.contains(SECRET);
             if template.contains(PARTNER) && !paired {
                 problems.push("uses {partner} but the rule has no `pair`".into());

@@ -87,19 +87,26 @@ pub struct Subject<'a> {
     pub source: &'a dyn Fn() -> Option<Vec<u8>>,
 }
 
-/// Builds the request for one finding, or says why there is none.
-fn plan(
-    spec: &ValidateSpec,
-    subject: &Subject,
-    endpoints: &Endpoints,
-) -> Result<Request, Validation> {
-    match spec.coded.as_deref() {
-        Some("aws-sts") => aws::request(subject, endpoints),
-        Some("gcp-service-account") => gcp::request(subject, endpoints),
-        Some("azure-storage") => azure::request(subject, endpoints),
-        Some(other) => Err(Validation::unsupported(format!("unknown check {other}"))),
-        None => request::declarative(spec, subject, endpoints),
-    }
+/// Reads a provider's answer into a validation.
+type Verdict = fn(&ValidateSpec, &Response) -> Validation;
+
+/// What one finding's check will do: send a request and read the answer, or nothing (why).
+type Job = Result<(Request, Verdict), Validation>;
+
+/// Builds the request for one finding, with the verdict that reads its answer, or says why
+/// there is none.
+fn plan(spec: &ValidateSpec, subject: &Subject, endpoints: &Endpoints) -> Job {
+    let (request, verdict): (Result<Request, Validation>, Verdict) = match spec.coded.as_deref() {
+        Some("aws-sts") => (aws::request(subject, endpoints), aws::verdict),
+        Some("gcp-service-account") => (gcp::request(subject, endpoints), gcp::verdict),
+        Some("azure-storage") => (azure::request(subject, endpoints), azure::verdict),
+        Some(other) => return Err(Validation::unsupported(format!("unknown check {other}"))),
+        None => (
+            request::declarative(spec, subject, endpoints),
+            request::verdict,
+        ),
+    };
+    request.map(|r| (r, verdict))
 }
 
 /// Validates every finding whose rule has a check (others get `unsupported`), or with
@@ -110,7 +117,7 @@ pub fn run(
     options: &Options,
     load: &SourceLoader,
 ) -> Vec<Planned> {
-    let mut jobs: Vec<(usize, Result<Request, Validation>)> = Vec::new();
+    let mut jobs: Vec<(usize, Job)> = Vec::new();
     let mut planned = Vec::new();
     for (index, finding) in findings.iter().enumerate() {
         let rule = &rules.rules[finding.rule];
@@ -131,7 +138,7 @@ pub fn run(
             source: &source,
         };
         let request = plan(spec, &subject, &options.endpoints);
-        if let Ok(r) = &request {
+        if let Ok((r, _)) = &request {
             planned.push(Planned {
                 rule_id: rule.id.clone(),
                 provider: rule.provider().to_string(),
@@ -154,7 +161,7 @@ pub fn run(
 
 /// Sends the requests with at most `concurrency` in flight; returns each finding's result.
 fn execute(
-    jobs: Vec<(usize, Result<Request, Validation>)>,
+    jobs: Vec<(usize, Job)>,
     rules: &RuleSet,
     findings: &[Finding],
     options: &Options,
@@ -175,20 +182,13 @@ fn execute(
                     let finding = &findings[*index];
                     let validation = match job {
                         Err(v) => v.clone(),
-                        Ok(request) => {
+                        Ok((request, verdict)) => {
                             let rule = &rules.rules[finding.rule];
                             let check = |attempt| {
                                 limiter.wait(rule.provider());
                                 client.send(request, attempt)
                             };
                             let answer = client::with_retries(options.retries, check);
-                            let verdict =
-                                match rule.validate.as_ref().and_then(|s| s.coded.as_deref()) {
-                                    Some("aws-sts") => aws::verdict,
-                                    Some("gcp-service-account") => gcp::verdict,
-                                    Some("azure-storage") => azure::verdict,
-                                    _ => request::verdict,
-                                };
                             let mut validation = match answer {
                                 Ok(response) => verdict(
                                     rule.validate.as_ref().expect("rule has a check"),

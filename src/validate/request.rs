@@ -28,11 +28,7 @@ pub fn declarative(
     subject: &Subject,
     endpoints: &Endpoints,
 ) -> Result<Request, Validation> {
-    let uses_partner = std::iter::once(spec.url.as_deref().unwrap_or_default())
-        .chain(spec.headers.values().map(String::as_str))
-        .chain(spec.basic.iter().flatten().map(String::as_str))
-        .chain(spec.body.as_deref())
-        .any(|t| t.contains(PARTNER));
+    let uses_partner = spec.templates().any(|t| t.contains(PARTNER));
     let partner = match (uses_partner, subject.partner) {
         (false, _) => "",
         (true, Some(p)) => p,
