@@ -5,40 +5,20 @@
 //!
 //! Run: `cargo bench --bench validate` (prints wall times; no network is used).
 
-use std::{
-    sync::Arc,
-    thread,
-    time::{Duration, Instant},
-};
+#[path = "../tests/common/mock.rs"]
+mod mock;
+
+use std::time::{Duration, Instant};
+
+use mock::{ACME_RULE, Answer, Mock};
 
 const SECRETS: usize = 50;
 const LATENCY: Duration = Duration::from_millis(200);
 
-const RULE: &str = r#"
-[[rules]]
-id = "acme.token"
-name = "ACME API token"
-keywords = ["acme_"]
-regex = '''\b(acme_[A-Za-z0-9]{24})\b'''
-severity = "high"
-confidence = "high"
-[rules.validate]
-url = "https://api.acme.example/v1/whoami"
-headers = { Authorization = "Bearer {secret}" }
-valid = { status = [200] }
-invalid = { status = [401] }
-"#;
-
 fn main() {
-    let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").unwrap());
-    let base = format!("http://{}", server.server_addr().to_ip().unwrap());
-    thread::spawn(move || {
-        for request in server.incoming_requests() {
-            thread::spawn(move || {
-                thread::sleep(LATENCY);
-                let _ = request.respond(tiny_http::Response::from_string("{}"));
-            });
-        }
+    let mock = Mock::start(|_| {
+        std::thread::sleep(LATENCY);
+        Answer::new(200, r#"{"active":true}"#)
     });
     let dir = tempfile::tempdir().unwrap();
     let mut text = String::new();
@@ -55,7 +35,7 @@ fn main() {
     }
     std::fs::write(dir.path().join("secrets.env"), text).unwrap();
     let rules = dir.path().join("acme.toml");
-    std::fs::write(&rules, RULE).unwrap();
+    std::fs::write(&rules, ACME_RULE).unwrap();
     let scanned = dir.path().join("secrets.env");
     for (concurrency, rate) in [(1, 20), (8, 20), (8, 1000)] {
         let mut best = Duration::MAX;
@@ -73,7 +53,7 @@ fn main() {
                 ])
                 .args(["--validate-rate", &rate.to_string()])
                 .arg("--validate-endpoint")
-                .arg(format!("acme={base}"))
+                .arg(format!("acme={}", mock.base))
                 .output()
                 .unwrap();
             best = best.min(started.elapsed());

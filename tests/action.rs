@@ -8,7 +8,7 @@ mod mock;
 use std::path::{Path, PathBuf};
 
 use common::*;
-use mock::{Answer, Mock, Received};
+use mock::{ACME_RULE, Answer, Mock, Received};
 use serde_json::{Value, json};
 
 const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -351,30 +351,13 @@ fn validate_and_only_verified_inputs_check_secrets_live() {
     let live_in_mock = live.clone();
     let mock = Mock::start(move |r: &Received| {
         if r.carries(&live_in_mock) {
-            Answer::new(200, "{}")
+            Answer::new(200, r#"{"active":true}"#)
         } else {
             Answer::new(401, "")
         }
     });
     let rules = tree();
-    let rules_file = write(
-        rules.path(),
-        "acme.toml",
-        r#"
-[[rules]]
-id = "acme.token"
-name = "ACME API token"
-keywords = ["acme_"]
-regex = '''\b(acme_[A-Za-z0-9]{24})\b'''
-severity = "high"
-confidence = "high"
-[rules.validate]
-url = "https://api.acme.example/v1/whoami"
-headers = { Authorization = "Bearer {secret}" }
-valid = { status = [200] }
-invalid = { status = [401] }
-"#,
-    );
+    let rules_file = write(rules.path(), "acme.toml", ACME_RULE);
     let c = checkout();
     c.repo.write("a.env", format!("A={live}\nB={dead}\n"));
     let head = c.repo.commit("a");

@@ -8,28 +8,10 @@ mod mock;
 use std::{collections::BTreeMap, time::Duration};
 
 use common::*;
-use mock::{Answer, Mock, Received};
+use mock::{ACME_RULE, Answer, Mock, Received};
 use serde_json::Value;
 
 const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-
-/// A provider of our own, so each failure mode can be staged precisely.
-const ACME_RULE: &str = r#"
-[[rules]]
-id = "acme.token"
-name = "ACME API token"
-keywords = ["acme_"]
-regex = '''\b(acme_[A-Za-z0-9]{24})\b'''
-severity = "high"
-confidence = "high"
-
-[rules.validate]
-url = "https://api.acme.example/v1/whoami"
-headers = { Authorization = "Bearer {secret}" }
-valid = { status = [200], body_contains = '"active":true' }
-invalid = { status = [401] }
-report = { json = ["account.name", "scopes"], headers = ["x-token-expires"] }
-"#;
 
 fn acme_token(seed: u64) -> String {
     format!("acme_{}", random_chars(seed, 24, ALNUM))

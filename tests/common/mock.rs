@@ -7,6 +7,26 @@ use std::{
     thread,
 };
 
+/// A provider of our own for validation tests and benchmarks (`acme_` + 24 alphanumerics),
+/// checked at a host that does not exist, so each answer can be staged precisely by a mock
+/// reached through `--validate-endpoint acme=…`. Live means 200 with `"active":true`.
+pub const ACME_RULE: &str = r#"
+[[rules]]
+id = "acme.token"
+name = "ACME API token"
+keywords = ["acme_"]
+regex = '''\b(acme_[A-Za-z0-9]{24})\b'''
+severity = "high"
+confidence = "high"
+
+[rules.validate]
+url = "https://api.acme.example/v1/whoami"
+headers = { Authorization = "Bearer {secret}" }
+valid = { status = [200], body_contains = '"active":true' }
+invalid = { status = [401] }
+report = { json = ["account.name", "scopes"], headers = ["x-token-expires"] }
+"#;
+
 /// One request as the mock received it.
 #[derive(Debug, Clone)]
 pub struct Received {
