@@ -43,6 +43,185 @@ pub enum Command {
         #[command(subcommand)]
         command: HookCommand,
     },
+    /// Sweep many repositories' full history into a datastore: in parallel, resumable after a
+    /// crash, and incremental (a blob scanned once, in any repository, is never scanned again).
+    ///
+    /// Exit codes: 0 no finding with triage status `new`, 1 such findings, 2 a repository could
+    /// not be cloned, fetched or scanned (the others are still swept).
+    Sweep(SweepArgs),
+    /// Report from a sweep's datastore: findings per repository, or a summary.
+    Report(ReportArgs),
+    /// Triage a sweep's findings.
+    Findings {
+        #[command(subcommand)]
+        command: FindingsCommand,
+    },
+    /// Merge sweep datastores (e.g. the shards of `sweep --shard`) into one, deduplicating.
+    Merge {
+        /// The datastore to merge into (created if missing).
+        #[arg(long, value_name = "FILE")]
+        into: PathBuf,
+        /// Datastores to merge in.
+        #[arg(required = true, value_name = "STORE")]
+        stores: Vec<PathBuf>,
+    },
+}
+
+/// Where a sweep keeps its datastore unless told.
+pub const DEFAULT_STORE: &str = "keysweep.db";
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Repositories: clone URLs (mirrored into --cache) or local paths (scanned in place).
+    #[arg(value_name = "REPO")]
+    pub repos: Vec<String>,
+    /// A file of clone URLs or local paths, one per line (`#` starts a comment).
+    #[arg(long, value_name = "FILE")]
+    pub repos_from: Vec<PathBuf>,
+    /// A directory holding many clones: each git repository directly under it (bare or not).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Vec<PathBuf>,
+    /// Every repository of a GitHub organisation or user (token from GITHUB_TOKEN).
+    #[arg(long, value_name = "ORG", help_heading = "Forges")]
+    pub github_org: Vec<String>,
+    /// GitHub's API (GitHub Enterprise: https://HOST/api/v3).
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = "https://api.github.com",
+        help_heading = "Forges"
+    )]
+    pub github_api_url: String,
+    /// Every project of a GitLab group and its subgroups (token from GITLAB_TOKEN).
+    #[arg(long, value_name = "GROUP", help_heading = "Forges")]
+    pub gitlab_group: Vec<String>,
+    /// GitLab's API (self-managed: https://HOST/api/v4).
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = "https://gitlab.com/api/v4",
+        help_heading = "Forges"
+    )]
+    pub gitlab_api_url: String,
+    /// Include forks listed by a forge (their blobs shared with the parent are scanned once).
+    #[arg(long, help_heading = "Forges")]
+    pub include_forks: bool,
+    /// Include archived repositories listed by a forge.
+    #[arg(long, help_heading = "Forges")]
+    pub include_archived: bool,
+
+    /// The datastore (SQLite): scan state, blobs scanned, findings, triage.
+    #[arg(long, value_name = "FILE", default_value = DEFAULT_STORE)]
+    pub store: PathBuf,
+    /// Where clone URLs are mirrored (`git clone --mirror`, then `git fetch` on later sweeps).
+    #[arg(long, value_name = "DIR", default_value = "keysweep-cache")]
+    pub cache: PathBuf,
+    /// Scan the mirrors already in the cache as they are, without fetching.
+    #[arg(long)]
+    pub no_fetch: bool,
+    /// Take only shard I of N (0-based) of the repository list, by a stable hash of each name:
+    /// N workers with I = 0..N-1 sweep it all; `keysweep merge` joins their datastores.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub shard: Option<(usize, usize)>,
+    /// Repositories scanned at once (each scan shares the cores; default: one per core).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Clones and fetches at once.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub fetch_jobs: usize,
+    /// Worker threads in all (default: one per core).
+    #[arg(long, short = 'j')]
+    pub threads: Option<usize>,
+
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// Scan binary blobs too.
+    #[arg(long)]
+    pub include_binary: bool,
+    /// Skip blobs larger than this (bytes, or with K, M, G suffix); skipped ones are recorded.
+    #[arg(long, value_parser = parse_size, value_name = "SIZE", default_value = DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
+    /// Decoding layers to look through; 0 turns decoding off.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub max_decode_depth: usize,
+    /// Do not open archives.
+    #[arg(long)]
+    pub no_archives: bool,
+    /// Print nothing on stderr but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The sweep's datastore.
+    #[arg(long, value_name = "FILE", default_value = DEFAULT_STORE)]
+    pub store: PathBuf,
+    /// Only this repository (its name as the sweep printed it).
+    #[arg(long, value_name = "NAME")]
+    pub repo: Option<String>,
+    /// Only findings with these triage statuses (comma-separated; default: all).
+    #[arg(long, value_delimiter = ',', value_name = "STATUS")]
+    pub status: Vec<String>,
+    #[arg(long, short, value_enum, default_value_t = StoreFormat::Text)]
+    pub format: StoreFormat,
+    /// Only the summary: repositories, blobs, bytes, findings by rule, severity, owner and
+    /// validity, secrets found in more than one repository.
+    #[arg(long)]
+    pub summary: bool,
+    /// Write the report here instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Show secrets only as a short prefix and a mask.
+    #[arg(long)]
+    pub redact: bool,
+    /// The rules of the sweep, if it used `--rules` (for SARIF's rule descriptions).
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StoreFormat {
+    Text,
+    Json,
+    Sarif,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FindingsCommand {
+    /// Set the triage status of findings, by fingerprint (as reports show it; 8 digits or
+    /// more suffice). The status follows the secret into every repository and every re-sweep.
+    Triage {
+        #[arg(long, value_name = "FILE", default_value = DEFAULT_STORE)]
+        store: PathBuf,
+        /// new, accepted, false-positive or revoked.
+        #[arg(long)]
+        status: String,
+        /// Why (shown in reports).
+        #[arg(long)]
+        note: Option<String>,
+        #[arg(required = true, value_name = "FINGERPRINT")]
+        fingerprints: Vec<String>,
+    },
+}
+
+/// `I/N` with I < N.
+pub fn parse_shard(text: &str) -> Result<(usize, usize), String> {
+    let (index, count) = text
+        .split_once('/')
+        .ok_or_else(|| format!("not I/N: {text:?}"))?;
+    let index: usize = index
+        .trim()
+        .parse()
+        .map_err(|_| format!("not I/N: {text:?}"))?;
+    let count: usize = count
+        .trim()
+        .parse()
+        .map_err(|_| format!("not I/N: {text:?}"))?;
+    if count == 0 || index >= count {
+        return Err(format!("shard {index}/{count}: I must be 0..N-1"));
+    }
+    Ok((index, count))
 }
 
 #[derive(Debug, Subcommand)]
@@ -252,6 +431,15 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
 #[cfg(test)]
 mod tests {
     use super::parse_size;
+
+    #[test]
+    fn parses_shards() {
+        assert_eq!(super::parse_shard("0/4"), Ok((0, 4)));
+        assert_eq!(super::parse_shard("3/4"), Ok((3, 4)));
+        assert!(super::parse_shard("4/4").is_err());
+        assert!(super::parse_shard("1/0").is_err());
+        assert!(super::parse_shard("1").is_err());
+    }
 
     #[test]
     fn parses_sizes() {

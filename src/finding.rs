@@ -10,7 +10,7 @@ use std::{
     fmt,
 };
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::matcher::Match;
@@ -46,7 +46,7 @@ const INLINE_ALLOW: [&[u8]; 2] = [b"keysweep:allow", b"gitleaks:allow"];
 
 /// Where a secret stands inside one file or blob. Lines and columns are 1-based; columns count
 /// Unicode code points; byte offsets are 0-based and end-exclusive.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Location {
     pub line: usize,
     pub column: usize,
@@ -174,7 +174,7 @@ fn context_line(haystack: &[u8], line_start: usize, secret_start: usize) -> (Str
 }
 
 /// Where the bytes of an occurrence came from.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[serde(rename_all = "kebab-case")]
 pub enum SourceKind {
     /// A file on disk (a plain directory, or a repository's work tree not yet committed).
@@ -186,7 +186,7 @@ pub enum SourceKind {
 }
 
 /// A commit, as reports show it.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct CommitInfo {
     pub id: String,
     pub author_name: String,
@@ -194,7 +194,7 @@ pub struct CommitInfo {
     /// ISO 8601, UTC.
     pub date: String,
     /// Seconds since the Unix epoch (for sorting).
-    #[serde(skip)]
+    #[serde(skip_serializing, default)]
     pub timestamp: i64,
     pub summary: String,
 }
@@ -207,14 +207,14 @@ impl CommitInfo {
 }
 
 /// One place a secret was found.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Occurrence {
     /// Path relative to the scanned root (for history: the path at the introducing commit);
     /// inside an archive, `archive.zip!inner/path`.
     pub path: String,
     /// How the secret was encoded there (`base64 -> escapes`); the location is the encoded
     /// text's.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encoding: Option<String>,
     #[serde(flatten)]
     pub location: Location,
@@ -224,22 +224,25 @@ pub struct Occurrence {
     #[serde(skip)]
     pub allowed_inline: bool,
     pub source: SourceKind,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blob: Option<String>,
     /// The commit that first introduced the blob (history) or the commit scanned (ranges).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commit: Option<CommitInfo>,
     /// Refs from which the introducing commit is reachable (at most a few; see `refs_total`).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub refs: Vec<String>,
-    #[serde(skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub refs_total: usize,
     /// The blob is reachable from no ref (dangling, or only in the reflog).
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unreachable: bool,
     /// The blob is part of HEAD's tree.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub at_head: bool,
+    /// Who owns the path, from the repository's CODEOWNERS (sweeps).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub owners: Vec<String>,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -267,6 +270,7 @@ impl Occurrence {
             refs_total: 0,
             unreachable: false,
             at_head: false,
+            owners: Vec::new(),
         }
     }
 
@@ -283,7 +287,7 @@ impl Occurrence {
 }
 
 /// One distinct secret of one rule, with every place it was found.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Finding {
     #[serde(skip)]
     pub rule: usize,
@@ -294,17 +298,17 @@ pub struct Finding {
     pub fingerprint: String,
     pub secret: String,
     pub entropy: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checksum_valid: Option<bool>,
     /// The other half of a paired credential, found next to this one (e.g. the AWS access key
     /// id of a secret access key).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paired_with: Option<Paired>,
     /// For repositories: is the secret in HEAD or the work tree (`true`), or only in history?
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub present_at_head: Option<bool>,
     /// What the provider said about the secret (`--validate` only).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation: Option<Validation>,
     /// The first occurrence is the one reports show as the finding's location.
     pub occurrences: Vec<Occurrence>,
@@ -329,7 +333,7 @@ impl Finding {
 }
 
 /// The joined half of a paired credential.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Paired {
     pub rule_id: String,
     pub secret: String,
@@ -459,7 +463,7 @@ mod tests {
 }
 
 /// What the provider said about a secret.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Valid,
@@ -480,14 +484,14 @@ impl fmt::Display for Status {
 }
 
 /// A finding's validation result, in every report format.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Validation {
     pub status: Status,
     /// Why, for errors and unsupported secrets (never contains the secret).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// What the provider told about the credential (account, user, scopes, expiry).
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub facts: BTreeMap<String, String>,
 }
 

@@ -18,7 +18,7 @@ use keysweep::app::{
 };
 use keysweep::baseline::Baseline;
 use keysweep::cli::{
-    BaselineCommand, Cli, Command, HookCommand, ListFormat, RulesCommand, ScanArgs,
+    BaselineCommand, Cli, Command, FindingsCommand, HookCommand, ListFormat, RulesCommand, ScanArgs,
 };
 use keysweep::hook;
 use keysweep::matcher::Matcher;
@@ -26,6 +26,8 @@ use keysweep::report::{self, redact};
 use keysweep::rules::{check, list};
 use keysweep::scan;
 use keysweep::source::Level;
+use keysweep::store::Store;
+use keysweep::sweep;
 
 /// Where `baseline create` writes without `--output`.
 const DEFAULT_BASELINE: &str = ".keysweep-baseline.json";
@@ -37,6 +39,18 @@ fn main() -> ExitCode {
         Command::Rules { command } => run_rules(command),
         Command::Hook { command } => run_hook(command),
         Command::GithubAction => action::run(),
+        Command::Sweep(args) => sweep::run(&args),
+        Command::Report(args) => sweep::report::run(&args),
+        Command::Findings {
+            command:
+                FindingsCommand::Triage {
+                    store,
+                    status,
+                    note,
+                    fingerprints,
+                },
+        } => run_triage(&store, &status, note.as_deref(), &fingerprints),
+        Command::Merge { into, stores } => run_merge(&into, &stores),
         Command::Baseline {
             command: BaselineCommand::Create(args),
         } => run_baseline_create(args),
@@ -50,6 +64,31 @@ fn main() -> ExitCode {
             ExitCode::from(EXIT_ERROR)
         }
     }
+}
+
+fn run_triage(
+    store: &std::path::Path,
+    status: &str,
+    note: Option<&str>,
+    fingerprints: &[String],
+) -> Result<u8> {
+    let changed = Store::open_existing(store)?.triage(fingerprints, status, note)?;
+    eprintln!("keysweep: {changed} finding(s) marked {status}");
+    Ok(EXIT_CLEAN)
+}
+
+fn run_merge(into: &std::path::Path, stores: &[PathBuf]) -> Result<u8> {
+    let mut target = Store::open(into)?;
+    for store in stores {
+        let merged = target.merge_from(store)?;
+        eprintln!(
+            "keysweep: merged {}: {} repositories, {} new blobs",
+            store.display(),
+            merged.repos,
+            merged.blobs
+        );
+    }
+    Ok(EXIT_CLEAN)
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

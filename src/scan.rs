@@ -129,7 +129,7 @@ impl ScanOutcome {
 
 /// The shared state of one scan.
 struct Scanner<'a> {
-    matcher: Matcher<'a>,
+    matcher: &'a Matcher<'a>,
     options: &'a ScanOptions,
     counters: Counters,
     progress: ProgressBar,
@@ -138,7 +138,17 @@ struct Scanner<'a> {
     skipped: Mutex<Vec<Notice>>,
 }
 
-impl Scanner<'_> {
+impl<'a> Scanner<'a> {
+    fn new(matcher: &'a Matcher<'a>, options: &'a ScanOptions, progress: ProgressBar) -> Self {
+        Scanner {
+            matcher,
+            options,
+            counters: Counters::default(),
+            progress,
+            skipped: Mutex::new(Vec::new()),
+        }
+    }
+
     /// The size gate for every source: over `--max-file-size`, counted and listed under
     /// `subject` (a path or a blob id). `true` when the bytes may be scanned.
     fn within_size(&self, size: u64, subject: impl FnOnce() -> String) -> bool {
@@ -163,7 +173,7 @@ impl Scanner<'_> {
             return None;
         }
         let Some(outcome) = decode::scan(
-            &self.matcher,
+            self.matcher,
             bytes,
             &self.options.decode,
             self.options.include_binary,
@@ -233,13 +243,8 @@ pub fn scan(path: &Path, rules: &RuleSet, options: &ScanOptions) -> Result<ScanO
     } else {
         ProgressBar::hidden()
     };
-    let scanner = Scanner {
-        matcher: Matcher::new(rules)?,
-        options,
-        counters: Counters::default(),
-        progress,
-        skipped: Mutex::new(Vec::new()),
-    };
+    let matcher = Matcher::new(rules)?;
+    let scanner = Scanner::new(&matcher, options, progress);
     let mut findings = FindingSet::default();
     let mut notices = Vec::new();
     let repository = match git::open(path)? {
@@ -507,6 +512,18 @@ fn scan_history(
     }
 
     let matched = matched.into_inner().unwrap();
+    add_with_provenance(repo, head, rules, matched, findings, notices);
+}
+
+/// Adds the hits of matched blobs to `findings`, each occurrence with its provenance.
+fn add_with_provenance(
+    repo: &gix::Repository,
+    head: &provenance::HeadTree,
+    rules: &RuleSet,
+    matched: Vec<(ObjectId, Vec<Hit>)>,
+    findings: &mut FindingSet,
+    notices: &mut Vec<Notice>,
+) {
     let targets: HashSet<ObjectId> = matched.iter().map(|(id, _)| *id).collect();
     let (origins, provenance_notices) = provenance::attribute(repo, &targets, head);
     notices.extend(provenance_notices);
@@ -593,4 +610,113 @@ fn scan_introduced(
             findings.add(rules, hit, occurrence);
         }
     }
+}
+
+/// Which blobs of a repository a sweep reads.
+#[derive(Debug, Clone)]
+pub enum BlobSelection {
+    /// Every blob of the object database.
+    All,
+    /// The blobs that the commits of a range introduce: what is new in a repository swept
+    /// before.
+    Introduced(range::Revisions),
+}
+
+/// One blob a sweep scanned: its hits, or none. `skipped` when the size or binary gate kept
+/// it from the matcher (the reason is among the scan's notices).
+#[derive(Debug)]
+pub struct ScannedBlob {
+    pub id: ObjectId,
+    pub size: u64,
+    pub hits: Vec<Hit>,
+    pub skipped: bool,
+}
+
+/// A sweep's scan of one repository: each selected blob that `claim` gives to this scan is
+/// scanned and handed to `record`, matched or not; blobs not claimed (scanned before, or by a
+/// concurrent scan) are not read further. Provenance comes afterwards, from [`attribute`], for
+/// every matched blob the repository holds, whoever scanned it.
+pub fn scan_claimed_blobs(
+    repo: &gix::Repository,
+    matcher: &Matcher,
+    options: &ScanOptions,
+    selection: &BlobSelection,
+    claim: &(dyn Fn(&gix::oid) -> bool + Sync),
+    record: &(dyn Fn(ScannedBlob) + Sync),
+) -> Result<(Stats, Vec<Notice>)> {
+    let scanner = Scanner::new(matcher, options, ProgressBar::hidden());
+    let visit = |id: &gix::oid, bytes: &[u8]| {
+        if !claim(id) {
+            return;
+        }
+        scanner.counters.blobs.fetch_add(1, Ordering::Relaxed);
+        let hits = scanner.scan_bytes(bytes, || id.to_string());
+        record(ScannedBlob {
+            id: id.to_owned(),
+            size: bytes.len() as u64,
+            skipped: hits.is_none(),
+            hits: hits.unwrap_or_default(),
+        });
+    };
+    let mut notices = match selection {
+        BlobSelection::All => git::odb::for_each_blob(repo, options.threads, &visit),
+        BlobSelection::Introduced(revisions) => {
+            let commits = range::commits(repo, revisions)?;
+            let mut blobs: Vec<ObjectId> = range::introduced_by(repo, &commits)?
+                .into_iter()
+                .map(|item| item.blob)
+                .collect();
+            blobs.sort_unstable();
+            blobs.dedup();
+            read_blobs(repo, &blobs, &visit)
+        }
+    };
+    notices.extend(scanner.skipped.into_inner().unwrap());
+    notices.sort();
+    Ok((scanner.counters.snapshot(), notices))
+}
+
+/// Reads each of `blobs` and hands it to `visit`, in parallel; missing ones are reported.
+fn read_blobs(
+    repo: &gix::Repository,
+    blobs: &[ObjectId],
+    visit: &(dyn Fn(&gix::oid, &[u8]) + Sync),
+) -> Vec<Notice> {
+    let shared = repo.clone().into_sync();
+    let problems = Mutex::new(Vec::new());
+    blobs.par_iter().for_each_init(
+        || (shared.to_thread_local(), Vec::new()),
+        |(repo, buf), id| match repo.objects.try_find(id, buf) {
+            Ok(Some(data)) => visit(id, data.data),
+            Ok(None) => problems
+                .lock()
+                .unwrap()
+                .push(Notice::error(id.to_string(), "blob is missing")),
+            Err(e) => problems.lock().unwrap().push(Notice::error(
+                id.to_string(),
+                format!("cannot read blob: {e}"),
+            )),
+        },
+    );
+    problems.into_inner().unwrap()
+}
+
+/// The findings of a repository's matched blobs, with provenance (introducing commit, path,
+/// refs, presence in HEAD): the second half of a history scan, for blobs scanned earlier.
+pub fn attribute(
+    repo: &gix::Repository,
+    rules: &RuleSet,
+    matched: Vec<(ObjectId, Vec<Hit>)>,
+) -> (Vec<Finding>, Vec<Notice>) {
+    let mut notices = Vec::new();
+    let head = provenance::head_tree(repo).unwrap_or_else(|e| {
+        notices.push(Notice::error(
+            "HEAD",
+            format!("cannot read HEAD's tree: {e}"),
+        ));
+        provenance::HeadTree::default()
+    });
+    let mut findings = FindingSet::default();
+    add_with_provenance(repo, &head, rules, matched, &mut findings, &mut notices);
+    (findings.into_sorted(true), notices)
 }

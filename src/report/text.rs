@@ -15,7 +15,7 @@ pub fn write(outcome: &ScanOutcome, out: &mut dyn Write) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn write_finding(finding: &Finding, out: &mut dyn Write) -> std::io::Result<()> {
+pub fn write_finding(finding: &Finding, out: &mut dyn Write) -> std::io::Result<()> {
     let primary = finding.primary();
     writeln!(
         out,
@@ -43,6 +43,13 @@ fn write_finding(finding: &Finding, out: &mut dyn Write) -> std::io::Result<()> 
             out,
             "  commit:      {id} {} <{}> {} \"{}\"",
             commit.author_name, commit.author_email, commit.date, commit.summary
+        )?;
+    }
+    if !primary.owners.is_empty() {
+        writeln!(
+            out,
+            "  owners:      {} (CODEOWNERS)",
+            primary.owners.join(" ")
         )?;
     }
     if primary.source == SourceKind::Staged {

@@ -295,6 +295,46 @@ pub struct RuleSet {
 }
 
 impl RuleSet {
+    /// A digest of everything that decides what the rules match (not their names, docs or live
+    /// checks), with keysweep's version for the matcher's own code: a sweep's store knows which
+    /// blobs were scanned under which rules.
+    pub fn matching_digest(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+        for r in &self.rules {
+            let fields = format!(
+                "{:?}",
+                (
+                    (
+                        &r.id,
+                        &r.keywords,
+                        r.case_insensitive,
+                        &r.regex,
+                        r.max_len,
+                        r.secret_group,
+                        r.keywords_inside_match,
+                    ),
+                    (
+                        r.entropy,
+                        r.max_token_efficiency,
+                        &r.checksum,
+                        &r.stopwords,
+                        &r.require,
+                        &r.exclude_secret_regex,
+                        r.pair.as_ref().map(|p| (&p.rule, p.within)),
+                    )
+                )
+            );
+            hasher.update(fields.as_bytes());
+            hasher.update(b"\0");
+        }
+        hasher.finalize()[..16]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
     /// The built-in rules embedded from `signatures/`.
     pub fn builtin() -> Result<RuleSet> {
         let mut set = RuleSet::default();

@@ -1,0 +1,547 @@
+//! A sweep's datastore: one SQLite file (rusqlite, bundled) holding the repositories and their
+//! scan state, every blob scanned and what matched in it, findings with provenance and triage,
+//! notices, and one row per run.
+//!
+//! Crash safety comes from transactions: a blob is recorded as scanned in the same transaction
+//! as its hits, and a repository as scanned in the same transaction as its findings. A sweep
+//! killed at any point (even `kill -9`) leaves the store as of its last commit; the next run
+//! skips what was committed and redoes the rest. Write-ahead logging lets report commands read
+//! while a sweep writes.
+
+pub mod merge;
+mod stored;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use gix::ObjectId;
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+pub use stored::StoredHit;
+
+use crate::finding::Finding;
+use crate::source::{Level, Notice};
+
+const SCHEMA: &str = include_str!("schema.sql");
+const SCHEMA_VERSION: &str = "1";
+
+/// Fault injection for the crash-safety tests: with `KEYSWEEP_FAULT_ABORT_AT_COMMIT=N`, the
+/// process aborts (no destructors, no flush, like `kill -9`) at its Nth commit, after the
+/// transaction's statements ran and before it commits.
+const FAULT_ABORT_AT_COMMIT: &str = "KEYSWEEP_FAULT_ABORT_AT_COMMIT";
+
+/// Triage states of a finding.
+pub const TRIAGE_STATES: [&str; 4] = ["new", "accepted", "false-positive", "revoked"];
+
+pub struct Store {
+    conn: Connection,
+    commits: Commits,
+}
+
+/// Counts commits, for the fault injection of the crash-safety tests.
+#[derive(Default)]
+struct Commits {
+    made: u64,
+    abort_at: Option<u64>,
+}
+
+impl Commits {
+    /// Commits `tx` (or aborts the process there when fault injection asks for it).
+    fn commit(&mut self, tx: Transaction) -> Result<()> {
+        self.made += 1;
+        if self.abort_at == Some(self.made) {
+            std::process::abort();
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+/// A repository as the store knows it.
+#[derive(Debug, Clone)]
+pub struct RepoRecord {
+    pub id: i64,
+    pub name: String,
+    pub url: String,
+    pub state: String,
+    pub reason: Option<String>,
+    /// The refs of the last complete scan.
+    pub tips: BTreeMap<String, String>,
+    pub rules_digest: Option<String>,
+    pub scanned_at: Option<i64>,
+    pub blobs: u64,
+    pub new_blobs: u64,
+    pub bytes: u64,
+    pub seconds: Option<f64>,
+}
+
+/// One scanned blob, as recorded.
+pub struct BlobRecord {
+    pub id: ObjectId,
+    pub size: u64,
+    pub skipped: Option<String>,
+    pub hits: Vec<StoredHit>,
+}
+
+/// Everything a finished repository scan records, in one transaction.
+pub struct RepoResult {
+    pub repo: i64,
+    pub tips: BTreeMap<String, String>,
+    pub rules_digest: String,
+    pub blobs: u64,
+    pub new_blobs: u64,
+    pub bytes: u64,
+    pub seconds: f64,
+    pub findings: Vec<Finding>,
+    pub notices: Vec<Notice>,
+}
+
+/// A run's counters.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RunRecord {
+    pub id: i64,
+    pub started: i64,
+    pub finished: Option<i64>,
+    pub shard: Option<String>,
+    pub repos: u64,
+    pub blobs_scanned: u64,
+    pub bytes_scanned: u64,
+}
+
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+impl Store {
+    /// Opens the store at `path`, creating it (readable by its owner only: it holds secrets).
+    pub fn open(path: &Path) -> Result<Store> {
+        if !path.exists() {
+            create_private(path).with_context(|| format!("creating {}", path.display()))?;
+        }
+        let conn = Connection::open(path).with_context(|| format!("opening {}", path.display()))?;
+        Store::init(conn).with_context(|| format!("initialising {}", path.display()))
+    }
+
+    /// Opens a store that must already exist (reports, triage, merge inputs).
+    pub fn open_existing(path: &Path) -> Result<Store> {
+        anyhow::ensure!(
+            path.is_file(),
+            "{} does not exist: run `keysweep sweep --store {}` first",
+            path.display(),
+            path.display()
+        );
+        Store::open(path)
+    }
+
+    /// A second connection to a store another thread writes (WAL lets it read meanwhile).
+    pub fn open_reader(path: &Path) -> Result<Store> {
+        let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .with_context(|| format!("opening {}", path.display()))?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        Ok(Store {
+            conn,
+            commits: Commits::default(),
+        })
+    }
+
+    fn init(conn: Connection) -> Result<Store> {
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // In WAL mode NORMAL survives a crash of the process (not of the machine) intact.
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.execute_batch(SCHEMA)?;
+        let version: Option<String> = conn
+            .query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        match version.as_deref() {
+            None => {
+                conn.execute(
+                    "INSERT INTO meta(key, value) VALUES ('schema', ?1)",
+                    [SCHEMA_VERSION],
+                )?;
+            }
+            Some(SCHEMA_VERSION) => {}
+            Some(other) => anyhow::bail!(
+                "store schema version {other} is not {SCHEMA_VERSION}: made by another keysweep version"
+            ),
+        }
+        let abort_at = std::env::var(FAULT_ABORT_AT_COMMIT)
+            .ok()
+            .and_then(|v| v.parse().ok());
+        Ok(Store {
+            conn,
+            commits: Commits { made: 0, abort_at },
+        })
+    }
+
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Makes `digest` the store's rules. Blobs scanned under other rules must be scanned again,
+    /// so their records go (findings and triage stay). Returns whether the rules changed.
+    pub fn use_rules(&mut self, digest: &str) -> Result<bool> {
+        let previous = self.meta("rules_digest")?;
+        if previous.as_deref() == Some(digest) {
+            return Ok(false);
+        }
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM blobs", [])?;
+        tx.execute("DELETE FROM blob_hits", [])?;
+        tx.execute(
+            "INSERT INTO meta(key, value) VALUES ('rules_digest', ?1)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [digest],
+        )?;
+        self.commits.commit(tx)?;
+        Ok(previous.is_some())
+    }
+
+    /// Starts a run; returns its id.
+    pub fn start_run(&mut self, shard: Option<&str>, repos: usize) -> Result<i64> {
+        self.conn.execute(
+            "INSERT INTO runs(started, shard, repos) VALUES (?1, ?2, ?3)",
+            params![now(), shard, repos as i64],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    pub fn finish_run(&mut self, run: i64) -> Result<()> {
+        self.conn.execute(
+            "UPDATE runs SET finished = ?1 WHERE id = ?2",
+            params![now(), run],
+        )?;
+        Ok(())
+    }
+
+    /// The repository named `name`, added as pending if new (its URL kept up to date).
+    pub fn repo(&mut self, name: &str, url: &str) -> Result<RepoRecord> {
+        self.conn.execute(
+            "INSERT INTO repos(name, url) VALUES (?1, ?2)
+             ON CONFLICT(name) DO UPDATE SET url = excluded.url",
+            params![name, url],
+        )?;
+        self.repos(Some(name))?
+            .pop()
+            .context("repository vanished from the store")
+    }
+
+    /// Every repository (or the one named), by name.
+    pub fn repos(&self, name: Option<&str>) -> Result<Vec<RepoRecord>> {
+        let mut statement = self.conn.prepare(
+            "SELECT id, name, url, state, reason, tips, rules_digest, scanned_at, blobs,
+                    new_blobs, bytes, seconds
+             FROM repos WHERE ?1 IS NULL OR name = ?1 ORDER BY name",
+        )?;
+        let rows = statement.query_map([name], |r| {
+            let tips: Option<String> = r.get(5)?;
+            Ok(RepoRecord {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                url: r.get(2)?,
+                state: r.get(3)?,
+                reason: r.get(4)?,
+                tips: tips
+                    .and_then(|t| serde_json::from_str(&t).ok())
+                    .unwrap_or_default(),
+                rules_digest: r.get(6)?,
+                scanned_at: r.get(7)?,
+                blobs: r.get::<_, i64>(8)? as u64,
+                new_blobs: r.get::<_, i64>(9)? as u64,
+                bytes: r.get::<_, i64>(10)? as u64,
+                seconds: r.get(11)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every blob scanned under the current rules, and the subset that matched.
+    pub fn scanned_blobs(&self) -> Result<(Vec<ObjectId>, Vec<ObjectId>)> {
+        let read = |sql: &str| -> Result<Vec<ObjectId>> {
+            let mut statement = self.conn.prepare(sql)?;
+            let ids = statement.query_map([], |r| r.get::<_, Vec<u8>>(0))?;
+            let mut out = Vec::new();
+            for id in ids {
+                out.push(object_id(&id?)?);
+            }
+            Ok(out)
+        };
+        Ok((
+            read("SELECT id FROM blobs")?,
+            read("SELECT blob FROM blob_hits")?,
+        ))
+    }
+
+    /// The stored hits of `blob`.
+    pub fn hits_of(&self, blob: &gix::oid) -> Result<Vec<StoredHit>> {
+        let json: Option<String> = self
+            .conn
+            .prepare_cached("SELECT hits FROM blob_hits WHERE blob = ?1")?
+            .query_row([blob.as_bytes()], |r| r.get(0))
+            .optional()?;
+        match json {
+            Some(json) => Ok(serde_json::from_str(&json)?),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// Records scanned blobs and their hits, and counts them to `run`, in one transaction.
+    pub fn record_blobs(&mut self, run: i64, blobs: &[BlobRecord]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut blob = tx.prepare_cached(
+                "INSERT OR REPLACE INTO blobs(id, size, skipped) VALUES (?1, ?2, ?3)",
+            )?;
+            let mut hits =
+                tx.prepare_cached("INSERT OR REPLACE INTO blob_hits(blob, hits) VALUES (?1, ?2)")?;
+            for record in blobs {
+                blob.execute(params![
+                    record.id.as_bytes(),
+                    record.size as i64,
+                    record.skipped
+                ])?;
+                if !record.hits.is_empty() {
+                    hits.execute(params![
+                        record.id.as_bytes(),
+                        serde_json::to_string(&record.hits)?
+                    ])?;
+                }
+            }
+            let bytes: u64 = blobs.iter().map(|b| b.size).sum();
+            tx.execute(
+                "UPDATE runs SET blobs_scanned = blobs_scanned + ?1,
+                                 bytes_scanned = bytes_scanned + ?2 WHERE id = ?3",
+                params![blobs.len() as i64, bytes as i64, run],
+            )?;
+        }
+        self.commits.commit(tx)
+    }
+
+    /// Records a finished repository scan: its findings (replacing the previous scan's), new
+    /// distinct secrets (existing ones keep their triage), notices and state.
+    pub fn record_repo(&mut self, result: &RepoResult) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM repo_findings WHERE repo = ?1", [result.repo])?;
+        tx.execute("DELETE FROM notices WHERE repo = ?1", [result.repo])?;
+        {
+            let mut secret = tx.prepare_cached(
+                "INSERT OR IGNORE INTO findings(fingerprint, rule_id, first_seen) VALUES (?1, ?2, ?3)",
+            )?;
+            let mut finding = tx.prepare_cached(
+                "INSERT INTO repo_findings(repo, fingerprint, finding) VALUES (?1, ?2, ?3)",
+            )?;
+            for f in &result.findings {
+                secret.execute(params![f.fingerprint, f.rule_id, now()])?;
+                finding.execute(params![
+                    result.repo,
+                    f.fingerprint,
+                    serde_json::to_string(f)?
+                ])?;
+            }
+            insert_notices(&tx, result.repo, &result.notices)?;
+        }
+        tx.execute(
+            "UPDATE repos SET state = 'scanned', reason = NULL, tips = ?1, rules_digest = ?2,
+                    scanned_at = ?3, blobs = ?4, new_blobs = ?5, bytes = ?6, seconds = ?7
+             WHERE id = ?8",
+            params![
+                serde_json::to_string(&result.tips)?,
+                result.rules_digest,
+                now(),
+                result.blobs as i64,
+                result.new_blobs as i64,
+                result.bytes as i64,
+                result.seconds,
+                result.repo
+            ],
+        )?;
+        self.commits.commit(tx)
+    }
+
+    /// Records that a repository could not be cloned, fetched or scanned. Its findings from an
+    /// earlier scan stay; the reason says they may be stale.
+    pub fn record_failure(&mut self, repo: i64, reason: &str) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE repos SET state = 'failed', reason = ?1 WHERE id = ?2",
+            params![reason, repo],
+        )?;
+        tx.execute("DELETE FROM notices WHERE repo = ?1", [repo])?;
+        insert_notices(&tx, repo, &[Notice::error("repository", reason)])?;
+        self.commits.commit(tx)
+    }
+
+    /// Every finding of a repository, as recorded, with its triage status.
+    pub fn findings_of(&self, repo: i64) -> Result<Vec<(Finding, Triage)>> {
+        let mut statement = self.conn.prepare(
+            "SELECT rf.finding, f.status, f.note FROM repo_findings rf
+             JOIN findings f ON f.fingerprint = rf.fingerprint
+             WHERE rf.repo = ?1",
+        )?;
+        let rows = statement.query_map([repo], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                Triage {
+                    status: r.get(1)?,
+                    note: r.get(2)?,
+                },
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (json, triage) = row?;
+            let mut finding: Finding = serde_json::from_str(&json)?;
+            for occurrence in &mut finding.occurrences {
+                occurrence.secret_in_context =
+                    occurrence.context.find(&finding.secret).unwrap_or(0);
+            }
+            out.push((finding, triage));
+        }
+        Ok(out)
+    }
+
+    pub fn notices_of(&self, repo: i64) -> Result<Vec<Notice>> {
+        let mut statement = self
+            .conn
+            .prepare("SELECT level, subject, message FROM notices WHERE repo = ?1")?;
+        let rows = statement.query_map([repo], |r| {
+            let level: String = r.get(0)?;
+            Ok(Notice {
+                level: match level.as_str() {
+                    "error" => Level::Error,
+                    "warning" => Level::Warning,
+                    _ => Level::Note,
+                },
+                subject: r.get(1)?,
+                message: r.get(2)?,
+            })
+        })?;
+        let mut notices: Vec<Notice> = rows.collect::<rusqlite::Result<_>>()?;
+        notices.sort();
+        Ok(notices)
+    }
+
+    pub fn runs(&self) -> Result<Vec<RunRecord>> {
+        let mut statement = self.conn.prepare(
+            "SELECT id, started, finished, shard, repos, blobs_scanned, bytes_scanned
+             FROM runs ORDER BY id",
+        )?;
+        let rows = statement.query_map([], |r| {
+            Ok(RunRecord {
+                id: r.get(0)?,
+                started: r.get(1)?,
+                finished: r.get(2)?,
+                shard: r.get(3)?,
+                repos: r.get::<_, i64>(4)? as u64,
+                blobs_scanned: r.get::<_, i64>(5)? as u64,
+                bytes_scanned: r.get::<_, i64>(6)? as u64,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Distinct blobs, their bytes, and how many were skipped, per reason.
+    pub fn blob_totals(&self) -> Result<(u64, u64, BTreeMap<String, u64>)> {
+        let (count, bytes): (i64, i64) = self.conn.query_row(
+            "SELECT count(*), coalesce(sum(size), 0) FROM blobs",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let mut statement = self.conn.prepare(
+            "SELECT skipped, count(*) FROM blobs WHERE skipped IS NOT NULL GROUP BY skipped",
+        )?;
+        let skipped = statement
+            .query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok((count as u64, bytes as u64, skipped))
+    }
+
+    /// Sets the triage status of the findings with these fingerprints (or fingerprint
+    /// prefixes of at least 8 digits). Returns how many findings changed.
+    pub fn triage(
+        &mut self,
+        fingerprints: &[String],
+        status: &str,
+        note: Option<&str>,
+    ) -> Result<usize> {
+        anyhow::ensure!(
+            TRIAGE_STATES.contains(&status),
+            "unknown status {status:?} (one of: {})",
+            TRIAGE_STATES.join(", ")
+        );
+        let tx = self.conn.transaction()?;
+        let mut changed = 0;
+        for fingerprint in fingerprints {
+            anyhow::ensure!(
+                fingerprint.len() >= 8 && fingerprint.bytes().all(|b| b.is_ascii_hexdigit()),
+                "{fingerprint:?} is not a fingerprint (at least 8 hex digits)"
+            );
+            let matching: i64 = tx.query_row(
+                "SELECT count(*) FROM findings WHERE fingerprint LIKE ?1 || '%'",
+                [fingerprint],
+                |r| r.get(0),
+            )?;
+            anyhow::ensure!(matching > 0, "no finding has fingerprint {fingerprint}");
+            anyhow::ensure!(
+                matching == 1 || fingerprint.len() == 32,
+                "{fingerprint} matches {matching} findings: give more digits"
+            );
+            changed += tx.execute(
+                "UPDATE findings SET status = ?1, note = ?2, triaged_at = ?3
+                 WHERE fingerprint LIKE ?4 || '%'",
+                params![status, note, now(), fingerprint],
+            )?;
+        }
+        self.commits.commit(tx)?;
+        Ok(changed)
+    }
+}
+
+/// A finding's triage, as reports show it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Triage {
+    pub status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+fn insert_notices(tx: &Transaction, repo: i64, notices: &[Notice]) -> Result<()> {
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO notices(repo, level, subject, message) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for notice in notices {
+        let level = match notice.level {
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Note => "note",
+        };
+        insert.execute(params![repo, level, notice.subject, notice.message])?;
+    }
+    Ok(())
+}
+
+fn object_id(bytes: &[u8]) -> Result<ObjectId> {
+    Ok(gix::oid::try_from_bytes(bytes)
+        .context("the store holds a malformed blob id")?
+        .to_owned())
+}
+
+/// An empty file only its owner can read: the store holds secrets (SQLite gives its journal
+/// files the same permissions).
+fn create_private(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map(drop)
+}

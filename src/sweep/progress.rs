@@ -1,0 +1,59 @@
+//! Progress a person can read: one line per repository with done/total, the rate so far and
+//! the time left at that rate.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+pub struct Progress {
+    total: usize,
+    done: AtomicUsize,
+    started: Instant,
+    quiet: bool,
+}
+
+impl Progress {
+    pub fn new(total: usize, quiet: bool) -> Progress {
+        Progress {
+            total,
+            done: AtomicUsize::new(0),
+            started: Instant::now(),
+            quiet,
+        }
+    }
+
+    /// Prints `[done/total] name: what · rate · ETA` (`bytes`: scanned so far in the sweep).
+    pub fn repo_done(&self, name: &str, what: &str, bytes: u64) {
+        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        if self.quiet {
+            return;
+        }
+        let elapsed = self.started.elapsed().as_secs_f64().max(1e-3);
+        let left = (self.total - done.min(self.total)) as f64 * elapsed / done as f64;
+        eprintln!(
+            "keysweep: [{done}/{}] {name}: {what} · {:.1} repos/min, {:.1} MB/s · ETA {}",
+            self.total,
+            done as f64 * 60.0 / elapsed,
+            bytes as f64 / 1e6 / elapsed,
+            clock(left)
+        );
+    }
+}
+
+/// `1:05:09`, `5:09`.
+fn clock(seconds: f64) -> String {
+    let s = seconds.round() as u64;
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn clock_reads_like_a_clock() {
+        assert_eq!(super::clock(309.4), "5:09");
+        assert_eq!(super::clock(3909.0), "1:05:09");
+    }
+}

@@ -1,0 +1,482 @@
+//! `keysweep report`: a sweep's datastore as text, JSON or SARIF, per repository or for the
+//! whole sweep, with a summary: repositories and what became of them, blobs and bytes, findings
+//! by rule, severity, owner, validity and triage, and secrets found in several repositories.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs::File;
+use std::io::{BufWriter, Write};
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+use serde_sarif::sarif::{self, VersionControlDetails};
+
+use crate::app::{self, EXIT_CLEAN};
+use crate::cli::{ReportArgs, StoreFormat};
+use crate::finding::Finding;
+use crate::report::{redact, sarif as sarif_report, text};
+use crate::rules::RuleSet;
+use crate::scan::{ScanOutcome, Stats};
+use crate::source::Notice;
+use crate::store::{RepoRecord, RunRecord, Store, TRIAGE_STATES, Triage};
+
+/// One repository with what the store holds of it.
+#[derive(Serialize)]
+struct Repository {
+    name: String,
+    url: String,
+    state: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scanned_at: Option<i64>,
+    /// Blobs the last scan looked at, and of those the ones it scanned itself.
+    blobs: u64,
+    new_blobs: u64,
+    bytes: u64,
+    findings: Vec<TriagedFinding>,
+    notices: Vec<Notice>,
+}
+
+#[derive(Serialize)]
+struct TriagedFinding {
+    #[serde(flatten)]
+    finding: Finding,
+    triage: Triage,
+}
+
+#[derive(Serialize, Default)]
+struct Summary {
+    repositories: usize,
+    /// Repositories by state: scanned, failed, pending (never reached).
+    states: BTreeMap<String, usize>,
+    /// Distinct blobs scanned, in all repositories, and their bytes.
+    blobs: u64,
+    bytes: u64,
+    /// Blobs kept from the matcher, by reason.
+    skipped_blobs: BTreeMap<String, u64>,
+    /// Findings per repository (one secret in two repositories counts twice)...
+    findings: usize,
+    /// ...and distinct secrets.
+    secrets: usize,
+    by_rule: BTreeMap<String, usize>,
+    by_severity: BTreeMap<String, usize>,
+    /// CODEOWNERS owners of the path, else the introducing commit's author.
+    by_owner: BTreeMap<String, usize>,
+    by_validity: BTreeMap<String, usize>,
+    by_status: BTreeMap<String, usize>,
+    in_several_repositories: Vec<Shared>,
+    /// Repositories whose findings are missing or stale, and why.
+    not_scanned: Vec<NotScanned>,
+    runs: Vec<RunRecord>,
+}
+
+#[derive(Serialize)]
+struct Shared {
+    fingerprint: String,
+    rule_id: String,
+    repositories: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct NotScanned {
+    name: String,
+    state: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    tool: &'static str,
+    version: &'static str,
+    summary: &'a Summary,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    repositories: Option<&'a [Repository]>,
+}
+
+pub fn run(args: &ReportArgs) -> Result<u8> {
+    for status in &args.status {
+        anyhow::ensure!(
+            TRIAGE_STATES.contains(&status.as_str()),
+            "unknown status {status:?} (one of: {})",
+            TRIAGE_STATES.join(", ")
+        );
+    }
+    let store = Store::open_existing(&args.store)?;
+    let records = store.repos(args.repo.as_deref())?;
+    if let Some(name) = &args.repo {
+        anyhow::ensure!(
+            !records.is_empty(),
+            "the store has no repository named {name:?}"
+        );
+    }
+    let mut repositories = Vec::new();
+    for record in records {
+        repositories.push(load(&store, record, &args.status, args.redact)?);
+    }
+    let summary = summarize(&store, &repositories, args.repo.is_none())?;
+
+    let mut out: Box<dyn Write> = match &args.output {
+        Some(path) => Box::new(BufWriter::new(
+            File::create(path).with_context(|| format!("creating {}", path.display()))?,
+        )),
+        None => Box::new(BufWriter::new(std::io::stdout().lock())),
+    };
+    match args.format {
+        StoreFormat::Json => {
+            let document = Document {
+                tool: env!("CARGO_PKG_NAME"),
+                version: env!("CARGO_PKG_VERSION"),
+                summary: &summary,
+                repositories: (!args.summary).then_some(&repositories[..]),
+            };
+            serde_json::to_writer_pretty(&mut out, &document)?;
+            writeln!(out)?;
+        }
+        StoreFormat::Sarif => {
+            let rules = app::load_rules(&args.rules)?;
+            serde_json::to_writer_pretty(&mut out, &sarif_log(&repositories, &rules)?)?;
+            writeln!(out)?;
+        }
+        StoreFormat::Text => {
+            if !args.summary {
+                write_findings(&repositories, &mut out)?;
+            }
+            write_summary(&summary, &mut out)?;
+        }
+    }
+    out.flush()?;
+    Ok(EXIT_CLEAN)
+}
+
+fn load(
+    store: &Store,
+    record: RepoRecord,
+    statuses: &[String],
+    redacted: bool,
+) -> Result<Repository> {
+    let mut findings: Vec<(Finding, Triage)> = store
+        .findings_of(record.id)?
+        .into_iter()
+        .filter(|(_, t)| statuses.is_empty() || statuses.contains(&t.status))
+        .collect();
+    findings.sort_by(|a, b| {
+        let (pa, pb) = (a.0.primary(), b.0.primary());
+        (&pa.path, pa.location.line, &a.0.rule_id, &a.0.fingerprint).cmp(&(
+            &pb.path,
+            pb.location.line,
+            &b.0.rule_id,
+            &b.0.fingerprint,
+        ))
+    });
+    if redacted {
+        let mut bare: Vec<Finding> = findings.iter().map(|(f, _)| f.clone()).collect();
+        redact::apply(&mut bare);
+        for ((finding, _), redacted) in findings.iter_mut().zip(bare) {
+            *finding = redacted;
+        }
+    }
+    Ok(Repository {
+        notices: store.notices_of(record.id)?,
+        name: record.name,
+        url: record.url,
+        state: record.state,
+        reason: record.reason,
+        scanned_at: record.scanned_at,
+        blobs: record.blobs,
+        new_blobs: record.new_blobs,
+        bytes: record.bytes,
+        findings: findings
+            .into_iter()
+            .map(|(finding, triage)| TriagedFinding { finding, triage })
+            .collect(),
+    })
+}
+
+/// Who to talk to about a finding: the owners of its path, else the commit's author.
+fn owners(finding: &Finding) -> Vec<String> {
+    let primary = finding.primary();
+    if !primary.owners.is_empty() {
+        return primary.owners.clone();
+    }
+    match &primary.commit {
+        Some(commit) => vec![format!("author {}", commit.author_email)],
+        None => vec!["(unknown)".to_string()],
+    }
+}
+
+fn validity(finding: &Finding) -> String {
+    match (&finding.validation, finding.checksum_valid) {
+        (Some(v), _) => v.status.to_string(),
+        (None, Some(true)) => "checksum valid (offline)".to_string(),
+        _ => "not checked".to_string(),
+    }
+}
+
+fn summarize(store: &Store, repositories: &[Repository], whole_store: bool) -> Result<Summary> {
+    let mut summary = Summary {
+        repositories: repositories.len(),
+        ..Summary::default()
+    };
+    if whole_store {
+        let (blobs, bytes, skipped) = store.blob_totals()?;
+        summary.blobs = blobs;
+        summary.bytes = bytes;
+        summary.skipped_blobs = skipped;
+        summary.runs = store.runs()?;
+    } else {
+        summary.blobs = repositories.iter().map(|r| r.blobs).sum();
+        summary.bytes = repositories.iter().map(|r| r.bytes).sum();
+    }
+    let mut holders: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+    for repo in repositories {
+        *summary.states.entry(repo.state.clone()).or_default() += 1;
+        if repo.state != "scanned" {
+            summary.not_scanned.push(NotScanned {
+                name: repo.name.clone(),
+                state: repo.state.clone(),
+                reason: repo.reason.clone(),
+            });
+        }
+        for TriagedFinding { finding, triage } in &repo.findings {
+            summary.findings += 1;
+            *summary.by_rule.entry(finding.rule_id.clone()).or_default() += 1;
+            *summary
+                .by_severity
+                .entry(finding.severity.to_string())
+                .or_default() += 1;
+            for owner in owners(finding) {
+                *summary.by_owner.entry(owner).or_default() += 1;
+            }
+            *summary.by_validity.entry(validity(finding)).or_default() += 1;
+            *summary.by_status.entry(triage.status.clone()).or_default() += 1;
+            holders
+                .entry((finding.fingerprint.clone(), finding.rule_id.clone()))
+                .or_default()
+                .insert(repo.name.clone());
+        }
+    }
+    summary.secrets = holders.len();
+    summary.in_several_repositories = holders
+        .into_iter()
+        .filter(|(_, repos)| repos.len() > 1)
+        .map(|((fingerprint, rule_id), repos)| Shared {
+            fingerprint,
+            rule_id,
+            repositories: repos.into_iter().collect(),
+        })
+        .collect();
+    Ok(summary)
+}
+
+fn write_findings(repositories: &[Repository], out: &mut dyn Write) -> Result<()> {
+    for repo in repositories {
+        if repo.findings.is_empty() && repo.state == "scanned" {
+            continue;
+        }
+        let reason = repo
+            .reason
+            .as_deref()
+            .map(|r| format!(": {r}"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "== {} ({}, {} finding{}{reason})\n",
+            repo.name,
+            repo.state,
+            repo.findings.len(),
+            if repo.findings.len() == 1 { "" } else { "s" }
+        )?;
+        for TriagedFinding { finding, triage } in &repo.findings {
+            let note = triage
+                .note
+                .as_deref()
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default();
+            writeln!(out, "[{}{note}]", triage.status)?;
+            text::write_finding(finding, out)?;
+        }
+    }
+    Ok(())
+}
+
+fn counts(map: &BTreeMap<String, usize>) -> String {
+    let mut entries: Vec<(&String, &usize)> = map.iter().collect();
+    entries.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let shown: Vec<String> = entries.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    if shown.is_empty() {
+        "-".to_string()
+    } else {
+        shown.join(", ")
+    }
+}
+
+fn write_summary(s: &Summary, out: &mut dyn Write) -> Result<()> {
+    let states: BTreeMap<String, usize> = s.states.clone();
+    writeln!(out, "Sweep summary")?;
+    writeln!(
+        out,
+        "  repositories:  {} ({})",
+        s.repositories,
+        counts(&states)
+    )?;
+    let skipped: BTreeMap<String, usize> = s
+        .skipped_blobs
+        .iter()
+        .map(|(k, v)| (k.clone(), *v as usize))
+        .collect();
+    writeln!(
+        out,
+        "  blobs:         {} distinct, {:.1} MB; not matched: {}",
+        s.blobs,
+        s.bytes as f64 / 1e6,
+        counts(&skipped)
+    )?;
+    writeln!(
+        out,
+        "  findings:      {} in repositories, {} distinct secrets",
+        s.findings, s.secrets
+    )?;
+    writeln!(out, "  by status:     {}", counts(&s.by_status))?;
+    writeln!(out, "  by severity:   {}", counts(&s.by_severity))?;
+    writeln!(out, "  by validity:   {}", counts(&s.by_validity))?;
+    writeln!(out, "  by owner:      {}", counts(&s.by_owner))?;
+    writeln!(out, "  by rule:       {}", counts(&s.by_rule))?;
+    if !s.in_several_repositories.is_empty() {
+        writeln!(out, "  in more than one repository:")?;
+        for shared in &s.in_several_repositories {
+            writeln!(
+                out,
+                "    {} {}: {}",
+                shared.fingerprint,
+                shared.rule_id,
+                shared.repositories.join(", ")
+            )?;
+        }
+    }
+    if !s.not_scanned.is_empty() {
+        writeln!(out, "  not scanned (no findings here does not mean clean):")?;
+        for repo in &s.not_scanned {
+            let reason = repo.reason.as_deref().unwrap_or("not reached yet");
+            writeln!(out, "    {} ({}): {reason}", repo.name, repo.state)?;
+        }
+    }
+    if let Some(last) = s.runs.last() {
+        writeln!(
+            out,
+            "  runs:          {} (last: {} blobs, {:.1} MB scanned{})",
+            s.runs.len(),
+            last.blobs_scanned,
+            last.bytes_scanned as f64 / 1e6,
+            if last.finished.is_none() {
+                ", interrupted"
+            } else {
+                ""
+            }
+        )?;
+    }
+    Ok(())
+}
+
+/// One SARIF run per repository, each naming its repository; triaged findings carry
+/// GitHub's suppression so code scanning shows them dismissed.
+fn sarif_log(repositories: &[Repository], rules: &RuleSet) -> Result<sarif::Sarif> {
+    let mut runs = Vec::new();
+    for repo in repositories {
+        let mut findings = Vec::new();
+        for TriagedFinding { finding, .. } in &repo.findings {
+            let mut finding = finding.clone();
+            finding.rule = rules
+                .rules
+                .iter()
+                .position(|r| r.id == finding.rule_id)
+                .with_context(|| {
+                    format!(
+                        "rule {} is not among the rules: give `report` the --rules the sweep used",
+                        finding.rule_id
+                    )
+                })?;
+            findings.push(finding);
+        }
+        let outcome = ScanOutcome {
+            findings,
+            notices: repo.notices.clone(),
+            stats: Stats::default(),
+            repository: true,
+            suppressed: Default::default(),
+        };
+        let mut log = sarif_report::build(&outcome, rules);
+        for mut run in log.runs.drain(..) {
+            run.version_control_provenance = Some(vec![
+                VersionControlDetails::builder()
+                    .repository_uri(repository_uri(&repo.url))
+                    .build(),
+            ]);
+            if let Some(results) = &mut run.results {
+                for (result, triaged) in results.iter_mut().zip(&repo.findings) {
+                    if let Some(suppression) = suppression(&triaged.triage) {
+                        result.suppressions = Some(vec![suppression]);
+                    }
+                }
+            }
+            runs.push(run);
+        }
+    }
+    let mut log = sarif_report::build(&ScanOutcome::empty(), rules);
+    log.runs = runs;
+    Ok(log)
+}
+
+/// SARIF wants a URI: a local path becomes `file://`, scp-like `git@host:path` `ssh://`.
+fn repository_uri(url: &str) -> String {
+    if url.contains("://") {
+        url.to_string()
+    } else if url.starts_with('/') {
+        format!("file://{}", sarif_report::uri_path(url))
+    } else {
+        format!("ssh://{}", url.replacen(':', "/", 1))
+    }
+}
+
+/// Accepted and false-positive findings are suppressed; revoked and new ones are not (a
+/// revoked secret still sits in history and is worth seeing).
+fn suppression(triage: &Triage) -> Option<sarif::Suppression> {
+    let mut suppression = sarif::Suppression::builder()
+        .kind(serde_json::json!("external"))
+        .build();
+    match triage.status.as_str() {
+        "accepted" | "false-positive" => {
+            suppression.justification = Some(format!(
+                "{}{}",
+                triage.status,
+                triage
+                    .note
+                    .as_deref()
+                    .map(|n| format!(": {n}"))
+                    .unwrap_or_default()
+            ));
+            Some(suppression)
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn repository_urls_become_uris() {
+        use super::repository_uri;
+        assert_eq!(
+            repository_uri("https://github.com/a/b.git"),
+            "https://github.com/a/b.git"
+        );
+        assert_eq!(
+            repository_uri("/srv/my repo.git"),
+            "file:///srv/my%20repo.git"
+        );
+        assert_eq!(
+            repository_uri("git@github.com:a/b.git"),
+            "ssh://git@github.com/a/b.git"
+        );
+    }
+}
