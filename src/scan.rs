@@ -634,13 +634,15 @@ pub struct ScannedBlob {
 
 /// A sweep's scan of one repository: each selected blob that `claim` gives to this scan is
 /// scanned and handed to `record`, matched or not; blobs not claimed (scanned before, or by a
-/// concurrent scan) are not read further. Provenance comes afterwards, from [`attribute`], for
+/// concurrent scan) are not read further, and packs whose objects `known` holds are not read
+/// at all. Provenance comes afterwards, from [`attribute`], for
 /// every matched blob the repository holds, whoever scanned it.
 pub fn scan_claimed_blobs(
     repo: &gix::Repository,
     matcher: &Matcher,
     options: &ScanOptions,
     selection: &BlobSelection,
+    known: &git::odb::Known,
     claim: &(dyn Fn(&gix::oid) -> bool + Sync),
     record: &(dyn Fn(ScannedBlob) + Sync),
 ) -> Result<(Stats, Vec<Notice>)> {
@@ -659,7 +661,9 @@ pub fn scan_claimed_blobs(
         });
     };
     let mut notices = match selection {
-        BlobSelection::All => git::odb::for_each_blob(repo, options.threads, &visit),
+        BlobSelection::All => {
+            git::odb::for_each_new_blob(repo, options.threads, Some(known), &visit)
+        }
         BlobSelection::Introduced(revisions) => {
             let commits = range::commits(repo, revisions)?;
             let mut blobs: Vec<ObjectId> = range::introduced_by(repo, &commits)?

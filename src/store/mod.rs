@@ -315,7 +315,12 @@ impl Store {
                     ])?;
                 }
             }
-            let bytes: u64 = blobs.iter().map(|b| b.size).sum();
+            // Bytes the matcher read: blobs kept from it (binary, too large) do not count.
+            let bytes: u64 = blobs
+                .iter()
+                .filter(|b| b.skipped.is_none())
+                .map(|b| b.size)
+                .sum();
             tx.execute(
                 "UPDATE runs SET blobs_scanned = blobs_scanned + ?1,
                                  bytes_scanned = bytes_scanned + ?2 WHERE id = ?3",

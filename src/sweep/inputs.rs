@@ -18,7 +18,8 @@ pub struct Target {
     pub local: Option<PathBuf>,
 }
 
-/// A clone URL or a local path. A local directory is scanned in place; anything else is a URL.
+/// A clone URL or a local path. A local path is scanned in place; `host:path` and `scheme://`
+/// are clone URLs.
 pub fn target(spec: &str) -> Result<Target> {
     let path = Path::new(spec);
     if path.is_dir() {
@@ -31,10 +32,17 @@ pub fn target(spec: &str) -> Result<Target> {
             local: Some(absolute),
         });
     }
-    anyhow::ensure!(
-        spec.contains("://") || spec.contains(':'),
-        "{spec:?} is neither a directory nor a clone URL"
-    );
+    if !spec.contains("://") && !spec.contains(':') {
+        // A path that is not there (yet): swept as a repository that cannot be opened, so the
+        // report says so and the rest of the list is still swept.
+        let absolute = std::path::absolute(path).with_context(|| format!("resolving {spec}"))?;
+        let name = absolute.display().to_string();
+        return Ok(Target {
+            name: name.clone(),
+            url: name,
+            local: Some(absolute),
+        });
+    }
     Ok(Target {
         name: name_of_url(spec),
         url: spec.to_string(),
@@ -52,13 +60,12 @@ pub fn from_file(file: &Path) -> Result<Vec<Target>> {
         .map(|line| line.split('#').next().unwrap_or("").trim())
         .filter(|line| !line.is_empty())
         .map(|line| {
-            let relative = base.join(line);
-            if !line.contains("://") && relative.is_dir() {
-                target(&relative.to_string_lossy())
+            let spec = if line.contains("://") || line.contains(':') {
+                line.to_string()
             } else {
-                target(line)
-            }
-            .with_context(|| format!("in {}", file.display()))
+                base.join(line).to_string_lossy().into_owned()
+            };
+            target(&spec).with_context(|| format!("in {}", file.display()))
         })
         .collect()
 }

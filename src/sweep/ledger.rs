@@ -3,7 +3,10 @@
 //! A blob is claimed by the first scan that meets it; every other scan (a fork, met at the same
 //! time or in a later run) leaves it alone. Before a scan attributes findings it waits until the
 //! blobs it left to others are committed to the store, so their hits are there to read.
-//! Memory: about 50 bytes per blob scanned, over all runs of the store.
+//! It also remembers the commits and trees read in this run, so that a fork's pack, whose
+//! objects are mostly its parent's, is not decoded again.
+//! Memory: about 50 bytes per blob scanned (over all runs of the store) and per commit or tree
+//! read in this run.
 
 use std::sync::{Condvar, Mutex};
 
@@ -24,6 +27,9 @@ struct State {
     matched: HashSet<ObjectId>,
     /// Claimed by a scan, not yet committed.
     in_flight: HashSet<ObjectId>,
+    /// Commits, trees and tags read in this run (not stored: a later run reads only what new
+    /// commits bring).
+    others: HashSet<ObjectId>,
     /// The writer stopped: what is in flight will never be committed.
     abandoned: bool,
 }
@@ -46,6 +52,7 @@ impl Ledger {
                 done: done.into_iter().collect(),
                 matched: matched.into_iter().collect(),
                 in_flight: HashSet::default(),
+                others: HashSet::default(),
                 abandoned: false,
             }),
             committed: Condvar::new(),
@@ -61,6 +68,17 @@ impl Ledger {
         } else {
             Claim::Elsewhere
         }
+    }
+
+    /// Whether `id` needs no reading: a blob scanned, or a commit, tree or tag met before.
+    pub fn knows(&self, id: &gix::oid) -> bool {
+        let state = self.state.lock().unwrap();
+        state.done.contains(id) || state.others.contains(id)
+    }
+
+    /// Remembers a commit, tree or tag.
+    pub fn learn(&self, id: &gix::oid) {
+        self.state.lock().unwrap().others.insert(id.to_owned());
     }
 
     /// Called once blobs are committed to the store; `matched` says which had hits.

@@ -38,7 +38,7 @@ use inputs::Target;
 use ledger::{Claim, Ledger};
 use progress::Progress;
 
-/// Blobs committed per transaction at most, and how long one may wait to be committed.
+/// Blobs per transaction, and how long a scanned blob may wait to be committed.
 const BATCH_BLOBS: usize = 2000;
 const BATCH_AGE: Duration = Duration::from_millis(500);
 
@@ -107,6 +107,7 @@ pub fn run(args: &SweepArgs) -> Result<u8> {
         blobs_scanned: AtomicU64::new(0),
         bytes_scanned: AtomicU64::new(0),
         outcomes: Mutex::new(Outcomes::default()),
+        pending: Mutex::new(Vec::new()),
     };
     let tokens = forge_tokens(args);
     let fetch = FetchPlan {
@@ -123,9 +124,9 @@ pub fn run(args: &SweepArgs) -> Result<u8> {
     if !args.quiet {
         let bytes = sweep.bytes_scanned.load(Ordering::Relaxed);
         eprintln!(
-            "keysweep: swept {} repositories ({} scanned, {} unchanged, {} failed): {} new blobs, {:.1} MB in {seconds:.1} s ({:.1} MB/s); {} finding{} with status new. \
+            "keysweep: swept {} ({} scanned, {} unchanged, {} failed): {} new blob(s), {:.1} MB in {seconds:.1} s ({:.1} MB/s); {} distinct secret{} with status new. \
              Report: keysweep report --store {}",
-            outcomes.swept.len() + outcomes.failed,
+            plural(outcomes.swept.len() + outcomes.failed, "repository", "repositories"),
             outcomes.scanned,
             outcomes.unchanged,
             outcomes.failed,
@@ -144,6 +145,10 @@ pub fn run(args: &SweepArgs) -> Result<u8> {
     } else {
         EXIT_CLEAN
     })
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn collect_targets(args: &SweepArgs) -> Result<Vec<Target>> {
@@ -188,7 +193,8 @@ fn forge_target(clone_url: &str) -> Target {
     }
 }
 
-/// Forge tokens for cloning, each bound to its forge's web host.
+/// Forge tokens for cloning (listed or given repositories alike), each bound to its forge's
+/// web host.
 fn forge_tokens(args: &SweepArgs) -> Vec<mirror::HostToken> {
     let mut tokens = Vec::new();
     let mut add = |variable: &str, api_url: &str, user: &str| {
@@ -203,12 +209,8 @@ fn forge_tokens(args: &SweepArgs) -> Vec<mirror::HostToken> {
             });
         }
     };
-    if !args.github_org.is_empty() {
-        add("GITHUB_TOKEN", &args.github_api_url, "x-access-token");
-    }
-    if !args.gitlab_group.is_empty() {
-        add("GITLAB_TOKEN", &args.gitlab_api_url, "oauth2");
-    }
+    add("GITHUB_TOKEN", &args.github_api_url, "x-access-token");
+    add("GITLAB_TOKEN", &args.gitlab_api_url, "oauth2");
     tokens
 }
 
@@ -234,7 +236,8 @@ fn count_new_findings(store: &Store, swept: &[i64]) -> Result<usize> {
 
 /// What the scanners tell the writer.
 enum ToWriter {
-    Blob(BlobRecord),
+    /// The pending blobs make a full batch.
+    Batch,
     /// Commit what came before, then answer.
     Flush(mpsc::SyncSender<()>),
     Repo(Box<RepoResult>),
@@ -295,6 +298,8 @@ struct Sweep<'a> {
     blobs_scanned: AtomicU64,
     bytes_scanned: AtomicU64,
     outcomes: Mutex<Outcomes>,
+    /// Scanned blobs not yet handed to the writer.
+    pending: Mutex<Vec<BlobRecord>>,
 }
 
 /// How one repository went.
@@ -436,22 +441,34 @@ impl Sweep<'_> {
                 .collect();
             let skipped = blob.skipped.then(|| skip_reason(blob.size, &self.options));
             // A closed writer ends the sweep with an error below; nothing to do here.
-            let _ = to_writer.send(ToWriter::Blob(BlobRecord {
+            let mut pending = self.pending.lock().unwrap();
+            pending.push(BlobRecord {
                 id: blob.id,
                 size: blob.size,
                 skipped,
                 hits,
-            }));
+            });
+            if pending.len() == BATCH_BLOBS {
+                // A closed writer ends the sweep with an error below; nothing to do here.
+                let _ = to_writer.send(ToWriter::Batch);
+            }
         };
         let options = ScanOptions {
             threads,
             ..self.options.clone()
+        };
+        let knows = |id: &gix::oid| self.ledger.knows(id);
+        let learn = |id: &gix::oid| self.ledger.learn(id);
+        let known = git::odb::Known {
+            contains: &knows,
+            learn: &learn,
         };
         let (stats, mut notices) = scan::scan_claimed_blobs(
             &repo,
             &self.matcher,
             &options,
             &selection,
+            &known,
             &claim,
             &record_blob,
         )?;
@@ -534,58 +551,37 @@ impl Sweep<'_> {
         run: i64,
         inbox: &mpsc::Receiver<ToWriter>,
     ) -> Result<()> {
-        let mut batch: Vec<BlobRecord> = Vec::new();
-        let mut oldest = Instant::now();
-        let commit = |store: &mut Store, batch: &mut Vec<BlobRecord>| -> Result<()> {
+        // Blobs wait in `pending` (a lock, not a message each: waking the writer per blob
+        // cost a tenth of a sweep) until a batch is full, a scan flushes, or BATCH_AGE passes.
+        let commit = |store: &mut Store| -> Result<()> {
+            let batch = std::mem::take(&mut *self.pending.lock().unwrap());
             if batch.is_empty() {
                 return Ok(());
             }
-            store.record_blobs(run, batch)?;
+            store.record_blobs(run, &batch)?;
             self.ledger
-                .committed(batch.drain(..).map(|b| (b.id, !b.hits.is_empty())));
+                .committed(batch.iter().map(|b| (b.id, !b.hits.is_empty())));
             Ok(())
         };
         loop {
-            let message = if batch.is_empty() {
-                match inbox.recv() {
-                    Ok(m) => m,
-                    Err(_) => break,
-                }
-            } else {
-                match inbox.recv_timeout(BATCH_AGE.saturating_sub(oldest.elapsed())) {
-                    Ok(m) => m,
-                    Err(mpsc::RecvTimeoutError::Timeout) => {
-                        commit(store, &mut batch)?;
-                        continue;
-                    }
-                    Err(mpsc::RecvTimeoutError::Disconnected) => break,
-                }
-            };
-            match message {
-                ToWriter::Blob(blob) => {
-                    if batch.is_empty() {
-                        oldest = Instant::now();
-                    }
-                    batch.push(blob);
-                    if batch.len() >= BATCH_BLOBS {
-                        commit(store, &mut batch)?;
-                    }
-                }
-                ToWriter::Flush(ack) => {
-                    commit(store, &mut batch)?;
+            match inbox.recv_timeout(BATCH_AGE) {
+                Ok(ToWriter::Batch) | Err(mpsc::RecvTimeoutError::Timeout) => commit(store)?,
+                Ok(ToWriter::Flush(ack)) => {
+                    commit(store)?;
                     let _ = ack.send(());
                 }
-                ToWriter::Repo(result) => {
-                    commit(store, &mut batch)?;
+                Ok(ToWriter::Repo(result)) => {
+                    commit(store)?;
                     store.record_repo(&result)?;
                 }
-                ToWriter::Failed(repo, reason) => {
-                    commit(store, &mut batch)?;
+                Ok(ToWriter::Failed(repo, reason)) => {
+                    commit(store)?;
                     store.record_failure(repo, &reason)?;
                 }
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
             }
         }
-        commit(store, &mut batch)
+        commit(store)
     }
 }
 

@@ -29,10 +29,15 @@ impl Progress {
         }
         let elapsed = self.started.elapsed().as_secs_f64().max(1e-3);
         let left = (self.total - done.min(self.total)) as f64 * elapsed / done as f64;
+        let per_minute = done as f64 * 60.0 / elapsed;
+        let rate = if per_minute >= 120.0 {
+            format!("{:.1} repos/s", per_minute / 60.0)
+        } else {
+            format!("{per_minute:.1} repos/min")
+        };
         eprintln!(
-            "keysweep: [{done}/{}] {name}: {what} · {:.1} repos/min, {:.1} MB/s · ETA {}",
+            "keysweep: [{done}/{}] {name}: {what} · {rate}, {:.1} MB/s · ETA {}",
             self.total,
-            done as f64 * 60.0 / elapsed,
             bytes as f64 / 1e6 / elapsed,
             clock(left)
         );

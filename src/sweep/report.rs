@@ -103,13 +103,10 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
         );
     }
     let store = Store::open_existing(&args.store)?;
-    let records = store.repos(args.repo.as_deref())?;
-    if let Some(name) = &args.repo {
-        anyhow::ensure!(
-            !records.is_empty(),
-            "the store has no repository named {name:?}"
-        );
-    }
+    let records = match &args.repo {
+        Some(name) => vec![find_repo(store.repos(None)?, name)?],
+        None => store.repos(None)?,
+    };
     let mut repositories = Vec::new();
     for record in records {
         repositories.push(load(&store, record, &args.status, args.redact)?);
@@ -118,7 +115,8 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
 
     let mut out: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(BufWriter::new(
-            File::create(path).with_context(|| format!("creating {}", path.display()))?,
+            create_report(path, !args.redact)
+                .with_context(|| format!("creating {}", path.display()))?,
         )),
         None => Box::new(BufWriter::new(std::io::stdout().lock())),
     };
@@ -147,6 +145,42 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
     }
     out.flush()?;
     Ok(EXIT_CLEAN)
+}
+
+/// A report file; one that shows secrets is readable by its owner only, like the store.
+fn create_report(path: &std::path::Path, private: bool) -> std::io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    if private {
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    }
+    options.open(path)
+}
+
+/// The repository called `name`, or the only one whose name ends with `/name` (`acme/api`
+/// for `github.com/acme/api`, `api.git` for a local path).
+fn find_repo(records: Vec<RepoRecord>, name: &str) -> Result<RepoRecord> {
+    let suffix = format!("/{}", name.trim_start_matches('/'));
+    let mut candidates: Vec<RepoRecord> = records
+        .into_iter()
+        .filter(|r| r.name == name || r.name.ends_with(&suffix))
+        .collect();
+    if let Some(exact) = candidates.iter().position(|r| r.name == name) {
+        return Ok(candidates.swap_remove(exact));
+    }
+    match candidates.len() {
+        1 => Ok(candidates.remove(0)),
+        0 => anyhow::bail!("the store has no repository named {name:?}"),
+        _ => anyhow::bail!(
+            "{name:?} could be any of: {}",
+            candidates
+                .iter()
+                .map(|r| r.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
 }
 
 fn load(
@@ -378,11 +412,14 @@ fn write_summary(s: &Summary, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
-/// One SARIF run per repository, each naming its repository; triaged findings carry
+/// One SARIF run per repository with findings, each naming its repository (upload one
+/// repository's run, `--repo NAME`, to that repository's code scanning); triaged findings carry
 /// GitHub's suppression so code scanning shows them dismissed.
 fn sarif_log(repositories: &[Repository], rules: &RuleSet) -> Result<sarif::Sarif> {
     let mut runs = Vec::new();
-    for repo in repositories {
+    // A repository without findings has nothing to say in SARIF (code scanning would also
+    // take an empty run for a clean bill).
+    for repo in repositories.iter().filter(|r| !r.findings.is_empty()) {
         let mut findings = Vec::new();
         for TriagedFinding { finding, .. } in &repo.findings {
             let mut finding = finding.clone();

@@ -31,8 +31,32 @@ use crate::source::Notice;
 /// Called with each distinct blob's id and content, from several threads at once.
 pub type BlobVisitor<'a> = dyn Fn(&gix::oid, &[u8]) + Sync + 'a;
 
+/// Objects a caller has met before (a sweep: blobs scanned, and the commits and trees of
+/// repositories swept earlier in the run). A pack whose objects are all known is not read; one
+/// with few unknown objects has just those looked up, instead of decoding the whole pack.
+pub struct Known<'a> {
+    pub contains: &'a (dyn Fn(&gix::oid) -> bool + Sync),
+    /// Told of every commit, tree and tag read, so that later repositories know them.
+    pub learn: &'a (dyn Fn(&gix::oid) + Sync),
+}
+
+/// Below this share of unknown objects, a pack's unknown objects are looked up one by one
+/// (each lookup resolves its own delta chain, so past this it costs more than a traversal).
+const LOOKUP_SHARE: f64 = 0.1;
+
 /// Decodes every blob once and hands it to `visit`. Returns what could not be read.
 pub fn for_each_blob(repo: &gix::Repository, threads: usize, visit: &BlobVisitor) -> Vec<Notice> {
+    for_each_new_blob(repo, threads, None, visit)
+}
+
+/// [`for_each_blob`], leaving out what `known` holds (loose objects are always read: they
+/// are few, and their type is only known once read).
+pub fn for_each_new_blob(
+    repo: &gix::Repository,
+    threads: usize,
+    known: Option<&Known>,
+    visit: &BlobVisitor,
+) -> Vec<Notice> {
     let notices = Mutex::new(Vec::new());
     let hash_kind = repo.object_hash();
     let (object_dirs, mut pack_indexes) = object_locations(repo, &notices);
@@ -49,7 +73,11 @@ pub fn for_each_blob(repo: &gix::Repository, threads: usize, visit: &BlobVisitor
         }
     }
     for (i, bundle) in bundles.iter().enumerate() {
-        traverse_pack(repo, bundle, &bundles[..i], threads, visit, &notices);
+        let earlier = &bundles[..i];
+        match known {
+            Some(known) => read_unknown(repo, bundle, earlier, threads, known, visit, &notices),
+            None => traverse_pack(repo, bundle, earlier, threads, None, visit, &notices),
+        }
     }
     for dir in &object_dirs {
         scan_loose(dir, hash_kind, &bundles, visit, &notices);
@@ -107,11 +135,36 @@ fn in_any(bundles: &[Bundle], id: &gix::oid) -> bool {
     bundles.iter().any(|b| b.index.lookup(id).is_some())
 }
 
+/// The pack's objects that `known` does not hold: none, a few looked up, or a traversal.
+fn read_unknown(
+    repo: &gix::Repository,
+    bundle: &Bundle,
+    earlier: &[Bundle],
+    threads: usize,
+    known: &Known,
+    visit: &BlobVisitor,
+    notices: &Mutex<Vec<Notice>>,
+) {
+    let total = bundle.index.num_objects() as usize;
+    let unknown: Vec<ObjectId> = bundle
+        .index
+        .iter()
+        .map(|e| e.oid)
+        .filter(|id| !(known.contains)(id) && !in_any(earlier, id))
+        .collect();
+    if unknown.len() as f64 > total as f64 * LOOKUP_SHARE {
+        traverse_pack(repo, bundle, earlier, threads, Some(known), visit, notices);
+    } else {
+        lookup(repo, &unknown, Some(known), visit, notices);
+    }
+}
+
 fn traverse_pack(
     repo: &gix::Repository,
     bundle: &Bundle,
     earlier: &[Bundle],
     threads: usize,
+    known: Option<&Known>,
     visit: &BlobVisitor,
     notices: &Mutex<Vec<Notice>>,
 ) {
@@ -120,8 +173,12 @@ fn traverse_pack(
                      entry: &pack::index::Entry,
                      _: &dyn gix::Progress|
      -> gix::Result {
-        if kind == Kind::Blob && !in_any(earlier, &entry.oid) {
-            visit(&entry.oid, data);
+        if kind == Kind::Blob {
+            if !in_any(earlier, &entry.oid) {
+                visit(&entry.oid, data);
+            }
+        } else if let Some(known) = known {
+            (known.learn)(&entry.oid);
         }
         Ok(())
     };
@@ -153,30 +210,35 @@ fn traverse_pack(
                 format!("pack could not be traversed ({e}); reading its objects one by one"),
             ),
         );
-        lookup_each(repo, bundle, earlier, visit, notices);
+        let ids: Vec<ObjectId> = bundle
+            .index
+            .iter()
+            .map(|e| e.oid)
+            .filter(|id| !in_any(earlier, id))
+            .collect();
+        lookup(repo, &ids, known, visit, notices);
     }
 }
 
-/// The slow path for a damaged pack: every object looked up on its own, failures reported.
-fn lookup_each(
+/// Objects looked up one by one (a damaged pack's, or a pack's few unknown ones); failures
+/// are reported.
+fn lookup(
     repo: &gix::Repository,
-    bundle: &Bundle,
-    earlier: &[Bundle],
+    ids: &[ObjectId],
+    known: Option<&Known>,
     visit: &BlobVisitor,
     notices: &Mutex<Vec<Notice>>,
 ) {
-    let ids: Vec<ObjectId> = bundle
-        .index
-        .iter()
-        .map(|e| e.oid)
-        .filter(|id| !in_any(earlier, id))
-        .collect();
     let shared = repo.clone().into_sync();
     ids.par_iter().for_each_init(
         || (shared.to_thread_local(), Vec::new()),
         |(repo, buf), id| match repo.objects.try_find(id, buf) {
             Ok(Some(data)) if data.kind == Kind::Blob => visit(id, data.data),
-            Ok(Some(_)) => {}
+            Ok(Some(_)) => {
+                if let Some(known) = known {
+                    (known.learn)(id);
+                }
+            }
             Ok(None) => push(
                 notices,
                 Notice::error(id.to_string(), "object listed in pack index is missing"),
