@@ -73,9 +73,7 @@ fn run_triage(
     fingerprints: &[String],
 ) -> Result<u8> {
     let changed = Store::open_existing(store)?.triage(fingerprints, status, note)?;
-    eprintln!(
-        "keysweep: {changed} secret(s) marked {status}, in every repository that holds them"
-    );
+    eprintln!("keysweep: {changed} secret(s) marked {status}, in every repository that holds them");
     Ok(EXIT_CLEAN)
 }
 

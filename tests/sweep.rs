@@ -55,7 +55,7 @@ fn sweep(store: &Path, args: &[&str]) -> (i32, String) {
     )
 }
 
-fn report(store: &Path, args: &[&str]) -> Value {
+fn report_json(store: &Path, args: &[&str]) -> Value {
     let output = keysweep()
         .args(["report", "--format", "json", "--store"])
         .arg(store)
@@ -229,7 +229,7 @@ fn github_org_sweep_finds_every_secret_with_repository_commit_and_owner() {
             .all(|r| r.header("authorization") == Some("Bearer ghs_test-token"))
     );
 
-    let report = report(&store, &[]);
+    let report = report_json(&store, &[]);
     let names: Vec<&str> = report["repositories"]
         .as_array()
         .unwrap()
@@ -304,7 +304,7 @@ fn github_org_sweep_finds_every_secret_with_repository_commit_and_owner() {
 }
 
 fn report_of(store: &Path) -> Value {
-    report(store, &[])
+    report_json(store, &[])
 }
 
 #[test]
@@ -501,7 +501,7 @@ fn a_second_sweep_scans_only_new_blobs_and_triage_survives_it() {
         assert_eq!(triaged[0]["triage"]["status"], "false-positive");
         assert_eq!(triaged[0]["triage"]["note"], "test data");
     }
-    let new_only = report(&store, &["--status", "new"]);
+    let new_only = report_json(&store, &["--status", "new"]);
     assert!(
         new_only["repositories"]
             .as_array()
@@ -579,7 +579,7 @@ fn unreachable_repositories_are_reported_and_the_rest_swept() {
     std::fs::write(
         &list,
         format!(
-            "# our repositories\n{}\n{missing}\n",
+            "# our repositories\n{}\n{missing}\nnot-cloned-yet\n",
             fleet.dir.path().join("web.git").display()
         ),
     )
@@ -605,6 +605,23 @@ fn unreachable_repositories_are_reported_and_the_rest_swept() {
         "{failed:#}"
     );
     assert_eq!(report["summary"]["not_scanned"][0]["state"], "failed");
+    // A path that is not there is a failed repository (named after the list's directory), not
+    // the end of the sweep.
+    let absent = repo_named(&report, "/not-cloned-yet");
+    assert_eq!(absent["state"], "failed");
+    assert!(
+        absent["name"]
+            .as_str()
+            .unwrap()
+            .starts_with(work.path().to_str().unwrap())
+    );
+
+    let one = report_json(&store, &["--repo", "web.git"]);
+    assert_eq!(
+        one["repositories"].as_array().unwrap().len(),
+        1,
+        "a unique suffix names it"
+    );
 
     let text = keysweep()
         .args(["report", "--summary", "--store"])
@@ -620,7 +637,7 @@ fn unreachable_repositories_are_reported_and_the_rest_swept() {
 }
 
 #[test]
-fn sweep_reports_are_valid_sarif_with_one_run_per_repository() {
+fn sweep_reports_are_valid_sarif_with_one_run_per_repository_with_findings() {
     let fleet = fleet();
     let work = tempfile::tempdir().unwrap();
     let store = work.path().join("s.db");
@@ -637,7 +654,11 @@ fn sweep_reports_are_valid_sarif_with_one_run_per_repository() {
     let sarif: Value = serde_json::from_slice(&output.stdout).unwrap();
     common::validate_sarif(&sarif);
     let runs = sarif["runs"].as_array().unwrap();
-    assert_eq!(runs.len(), 4);
+    assert_eq!(
+        runs.len(),
+        3,
+        "one run per repository with findings (not the clean one)"
+    );
     let text = String::from_utf8_lossy(&output.stdout);
     for secret in &fleet.secrets {
         assert!(!text.contains(secret.as_str()), "--redact leaked {secret}");

@@ -126,7 +126,11 @@ pub fn run(args: &SweepArgs) -> Result<u8> {
         eprintln!(
             "keysweep: swept {} ({} scanned, {} unchanged, {} failed): {} new blob(s), {:.1} MB in {seconds:.1} s ({:.1} MB/s); {} distinct secret{} with status new. \
              Report: keysweep report --store {}",
-            plural(outcomes.swept.len() + outcomes.failed, "repository", "repositories"),
+            plural(
+                outcomes.swept.len() + outcomes.failed,
+                "repository",
+                "repositories"
+            ),
             outcomes.scanned,
             outcomes.unchanged,
             outcomes.failed,

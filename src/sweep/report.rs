@@ -368,7 +368,7 @@ fn write_summary(s: &Summary, out: &mut dyn Write) -> Result<()> {
     )?;
     writeln!(
         out,
-        "  findings:      {} in repositories, {} distinct secrets",
+        "  findings:      {} in repositories, {} distinct secret(s)",
         s.findings, s.secrets
     )?;
     writeln!(out, "  by status:     {}", counts(&s.by_status))?;
