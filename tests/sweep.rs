@@ -32,7 +32,7 @@ fn repo_with_secret(secret: &str) -> (Repo, String) {
     let repo = Repo::new();
     repo.write(
         ".github/CODEOWNERS",
-        "* @acme/everyone\n/config/ @acme/platform alice@example.com\n",
+        "* @acme/everyone\n/config/ @acme/platform alice@example.com\n!vendor/ @acme/none\n",
     );
     repo.write("README.md", "# service\n");
     repo.commit("initial");
@@ -256,6 +256,11 @@ fn github_org_sweep_finds_every_secret_with_repository_commit_and_owner() {
         assert_eq!(
             occurrence["owners"],
             json!(["@acme/platform", "alice@example.com"])
+        );
+        let notices = repo["notices"].to_string();
+        assert!(
+            notices.contains(".github/CODEOWNERS") && notices.contains("line 3"),
+            "the line it cannot read is named: {notices}"
         );
     }
     let summary = &report["summary"];

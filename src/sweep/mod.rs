@@ -529,12 +529,18 @@ impl Sweep<'_> {
                 }
             }
         }
-        let (mut findings, notices) = scan::attribute(repo, self.rules, matched);
-        if let Some(owners) = codeowners(repo) {
+        let (mut findings, mut notices) = scan::attribute(repo, self.rules, matched);
+        if let Some((path, owners)) = codeowners(repo) {
             for occurrence in findings.iter_mut().flat_map(|f| f.occurrences.iter_mut()) {
                 let path = occurrence.path.split('!').next().unwrap_or_default();
                 occurrence.owners = owners.owners_of(path);
             }
+            notices.extend(
+                owners
+                    .problems()
+                    .iter()
+                    .map(|problem| Notice::note(path, format!("skipped {problem}"))),
+            );
         }
         Ok((findings, notices))
     }
@@ -645,12 +651,13 @@ fn since(
     }
 }
 
-/// The repository's CODEOWNERS at HEAD, where forges look for it.
-fn codeowners(repo: &gix::Repository) -> Option<CodeOwners> {
+/// The repository's CODEOWNERS at HEAD, where forges look for it, and its path.
+fn codeowners(repo: &gix::Repository) -> Option<(&'static str, CodeOwners)> {
     let tree = repo.head_tree().ok()?;
     CODEOWNERS_PATHS.iter().find_map(|path| {
         let entry = tree.lookup_entry_by_path(path).ok()??;
         let object = entry.object().ok()?;
-        Some(CodeOwners::parse(&String::from_utf8_lossy(&object.data)))
+        let owners = CodeOwners::parse(&String::from_utf8_lossy(&object.data));
+        Some((*path, owners))
     })
 }
