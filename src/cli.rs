@@ -150,6 +150,14 @@ pub struct SweepArgs {
     /// Print nothing on stderr but errors.
     #[arg(long, short)]
     pub quiet: bool,
+
+    /// After the sweep, ask each provider whether the secrets it found are live: once per
+    /// distinct secret, never again once answered (see `scan --validate`).
+    #[arg(long, help_heading = "Live validation")]
+    pub validate: bool,
+    /// Send a provider's checks to another base URL: PROVIDER=URL, repeatable (as for `scan`).
+    #[arg(long, value_name = "PROVIDER=URL", help_heading = "Live validation")]
+    pub validate_endpoint: Vec<String>,
 }
 
 #[derive(Debug, Args)]

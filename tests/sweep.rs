@@ -673,3 +673,57 @@ fn sweep_reports_are_valid_sarif_with_one_run_per_repository_with_findings() {
             .all(|r| r["versionControlProvenance"][0]["repositoryUri"].is_string())
     );
 }
+
+#[test]
+fn sweep_validates_each_distinct_secret_once_and_remembers_the_answer() {
+    let token = format!(
+        "acme_{}",
+        common::random_chars(7, 24, b"abcdefghijklmnopqrstuvwxyz0123456789")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let (repo, _) = repo_with_secret(&token);
+    bare_copy(&repo, dir.path(), "one");
+    bare_copy(&repo, dir.path(), "two"); // the same secret in a second repository
+    let work = tempfile::tempdir().unwrap();
+    let rules = common::write(work.path(), "acme.toml", mock::ACME_RULE);
+    let mock = Mock::start(|r| {
+        if r.header("authorization")
+            .is_some_and(|a| a.starts_with("Bearer acme_"))
+        {
+            Answer::new(200, r#"{"active":true,"account":{"name":"acme-ci"}}"#)
+        } else {
+            Answer::new(401, "{}")
+        }
+    });
+    let store = work.path().join("s.db");
+    let args = [
+        "--dir",
+        dir.path().to_str().unwrap(),
+        "--rules",
+        rules.to_str().unwrap(),
+        "--validate",
+        "--validate-endpoint",
+        &format!("acme={}", mock.base),
+    ];
+    let (code, stderr) = sweep(&store, &args);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("1 secret(s) checked, 1 live"), "{stderr}");
+    assert_eq!(
+        mock.received().len(),
+        1,
+        "one request for the secret of both repositories"
+    );
+    let report = report_of(&store);
+    for name in ["/one.git", "/two.git"] {
+        let finding = &repo_named(&report, name)["findings"][0];
+        assert_eq!(finding["secret"], token.as_str());
+        assert_eq!(finding["validation"]["status"], "valid");
+        assert_eq!(finding["validation"]["facts"]["account.name"], "acme-ci");
+    }
+    assert_eq!(report["summary"]["by_validity"]["valid"], 2);
+
+    // Asked once: a later sweep (even one that scans something new) does not ask again.
+    let (code, stderr) = sweep(&store, &args);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(mock.received().len(), 1);
+}

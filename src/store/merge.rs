@@ -61,10 +61,13 @@ impl Store {
             [],
         )?;
         tx.execute(
-            "INSERT INTO findings(fingerprint, rule_id, status, note, triaged_at, first_seen)
-             SELECT fingerprint, rule_id, status, note, triaged_at, first_seen FROM shard.findings
+            "INSERT INTO findings(fingerprint, rule_id, status, note, triaged_at, first_seen,
+                                  validation)
+             SELECT fingerprint, rule_id, status, note, triaged_at, first_seen, validation
+             FROM shard.findings
              WHERE true
              ON CONFLICT(fingerprint) DO UPDATE SET
+                 validation = coalesce(excluded.validation, findings.validation),
                  status = CASE WHEN coalesce(excluded.triaged_at, 0) > coalesce(findings.triaged_at, 0)
                                THEN excluded.status ELSE findings.status END,
                  note = CASE WHEN coalesce(excluded.triaged_at, 0) > coalesce(findings.triaged_at, 0)

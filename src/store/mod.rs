@@ -20,7 +20,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 pub use stored::StoredHit;
 
-use crate::finding::Finding;
+use crate::finding::{Finding, Validation};
 use crate::source::{Level, Notice};
 
 const SCHEMA: &str = include_str!("schema.sql");
@@ -387,7 +387,7 @@ impl Store {
     /// Every finding of a repository, as recorded, with its triage status.
     pub fn findings_of(&self, repo: i64) -> Result<Vec<(Finding, Triage)>> {
         let mut statement = self.conn.prepare(
-            "SELECT rf.finding, f.status, f.note FROM repo_findings rf
+            "SELECT rf.finding, f.status, f.note, f.validation FROM repo_findings rf
              JOIN findings f ON f.fingerprint = rf.fingerprint
              WHERE rf.repo = ?1",
         )?;
@@ -398,12 +398,16 @@ impl Store {
                     status: r.get(1)?,
                     note: r.get(2)?,
                 },
+                r.get::<_, Option<String>>(3)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (json, triage) = row?;
+            let (json, triage, validation) = row?;
             let mut finding: Finding = serde_json::from_str(&json)?;
+            if let Some(validation) = validation {
+                finding.validation = Some(serde_json::from_str(&validation)?);
+            }
             for occurrence in &mut finding.occurrences {
                 occurrence.secret_in_context =
                     occurrence.context.find(&finding.secret).unwrap_or(0);
@@ -411,6 +415,15 @@ impl Store {
             out.push((finding, triage));
         }
         Ok(out)
+    }
+
+    /// Records what a secret's provider said (a later sweep does not ask again).
+    pub fn record_validation(&mut self, fingerprint: &str, validation: &Validation) -> Result<()> {
+        self.conn.execute(
+            "UPDATE findings SET validation = ?1 WHERE fingerprint = ?2",
+            params![serde_json::to_string(validation)?, fingerprint],
+        )?;
+        Ok(())
     }
 
     pub fn notices_of(&self, repo: i64) -> Result<Vec<Notice>> {

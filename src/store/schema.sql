@@ -43,7 +43,8 @@ CREATE TABLE IF NOT EXISTS findings (
     status      TEXT NOT NULL DEFAULT 'new', -- new | accepted | false-positive | revoked
     note        TEXT,
     triaged_at  INTEGER,
-    first_seen  INTEGER NOT NULL
+    first_seen  INTEGER NOT NULL,
+    validation  TEXT                          -- JSON: what the provider said (`--validate`)
 );
 
 -- A finding as one repository holds it: the JSON of the report's finding, provenance and

@@ -120,6 +120,9 @@ pub fn run(args: &SweepArgs) -> Result<u8> {
     store.finish_run(run)?;
     let outcomes = sweep.outcomes.into_inner().unwrap();
     let seconds = started.elapsed().as_secs_f64();
+    if args.validate {
+        validate_new_secrets(args, &mut store, &rules, &outcomes.swept)?;
+    }
     let new_findings = count_new_findings(&store, &outcomes.swept)?;
     if !args.quiet {
         let bytes = sweep.bytes_scanned.load(Ordering::Relaxed);
@@ -226,9 +229,63 @@ fn web_host(api_url: &str) -> Option<String> {
     Some(host.strip_prefix("api.").unwrap_or(host).to_string())
 }
 
-fn count_new_findings(store: &Store, swept: &[i64]) -> Result<usize> {
+/// Asks providers about each distinct secret of the swept repositories not asked about before,
+/// and records the answers. A check that needs the file (a GCP key) reads the blob from a
+/// repository that holds it.
+fn validate_new_secrets(
+    args: &SweepArgs,
+    store: &mut Store,
+    rules: &RuleSet,
+    swept: &[(i64, PathBuf)],
+) -> Result<()> {
+    let mut findings = Vec::new();
+    let mut holders: std::collections::HashMap<String, PathBuf> = Default::default();
+    let mut seen = std::collections::HashSet::new();
+    for (repo, path) in swept {
+        for (mut finding, _) in store.findings_of(*repo)? {
+            let Some(rule) = rules.rules.iter().position(|r| r.id == finding.rule_id) else {
+                continue;
+            };
+            if finding.validation.is_some() || !seen.insert(finding.fingerprint.clone()) {
+                continue;
+            }
+            finding.rule = rule;
+            if let Some(blob) = &finding.primary().blob {
+                holders.insert(blob.clone(), path.clone());
+            }
+            findings.push(finding);
+        }
+    }
+    let options = crate::validate::Options {
+        endpoints: crate::validate::Endpoints::from_args_and_env(&args.validate_endpoint)?,
+        ..crate::validate::Options::default()
+    };
+    let load = |o: &crate::finding::Occurrence| -> Option<Vec<u8>> {
+        let blob = o.blob.as_deref()?;
+        let repo = git::open(holders.get(blob)?).ok()??;
+        let id = ObjectId::from_hex(blob.as_bytes()).ok()?;
+        repo.find_object(id).ok().map(|object| object.data.to_vec())
+    };
+    crate::validate::run(&mut findings, rules, &options, &load);
+    let mut valid = 0;
+    for finding in &findings {
+        if let Some(validation) = &finding.validation {
+            valid += usize::from(validation.status == crate::finding::Status::Valid);
+            store.record_validation(&finding.fingerprint, validation)?;
+        }
+    }
+    if !args.quiet {
+        eprintln!(
+            "keysweep: validation: {} secret(s) checked, {valid} live",
+            findings.len()
+        );
+    }
+    Ok(())
+}
+
+fn count_new_findings(store: &Store, swept: &[(i64, PathBuf)]) -> Result<usize> {
     let mut fingerprints = std::collections::HashSet::new();
-    for repo in swept {
+    for (repo, _) in swept {
         for (finding, triage) in store.findings_of(*repo)? {
             if triage.status == "new" {
                 fingerprints.insert(finding.fingerprint);
@@ -253,8 +310,9 @@ struct Outcomes {
     scanned: usize,
     unchanged: usize,
     failed: usize,
-    /// Repositories with current findings in the store (scanned or unchanged).
-    swept: Vec<i64>,
+    /// Repositories with current findings in the store (scanned or unchanged), and where
+    /// they were read.
+    swept: Vec<(i64, PathBuf)>,
 }
 
 struct FetchPlan<'a> {
@@ -365,18 +423,21 @@ impl Sweep<'_> {
         let remaining = self.remaining.fetch_sub(1, Ordering::Relaxed);
         let threads = (self.cores / self.jobs.min(remaining).max(1)).max(1);
         let started = Instant::now();
-        let outcome = path.and_then(|path| self.scan_repository(record, &path, threads, to_writer));
+        let outcome = path.and_then(|path| {
+            self.scan_repository(record, &path, threads, to_writer)
+                .map(|outcome| (outcome, path))
+        });
         let mut outcomes = self.outcomes.lock().unwrap();
         let line = match outcome {
-            Ok(RepoOutcome::Unchanged) => {
+            Ok((RepoOutcome::Unchanged, path)) => {
                 outcomes.unchanged += 1;
-                outcomes.swept.push(record.id);
+                outcomes.swept.push((record.id, path));
                 "unchanged since the last sweep".to_string()
             }
-            Ok(RepoOutcome::Scanned(mut result)) => {
+            Ok((RepoOutcome::Scanned(mut result), path)) => {
                 result.seconds = started.elapsed().as_secs_f64();
                 outcomes.scanned += 1;
-                outcomes.swept.push(record.id);
+                outcomes.swept.push((record.id, path));
                 let line = format!(
                     "{} finding(s), {} new blob(s) of {}, {:.1} MB",
                     result.findings.len(),
