@@ -275,22 +275,19 @@ fn github_org_sweep_finds_every_secret_with_repository_commit_and_owner() {
 
     // Forks, when asked for, share the parent's blobs: found again without scanning them again.
     let before = blob_counts(&report).1;
-    let output = keysweep()
-        .args([
-            "sweep",
+    let (code, stderr) = sweep(
+        &store,
+        &[
             "--include-forks",
             "--github-org",
             "acme",
             "--github-api-url",
             &mock.base,
-        ])
-        .arg("--store")
-        .arg(&store)
-        .arg("--cache")
-        .arg(&cache)
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1), "{output:?}");
+            "--cache",
+            cache.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 1, "{stderr}");
     let report = report_of(&store);
     let fork = repo_named(&report, "acme/fork");
     assert_eq!(fork["findings"][0]["secret"], token_api.as_str());
@@ -589,17 +586,17 @@ fn unreachable_repositories_are_reported_and_the_rest_swept() {
         ),
     )
     .unwrap();
-    let output = keysweep()
-        .args(["sweep", "--repos-from"])
-        .arg(&list)
-        .arg("--store")
-        .arg(&store)
-        .arg("--cache")
-        .arg(work.path().join("cache"))
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    let cache = work.path().join("cache");
+    let (code, stderr) = sweep(
+        &store,
+        &[
+            "--repos-from",
+            list.to_str().unwrap(),
+            "--cache",
+            cache.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("FAILED"), "{stderr}");
     let report = report_of(&store);
     assert_eq!(repo_named(&report, "/web.git")["state"], "scanned");

@@ -57,13 +57,13 @@ pub fn cached_path(name: &str, cache: &Path) -> PathBuf {
     cache.join(format!("{}.git", safe_relative(name)))
 }
 
-/// The host of an http(s) URL.
-fn host_of(url: &str) -> Option<&str> {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))?;
-    let authority = rest.split('/').next()?;
-    Some(authority.rsplit('@').next().unwrap_or(authority))
+/// The host of an http(s) URL, without user info.
+pub fn host_of(url: &str) -> Option<&str> {
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        return None;
+    }
+    let authority = crate::validate::endpoint::host_of(url)?;
+    authority.rsplit('@').next()
 }
 
 /// A repository name as a relative path: no `..`, no absolute root, no empty parts.

@@ -224,8 +224,8 @@ fn forge_tokens(args: &SweepArgs) -> Vec<mirror::HostToken> {
 /// The host clones come from: `api.github.com` serves `github.com`; GitHub Enterprise and
 /// GitLab serve API and clones from one host.
 fn web_host(api_url: &str) -> Option<String> {
-    let rest = api_url.strip_prefix("https://")?;
-    let host = rest.split('/').next()?;
+    // Tokens travel to clones over HTTPS only.
+    let host = mirror::host_of(api_url).filter(|_| api_url.starts_with("https://"))?;
     Some(host.strip_prefix("api.").unwrap_or(host).to_string())
 }
 

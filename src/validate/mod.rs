@@ -13,7 +13,7 @@ mod aws;
 mod azure;
 mod client;
 mod digest;
-mod endpoint;
+pub mod endpoint;
 mod gcp;
 mod request;
 
