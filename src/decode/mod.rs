@@ -9,6 +9,7 @@
 //! from decoded text names its encoding chain and the location of the encoded text.
 
 mod archive;
+mod detect;
 mod spans;
 mod text;
 

@@ -2,18 +2,20 @@
 //! runs, JSON/JS string literals with escapes, and YAML block scalars (joined without their
 //! line breaks, so a value wrapped over several lines reads as one).
 //!
-//! Detection is designed to cost little on ordinary source code: base64 runs are found by
-//! sampling every 16th byte (a run long enough to matter always covers a sample), `%` and `\`
-//! are found with memchr, and YAML blocks by their `: |` / `: >` headers.
+//! Where to look comes from [`detect`] (alphabet runs, `%` and backslashes, in one cheap pass)
+//! and, for YAML blocks, from their `: |` / `: >` headers in YAML-looking text. Each candidate is
+//! then rejected as early as possible: most alphabet runs in code are identifiers.
 
 use std::ops::Range;
+
+use super::detect;
 
 use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 
 /// Shortest base64 run worth decoding (15 bytes decoded): shorter ones cannot hold a credential
 /// together with anything that names it.
-const MIN_BASE64: usize = 20;
+const MIN_BASE64: usize = detect::MIN_RUN;
 /// Shortest hex run worth decoding (16 bytes).
 const MIN_HEX: usize = 32;
 /// Decoded bytes must be at least this printable to be scanned as text.
@@ -30,272 +32,15 @@ pub struct Span {
 /// Every decodable span of `bytes`; `max_span` bounds the encoded length decoded (longer ones are
 /// reported in `skipped`).
 pub fn find(bytes: &[u8], max_span: usize, skipped: &mut Vec<String>) -> Vec<Span> {
+    let found = detect::find(bytes);
     let mut spans = Vec::new();
-    let mut percents = Vec::new();
-    let mut backslashes = Vec::new();
-    base64_and_hex(
-        bytes,
-        max_span,
-        skipped,
-        &mut spans,
-        &mut percents,
-        &mut backslashes,
-    );
-    percent(bytes, &percents, max_span, &mut spans);
-    escaped_lines(bytes, &backslashes, max_span, &mut spans);
+    for run in found.runs {
+        consider_run(bytes, run, max_span, skipped, &mut spans);
+    }
+    percent(bytes, &found.percents, max_span, &mut spans);
+    escaped_lines(bytes, &found.backslashes, max_span, &mut spans);
     yaml_blocks(bytes, &mut spans);
     spans
-}
-
-/// Bytes of the base64 and base64url alphabets (padding apart).
-static BASE64_BYTE: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'-' | b'_');
-        b += 1;
-    }
-    table
-};
-
-fn is_base64_byte(b: u8) -> bool {
-    BASE64_BYTE[b as usize]
-}
-
-/// Two bit masks over a block of up to 64 bytes: where the base64/base64url alphabet is, and
-/// where a `%` or a backslash is (the other decoders' triggers). Full blocks use SSE2 (every
-/// x86-64 CPU has it); elsewhere, bytes one at a time.
-#[inline(always)]
-fn classify(block: &[u8]) -> (u64, u64) {
-    #[cfg(target_arch = "x86_64")]
-    if let Ok(block) = block.try_into() {
-        // SAFETY: SSE2 is part of the x86-64 baseline, so every x86-64 CPU runs it.
-        return unsafe { sse2::classify64(block) };
-    }
-    classify_bytes(block)
-}
-
-fn classify_bytes(block: &[u8]) -> (u64, u64) {
-    block
-        .iter()
-        .enumerate()
-        .fold((0u64, 0u64), |(alphabet, special), (i, &b)| {
-            (
-                alphabet | (u64::from(is_base64_byte(b)) << i),
-                special | (u64::from(b == b'%' || b == b'\\') << i),
-            )
-        })
-}
-
-#[cfg(target_arch = "x86_64")]
-mod sse2 {
-    use std::arch::x86_64::*;
-
-    #[target_feature(enable = "sse2")]
-    pub fn classify64(block: &[u8; 64]) -> (u64, u64) {
-        let (mut alphabet, mut special) = (0u64, 0u64);
-        for (lane, chunk) in block.chunks_exact(16).enumerate() {
-            // SAFETY: `chunk` holds 16 readable bytes; unaligned loads are allowed.
-            let x = unsafe { _mm_loadu_si128(chunk.as_ptr().cast()) };
-            let (a, s) = classify16(x);
-            alphabet |= u64::from(a) << (lane * 16);
-            special |= u64::from(s) << (lane * 16);
-        }
-        (alphabet, special)
-    }
-
-    /// Signed byte comparisons: bytes >= 0x80 are negative and so never in range.
-    #[target_feature(enable = "sse2")]
-    fn classify16(x: __m128i) -> (u16, u16) {
-        let in_range = |v: __m128i, lo: i8, hi: i8| {
-            _mm_and_si128(
-                _mm_cmpgt_epi8(v, _mm_set1_epi8(lo - 1)),
-                _mm_cmplt_epi8(v, _mm_set1_epi8(hi + 1)),
-            )
-        };
-        let is = |b: u8| _mm_cmpeq_epi8(x, _mm_set1_epi8(b as i8));
-        let folded = _mm_or_si128(x, _mm_set1_epi8(0x20));
-        let letter = in_range(folded, b'a' as i8, b'z' as i8);
-        let digit = in_range(x, b'0' as i8, b'9' as i8);
-        let symbol = _mm_or_si128(
-            _mm_or_si128(is(b'+'), is(b'/')),
-            _mm_or_si128(is(b'-'), is(b'_')),
-        );
-        let alphabet = _mm_or_si128(_mm_or_si128(letter, digit), symbol);
-        let special = _mm_or_si128(is(b'%'), is(b'\\'));
-        (
-            _mm_movemask_epi8(alphabet) as u16,
-            _mm_movemask_epi8(special) as u16,
-        )
-    }
-}
-
-/// The same classification, 32 bytes per step.
-#[cfg(target_arch = "x86_64")]
-mod avx2 {
-    use std::arch::x86_64::*;
-
-    /// [`super::scan_blocks`] compiled for AVX2, classifying with it.
-    #[target_feature(enable = "avx2")]
-    pub fn scan(
-        bytes: &[u8],
-        max_span: usize,
-        skipped: &mut Vec<String>,
-        out: &mut Vec<super::Span>,
-        percents: &mut Vec<usize>,
-        backslashes: &mut Vec<usize>,
-    ) {
-        let classify = |block: &[u8]| match block.try_into() {
-            Ok(block) => classify64(block),
-            Err(_) => super::classify_bytes(block),
-        };
-        super::scan_blocks(
-            bytes,
-            max_span,
-            skipped,
-            out,
-            percents,
-            backslashes,
-            classify,
-        );
-    }
-
-    #[target_feature(enable = "avx2")]
-    fn classify64(block: &[u8; 64]) -> (u64, u64) {
-        let (mut alphabet, mut special) = (0u64, 0u64);
-        for (lane, chunk) in block.chunks_exact(32).enumerate() {
-            // SAFETY: `chunk` holds 32 readable bytes; unaligned loads are allowed.
-            let x = unsafe { _mm256_loadu_si256(chunk.as_ptr().cast()) };
-            let in_range = |v: __m256i, lo: i8, hi: i8| {
-                _mm256_and_si256(
-                    _mm256_cmpgt_epi8(v, _mm256_set1_epi8(lo - 1)),
-                    _mm256_cmpgt_epi8(_mm256_set1_epi8(hi + 1), v),
-                )
-            };
-            let is = |b: u8| _mm256_cmpeq_epi8(x, _mm256_set1_epi8(b as i8));
-            let folded = _mm256_or_si256(x, _mm256_set1_epi8(0x20));
-            let letter = in_range(folded, b'a' as i8, b'z' as i8);
-            let digit = in_range(x, b'0' as i8, b'9' as i8);
-            let symbol = _mm256_or_si256(
-                _mm256_or_si256(is(b'+'), is(b'/')),
-                _mm256_or_si256(is(b'-'), is(b'_')),
-            );
-            let a = _mm256_or_si256(_mm256_or_si256(letter, digit), symbol);
-            let s = _mm256_or_si256(is(b'%'), is(b'\\'));
-            alphabet |= u64::from(_mm256_movemask_epi8(a) as u32) << (lane * 32);
-            special |= u64::from(_mm256_movemask_epi8(s) as u32) << (lane * 32);
-        }
-        (alphabet, special)
-    }
-}
-
-/// Non-zero when `mask` holds a run of at least `MIN_BASE64` (20) set bits.
-fn has_long_run(mask: u64) -> bool {
-    let at_least_2 = mask & (mask >> 1);
-    let at_least_4 = at_least_2 & (at_least_2 >> 2);
-    let at_least_8 = at_least_4 & (at_least_4 >> 4);
-    let at_least_16 = at_least_8 & (at_least_8 >> 8);
-    at_least_16 & (at_least_16 >> 4) != 0
-}
-
-/// Runs of the base64 alphabet long enough to decode, and where `%` and backslashes stand.
-/// Blocks of 64 bytes are classified at once and runs are read off the bit masks: no byte is
-/// looked at one by one unless it belongs to a run long enough to decode.
-fn base64_and_hex(
-    bytes: &[u8],
-    max_span: usize,
-    skipped: &mut Vec<String>,
-    out: &mut Vec<Span>,
-    percents: &mut Vec<usize>,
-    backslashes: &mut Vec<usize>,
-) {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the CPU was just found to have AVX2.
-        unsafe { avx2::scan(bytes, max_span, skipped, out, percents, backslashes) };
-        return;
-    }
-    scan_blocks(
-        bytes,
-        max_span,
-        skipped,
-        out,
-        percents,
-        backslashes,
-        classify,
-    );
-}
-
-/// The block walk, generic over the classifier so the AVX2 build inlines its own.
-#[inline(always)]
-fn scan_blocks(
-    bytes: &[u8],
-    max_span: usize,
-    skipped: &mut Vec<String>,
-    out: &mut Vec<Span>,
-    percents: &mut Vec<usize>,
-    backslashes: &mut Vec<usize>,
-    classify: impl Fn(&[u8]) -> (u64, u64),
-) {
-    // The run of alphabet bytes reaching the end of the previous block: its start and length.
-    let (mut tail_start, mut carry) = (0usize, 0usize);
-    for (index, block) in bytes.chunks(64).enumerate() {
-        let start = index * 64;
-        let full = u64::MAX >> (64 - block.len());
-        let (mask, mut special) = classify(block);
-        while special != 0 {
-            let at = start + special.trailing_zeros() as usize;
-            if bytes[at] == b'%' {
-                percents.push(at);
-            } else {
-                backslashes.push(at);
-            }
-            special &= special - 1;
-        }
-        if mask == full {
-            // The run goes on through this block.
-            tail_start = if carry == 0 { start } else { tail_start };
-            carry += block.len();
-            continue;
-        }
-        let head = mask.trailing_ones() as usize;
-        // The run from the previous block ends here (it may also have ended right at its end).
-        if carry > 0 && carry + head >= MIN_BASE64 {
-            consider_run(bytes, tail_start..start + head, max_span, skipped, out);
-        }
-        let tail = (mask | !full).leading_ones() as usize - (64 - block.len());
-        // Runs wholly inside the block: the head and tail runs removed.
-        let mut inner = mask & !(full ^ (full >> tail));
-        if head > 0 {
-            inner &= !(u64::MAX >> (64 - head));
-        }
-        if has_long_run(inner) {
-            while inner != 0 {
-                let from = inner.trailing_zeros() as usize;
-                let len = (!(inner >> from)).trailing_zeros() as usize;
-                if len >= MIN_BASE64 {
-                    consider_run(
-                        bytes,
-                        start + from..start + from + len,
-                        max_span,
-                        skipped,
-                        out,
-                    );
-                }
-                inner &= !((u64::MAX >> (64 - len)) << from);
-            }
-        }
-        // A head run with no run before it is wholly inside too.
-        if carry == 0 && head >= MIN_BASE64 {
-            consider_run(bytes, start..start + head, max_span, skipped, out);
-        }
-        tail_start = start + block.len() - tail;
-        carry = tail;
-    }
-    if carry >= MIN_BASE64 {
-        consider_run(bytes, tail_start..bytes.len(), max_span, skipped, out);
-    }
 }
 
 fn consider_run(
@@ -324,19 +69,29 @@ fn consider_run(
             .take_while(|&&b| b == b'=')
             .count();
     let text = &bytes[run.clone()];
-    if let Some(span) =
-        decode_hex(text, run.start).or_else(|| decode_base64(text, run.start..padded_end))
+    let holds = Holds::of(text);
+    if holds.only_hex()
+        && let Some(span) = decode_hex(text, run.start)
     {
+        out.push(span);
+        return;
+    }
+    // Identifiers (`some_long_function_name`) are runs too; encoded text mixes cases or digits,
+    // and a run that does not, has no part that does.
+    if !holds.mixed() {
+        return;
+    }
+    if let Some(span) = decode_base64(text, run.start..padded_end) {
         out.push(span);
         return;
     }
     // A name glued to the value (`bedrock-api-key-<base64>`): retry after each of the first
     // few `-` or `_`.
-    for cut in text
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| matches!(b, b'-' | b'_'))
-        .map(|(i, _)| i + 1)
+    if !holds.has(Holds::DASH_OR_UNDERSCORE) {
+        return;
+    }
+    for cut in memchr::memchr2_iter(b'-', b'_', text)
+        .map(|i| i + 1)
         .take(4)
         .filter(|&cut| text.len() - cut >= MIN_BASE64)
     {
@@ -344,6 +99,69 @@ fn consider_run(
             out.push(span);
             return;
         }
+    }
+}
+
+/// The kinds of characters a run holds, found in one pass over it.
+#[derive(Clone, Copy)]
+struct Holds(u8);
+
+impl Holds {
+    const DIGIT: u8 = 1;
+    const UPPER: u8 = 2;
+    const LOWER: u8 = 4;
+    const NOT_HEX: u8 = 8;
+    const PLUS_OR_SLASH: u8 = 16;
+    const DASH_OR_UNDERSCORE: u8 = 32;
+
+    const TABLE: [u8; 256] = {
+        let mut table = [0u8; 256];
+        let mut b = 0;
+        while b < 256 {
+            let c = b as u8;
+            let mut kinds = 0;
+            if c.is_ascii_digit() {
+                kinds |= Holds::DIGIT;
+            }
+            if c.is_ascii_uppercase() {
+                kinds |= Holds::UPPER;
+            }
+            if c.is_ascii_lowercase() {
+                kinds |= Holds::LOWER;
+            }
+            if !c.is_ascii_hexdigit() {
+                kinds |= Holds::NOT_HEX;
+            }
+            if c == b'+' || c == b'/' {
+                kinds |= Holds::PLUS_OR_SLASH;
+            }
+            if c == b'-' || c == b'_' {
+                kinds |= Holds::DASH_OR_UNDERSCORE;
+            }
+            table[b] = kinds;
+            b += 1;
+        }
+        table
+    };
+
+    fn of(text: &[u8]) -> Holds {
+        Holds(
+            text.iter()
+                .fold(0, |kinds, &b| kinds | Holds::TABLE[b as usize]),
+        )
+    }
+
+    fn has(self, kinds: u8) -> bool {
+        self.0 & kinds != 0
+    }
+
+    /// A digit, or both upper and lower case letters.
+    fn mixed(self) -> bool {
+        self.has(Holds::DIGIT) || (self.has(Holds::UPPER) && self.has(Holds::LOWER))
+    }
+
+    fn only_hex(self) -> bool {
+        !self.has(Holds::NOT_HEX)
     }
 }
 
@@ -381,14 +199,14 @@ fn decode_base64(run: &[u8], range: Range<usize>) -> Option<Span> {
     {
         return None;
     }
-    let has = |set: &[u8]| run.iter().any(|b| set.contains(b));
-    // Identifiers (`some_long_function_name`) are runs too; encoded text mixes cases or digits.
-    let mixed = run.iter().any(u8::is_ascii_digit)
-        || (run.iter().any(u8::is_ascii_uppercase) && run.iter().any(u8::is_ascii_lowercase));
-    if !mixed {
+    let holds = Holds::of(run);
+    if !holds.mixed() {
         return None;
     }
-    let alphabet = match (has(b"+/"), has(b"-_")) {
+    let alphabet = match (
+        holds.has(Holds::PLUS_OR_SLASH),
+        holds.has(Holds::DASH_OR_UNDERSCORE),
+    ) {
         (true, true) => return None,
         (_, true) => base64::alphabet::URL_SAFE,
         _ => base64::alphabet::STANDARD,
@@ -497,14 +315,8 @@ fn escaped_lines(bytes: &[u8], positions: &[usize], max_span: usize, out: &mut V
         if at < covered || !trigger {
             continue;
         }
-        let start = bytes[..at]
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |p| p + 1);
-        let end = bytes[at..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(bytes.len(), |p| at + p);
+        let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |p| p + 1);
+        let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |p| at + p);
         covered = end;
         if end - start > max_span {
             continue;
@@ -527,10 +339,13 @@ fn unescape(literal: &[u8]) -> Vec<u8> {
             .and_then(|s| u32::from_str_radix(s, 16).ok())
     };
     while i < literal.len() {
-        if literal[i] != b'\\' || i + 1 == literal.len() {
-            out.push(literal[i]);
-            i += 1;
-            continue;
+        // Plain text up to the next backslash, copied at once.
+        let plain = memchr::memchr(b'\\', &literal[i..]).unwrap_or(literal.len() - i);
+        out.extend_from_slice(&literal[i..i + plain]);
+        i += plain;
+        if i + 1 >= literal.len() {
+            out.extend_from_slice(&literal[i..]);
+            break;
         }
         let escaped = literal[i + 1];
         i += 2;
