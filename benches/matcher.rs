@@ -7,77 +7,17 @@
 //! Run: `cargo bench --bench matcher` (Vectorscan where installed; `KEYSWEEP_PREFILTER=teddy`
 //! measures the built-in prefilter).
 
-use std::path::{Path, PathBuf};
+mod common;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use keysweep::decode;
 use keysweep::matcher::Matcher;
 use keysweep::rules::RuleSet;
 
-const CORPUS_LIMIT: usize = 32 << 20;
-
-/// The same sources, one buffer per file (as a scan sees them).
-fn registry_files() -> Vec<Vec<u8>> {
-    let mut files = Vec::new();
-    collect_rs(&cargo_home().join("registry").join("src"), &mut files);
-    files.sort();
-    let (mut out, mut total) = (Vec::new(), 0);
-    for file in files {
-        if total >= CORPUS_LIMIT {
-            break;
-        }
-        if let Ok(bytes) = std::fs::read(&file) {
-            total += bytes.len();
-            out.push(bytes);
-        }
-    }
-    out
-}
-
-fn cargo_home() -> PathBuf {
-    std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
-        .expect("CARGO_HOME or HOME")
-}
-
-fn registry_sources() -> Vec<u8> {
-    let mut files = Vec::new();
-    collect_rs(&cargo_home().join("registry").join("src"), &mut files);
-    files.sort();
-    let mut corpus = Vec::new();
-    for file in files {
-        if corpus.len() >= CORPUS_LIMIT {
-            break;
-        }
-        if let Ok(bytes) = std::fs::read(&file) {
-            corpus.extend_from_slice(&bytes);
-        }
-    }
-    assert!(
-        corpus.len() > 1 << 20,
-        "expected the cargo registry sources to hold over 1 MiB of Rust"
-    );
-    corpus
-}
-
-fn collect_rs(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect_rs(&path, out);
-        } else if path.extension().is_some_and(|x| x == "rs") {
-            out.push(path);
-        }
-    }
-}
-
 fn matcher_throughput(c: &mut Criterion) {
-    let corpus = registry_sources();
-    let files = registry_files();
+    let files = common::registry_files();
+    // The same sources as one buffer, for the matcher alone.
+    let corpus = files.concat();
     let rules = RuleSet::builtin().unwrap();
     let matcher = Matcher::new(&rules).unwrap();
     eprintln!(

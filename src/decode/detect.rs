@@ -648,7 +648,11 @@ mod tests {
         for offset in 0..300 {
             let mut bytes = vec![b' '; 600];
             bytes[offset..offset + MIN_RUN].fill(b'A');
-            assert_eq!(find(&bytes).runs, vec![(offset..offset + MIN_RUN)], "{offset}");
+            assert_eq!(
+                find(&bytes).runs,
+                vec![(offset..offset + MIN_RUN)],
+                "{offset}"
+            );
             bytes[offset + MIN_RUN - 1] = b'.';
             assert!(find(&bytes).runs.is_empty(), "{offset}");
         }

@@ -304,13 +304,21 @@ fn escaped_lines(bytes: &[u8], positions: &[usize], max_span: usize, out: &mut V
     let mut covered = 0;
     for &at in positions {
         let next = bytes.get(at + 1..).unwrap_or_default();
+        // The value of the `n` hex digits after the escape letter.
         let hex = |n: usize| {
             next.get(1..1 + n)
-                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+        };
+        // Only escapes of printable characters can spell a token or its name: `\x00\x1b` in a
+        // byte string (common in code) is not decoded.
+        let printable = |code: Option<u32>, below: u32| {
+            code.is_some_and(|c| (0x20..below).contains(&c) && c != 0x7F)
         };
         let trigger = next.first() == Some(&b'/')
-            || (next.first() == Some(&b'u') && hex(4))
-            || (next.first() == Some(&b'x') && hex(2))
+            || (next.first() == Some(&b'u') && printable(hex(4), u32::MAX))
+            || (next.first() == Some(&b'x') && printable(hex(2), 0x80))
             || next.starts_with(b"\":");
         if at < covered || !trigger {
             continue;
@@ -510,6 +518,16 @@ mod tests {
     fn ordinary_code_yields_nothing_to_decode() {
         let code = "fn some_long_function_name_here(argument_number_one: usize) -> Result<()> {\n    let sha = \"3f786850e387550fdab836ed7e6dc881de23001b\";\n    println!(\"{}\\n\", value);\n}\n";
         assert!(kinds(code).is_empty(), "{:?}", kinds(code));
+    }
+
+    #[test]
+    fn only_escapes_of_printable_characters_open_a_line() {
+        // A byte string of control and non-ASCII bytes cannot spell a token.
+        assert!(kinds(r#"let header = b"\x00\x1b\xff\x7f";"#).is_empty());
+        assert_eq!(
+            kinds(r#"k = "\x67hp_token\u0041""#),
+            [("escapes", r#"k = "ghp_tokenA""#.to_string())]
+        );
     }
 
     #[test]
