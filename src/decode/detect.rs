@@ -41,7 +41,7 @@ static BASE64_BYTE: [bool; 256] = {
     table
 };
 
-pub fn is_base64_byte(b: u8) -> bool {
+fn is_base64_byte(b: u8) -> bool {
     BASE64_BYTE[b as usize]
 }
 
@@ -71,7 +71,7 @@ trait Reader {
 
 /// Two byte masks of a chunk (bit i of word i/64 for byte i) that tell whether an alphabet run
 /// could decode to text.
-pub struct Shapes {
+struct Shapes {
     /// `A`-`Z` and `a`-`f`: the characters that can start a 4-character group of base64 of
     /// ASCII text (the group's first byte is below 0x80, so its first 6 bits are below 32).
     group_start: [u64; 4],
