@@ -25,20 +25,10 @@ fn main() {
     let bytes: usize = files.iter().map(Vec::len).sum();
     let rules = RuleSet::builtin().unwrap();
     let matcher = Matcher::new(&rules).unwrap();
-    let on = decode::Limits::default();
-    let off = decode::Limits {
-        max_depth: 0,
-        archives: false,
-        ..decode::Limits::default()
-    };
+    let (on, off) = (decode::Limits::default(), common::decoding_off());
     let scan = |limits: &decode::Limits| {
         let started = Instant::now();
-        let hits: usize = files
-            .iter()
-            .filter_map(|f| decode::scan(&matcher, f, limits, false))
-            .map(|o| o.hits.len())
-            .sum();
-        std::hint::black_box(hits);
+        std::hint::black_box(common::scan_file_by_file(&matcher, &files, limits));
         started.elapsed()
     };
     let (mut best_on, mut best_off) = (Duration::MAX, Duration::MAX);

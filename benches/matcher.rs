@@ -33,19 +33,8 @@ fn matcher_throughput(c: &mut Criterion) {
         b.iter(|| matcher.find_all(&corpus).len())
     });
     // The whole per-file path a scan takes, file by file: decoding stage on (default) and off.
-    let on = decode::Limits::default();
-    let off = decode::Limits {
-        max_depth: 0,
-        archives: false,
-        ..decode::Limits::default()
-    };
-    let scan_files = |limits: &decode::Limits| {
-        files
-            .iter()
-            .filter_map(|f| decode::scan(&matcher, f, limits, false))
-            .map(|o| o.hits.len())
-            .sum::<usize>()
-    };
+    let (on, off) = (decode::Limits::default(), common::decoding_off());
+    let scan_files = |limits| common::scan_file_by_file(&matcher, &files, limits);
     group.bench_function("decode-on/source-files", |b| b.iter(|| scan_files(&on)));
     group.bench_function("decode-off/source-files", |b| b.iter(|| scan_files(&off)));
     group.finish();

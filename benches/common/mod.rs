@@ -3,6 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
+use keysweep::decode;
+use keysweep::matcher::Matcher;
+
 const CORPUS_LIMIT: usize = 32 << 20;
 
 /// The sources, one buffer per file (as a scan sees them), in path order.
@@ -25,6 +28,24 @@ pub fn registry_files() -> Vec<Vec<u8>> {
         "expected the cargo registry sources to hold over 1 MiB of Rust"
     );
     out
+}
+
+/// The decoding stage off, as `--max-decode-depth 0 --no-archives` sets it.
+pub fn decoding_off() -> decode::Limits {
+    decode::Limits {
+        max_depth: 0,
+        archives: false,
+        ..decode::Limits::default()
+    }
+}
+
+/// The whole per-file path a scan takes, file by file; the number of hits.
+pub fn scan_file_by_file(matcher: &Matcher, files: &[Vec<u8>], limits: &decode::Limits) -> usize {
+    files
+        .iter()
+        .filter_map(|f| decode::scan(matcher, f, limits, false))
+        .map(|o| o.hits.len())
+        .sum()
 }
 
 fn cargo_home() -> PathBuf {
