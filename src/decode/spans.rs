@@ -69,13 +69,11 @@ fn consider_run(
             .take_while(|&&b| b == b'=')
             .count();
     let text = &bytes[run.clone()];
-    let holds = Holds::of(text);
-    if holds.only_hex()
-        && let Some(span) = decode_hex(text, run.start)
-    {
+    if let Some(span) = decode_hex(text, run.start) {
         out.push(span);
         return;
     }
+    let holds = Holds::of(text);
     // Identifiers (`some_long_function_name`) are runs too; encoded text mixes cases or digits,
     // and a run that does not, has no part that does.
     if !holds.mixed() {
@@ -110,9 +108,8 @@ impl Holds {
     const DIGIT: u8 = 1;
     const UPPER: u8 = 2;
     const LOWER: u8 = 4;
-    const NOT_HEX: u8 = 8;
-    const PLUS_OR_SLASH: u8 = 16;
-    const DASH_OR_UNDERSCORE: u8 = 32;
+    const PLUS_OR_SLASH: u8 = 8;
+    const DASH_OR_UNDERSCORE: u8 = 16;
 
     const TABLE: [u8; 256] = {
         let mut table = [0u8; 256];
@@ -128,9 +125,6 @@ impl Holds {
             }
             if c.is_ascii_lowercase() {
                 kinds |= Holds::LOWER;
-            }
-            if !c.is_ascii_hexdigit() {
-                kinds |= Holds::NOT_HEX;
             }
             if c == b'+' || c == b'/' {
                 kinds |= Holds::PLUS_OR_SLASH;
@@ -158,10 +152,6 @@ impl Holds {
     /// A digit, or both upper and lower case letters.
     fn mixed(self) -> bool {
         self.has(Holds::DIGIT) || (self.has(Holds::UPPER) && self.has(Holds::LOWER))
-    }
-
-    fn only_hex(self) -> bool {
-        !self.has(Holds::NOT_HEX)
     }
 }
 
@@ -307,9 +297,8 @@ fn escaped_lines(bytes: &[u8], positions: &[usize], max_span: usize, out: &mut V
         // The value of the `n` hex digits after the escape letter.
         let hex = |n: usize| {
             next.get(1..1 + n)
-                .and_then(|h| std::str::from_utf8(h).ok())
-                .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
-                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
+                .and_then(parse_hex)
         };
         // Only escapes of printable characters can spell a token or its name: `\x00\x1b` in a
         // byte string (common in code) is not decoded.
@@ -337,15 +326,17 @@ fn escaped_lines(bytes: &[u8], positions: &[usize], max_span: usize, out: &mut V
     }
 }
 
+/// The value of hex digits (as `u32::from_str_radix` reads them).
+fn parse_hex(digits: &[u8]) -> Option<u32> {
+    std::str::from_utf8(digits)
+        .ok()
+        .and_then(|d| u32::from_str_radix(d, 16).ok())
+}
+
 /// JSON/JavaScript/Python string escapes, leniently (unknown escapes keep their character).
 fn unescape(literal: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(literal.len());
     let mut i = 0;
-    let hex = |s: &[u8]| -> Option<u32> {
-        std::str::from_utf8(s)
-            .ok()
-            .and_then(|s| u32::from_str_radix(s, 16).ok())
-    };
     while i < literal.len() {
         // Plain text up to the next backslash, copied at once.
         let plain = memchr::memchr(b'\\', &literal[i..]).unwrap_or(literal.len() - i);
@@ -362,7 +353,7 @@ fn unescape(literal: &[u8]) -> Vec<u8> {
             b't' => out.push(b'\t'),
             b'r' => out.push(b'\r'),
             b'u' => {
-                let Some(mut code) = literal.get(i..i + 4).and_then(hex) else {
+                let Some(mut code) = literal.get(i..i + 4).and_then(parse_hex) else {
                     out.extend_from_slice(b"\\u");
                     continue;
                 };
@@ -370,7 +361,7 @@ fn unescape(literal: &[u8]) -> Vec<u8> {
                 // A surrogate pair: \uD83D\uDE00.
                 if (0xD800..0xDC00).contains(&code)
                     && literal.get(i..i + 2) == Some(b"\\u")
-                    && let Some(low) = literal.get(i + 2..i + 6).and_then(hex)
+                    && let Some(low) = literal.get(i + 2..i + 6).and_then(parse_hex)
                     && (0xDC00..0xE000).contains(&low)
                 {
                     code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
@@ -379,7 +370,7 @@ fn unescape(literal: &[u8]) -> Vec<u8> {
                 let c = char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER);
                 out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
             }
-            b'x' => match literal.get(i..i + 2).and_then(hex) {
+            b'x' => match literal.get(i..i + 2).and_then(parse_hex) {
                 Some(byte) => {
                     out.push(byte as u8);
                     i += 2;
