@@ -2,18 +2,23 @@
 //! alphabet that could decode to text (base64 and hex candidates), and the bytes that start the
 //! other decoders' work (`%` and backslash).
 //!
-//! Most source code holds nothing to decode, so this pass is what decoding costs there. It reads
-//! 256-byte chunks and keeps one bit per aligned 4-byte quad: set when all four bytes are in the
-//! alphabet. A run of [`MIN_RUN`] bytes always covers four consecutive such quads (a 16-byte
-//! window), so everywhere else the work per chunk is a few vector instructions and one test.
-//! Code is full of such windows, though: long identifiers. A window is looked at further only
-//! if it could lie inside base64 of text (every fourth character `A`-`Z` or `a`-`f`, see
-//! [`Shapes`]) or inside hex, which identifiers almost never do; only then is its run measured.
-//! With AVX2, bytes are classified by two nibble lookups (`vpshufb`); without it, one at a time.
+//! Most source code holds nothing to decode, so this pass is what decoding costs there. A run
+//! worth decoding holds a 16-byte window of four aligned 4-byte quads, all in the alphabet, that
+//! is shaped like base64 of text (one of the four phases has a character that can start a group,
+//! `A`-`Z` or `a`-`f`, in every quad; see [`Shapes::windows`]) or like hex. Identifiers are
+//! alphabet runs too, and long ones fill a third of the chunks of source code, but they are
+//! rarely shaped so.
+//!
+//! So each 256-byte chunk gets a first look that is cheap and never misses such a window: a
+//! chain of four bytes, four apart, each `A`-`Z`, `a`-`f` or a digit in a quad that could be all
+//! alphabet (one chunk in sixteen of Rust source has one). Only the 64-byte words where a chain
+//! ends get the exact look that finds the windows, and only chunks with a window (or that a run
+//! goes on into) have their runs measured. With AVX2 both looks classify bytes by two nibble
+//! lookups (`vpshufb`); without it, one byte at a time.
 
 use std::ops::Range;
 
-/// Shortest alphabet run reported. The quad test below relies on it being at least 19.
+/// Shortest alphabet run reported. A run this long always covers four aligned quads (19 would).
 pub const MIN_RUN: usize = 20;
 
 const CHUNK: usize = 256;
@@ -25,7 +30,10 @@ pub struct Found {
     /// that hold a 16-byte window shaped like base64 of text or like hex: every run that decodes
     /// to text, whole or after a cut, is among them.
     pub runs: Vec<Range<usize>>,
+    /// `%` before two hex digits.
     pub percents: Vec<usize>,
+    /// Backslashes before `/`, `u`, `x` or `"`: the escapes that can split a token or its name
+    /// (most backslashes in code are `\n` and `\\`).
     pub backslashes: Vec<usize>,
 }
 
@@ -45,6 +53,12 @@ fn is_base64_byte(b: u8) -> bool {
     BASE64_BYTE[b as usize]
 }
 
+/// `A`-`Z` and `a`-`f`: the characters that can start a 4-character group of base64 of ASCII
+/// text (the group's first byte is below 0x80, so its first 6 bits are below 32).
+fn can_start_group(b: u8) -> bool {
+    b.is_ascii_uppercase() || (b'a'..=b'f').contains(&b)
+}
+
 pub fn find(bytes: &[u8]) -> Found {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
@@ -54,50 +68,76 @@ pub fn find(bytes: &[u8]) -> Found {
     find_with(bytes, &bytewise::Reader)
 }
 
-/// A 256-byte chunk classified once and read three ways, each asked for only when the one
-/// before says so.
+/// A 256-byte chunk, given a cheap first look and, where that look says so, an exact one.
 trait Reader {
-    type Classes;
-    fn classify(&self, chunk: &[u8; CHUNK]) -> Self::Classes;
-    /// Bit k: bytes 4k..4k+4 all in the alphabet; and whether a `%` or backslash is there.
-    fn quads(&self, classes: &Self::Classes) -> (u64, bool);
-    /// Bit i of word i/64: byte i is in the alphabet.
-    fn alphabet(&self, classes: &Self::Classes) -> [u64; 4];
+    /// Bit i of word i/64: byte i is `A`-`Z`, `a`-`f` or a digit, and its aligned quad could be
+    /// all alphabet (the test may take in a few bytes more, never fewer); and whether a `%` or
+    /// backslash is in the chunk.
+    fn starts(&self, chunk: &[u8; CHUNK]) -> ([u64; 4], bool);
     /// Bit i of word i/64: byte i is `%` or a backslash.
-    fn special(&self, classes: &Self::Classes) -> [u64; 4];
-    /// Where the bytes could be part of base64 of text, or of hex.
-    fn shapes(&self, chunk: &[u8; CHUNK]) -> Shapes;
+    fn special(&self, chunk: &[u8; CHUNK]) -> [u64; 4];
+    /// Bit i of word i/64: byte i is in the alphabet.
+    fn alphabet(&self, chunk: &[u8; CHUNK]) -> [u64; 4];
+    /// The exact masks of 64 bytes and of the 32 before them.
+    fn shapes(&self, before: &[u8; 32], word: &[u8; 64]) -> Shapes;
 }
 
-/// Two byte masks of a chunk (bit i of word i/64 for byte i) that tell whether an alphabet run
-/// could decode to text.
+/// Byte masks of 64 bytes and the 32 before them: bit i of word 1 for byte i, and the bytes
+/// before in the upper half of word 0.
 struct Shapes {
-    /// `A`-`Z` and `a`-`f`: the characters that can start a 4-character group of base64 of
-    /// ASCII text (the group's first byte is below 0x80, so its first 6 bits are below 32).
-    group_start: [u64; 4],
+    alphabet: [u64; 2],
+    /// `A`-`Z`, `a`-`z`, `0`-`9`: the alphabet without its symbols.
+    alnum: [u64; 2],
+    /// Bytes for which [`can_start_group`] holds.
+    group_start: [u64; 2],
     /// `0`-`9`, `A`-`F`, `a`-`f`.
-    hex: [u64; 4],
+    hex: [u64; 2],
 }
 
 impl Shapes {
-    /// Whether the 16 bytes from `at` (a multiple of 4, at most `CHUNK - 16`) could lie inside
-    /// base64 of text (one of the four phases starts a group in every 4 bytes) or inside hex.
-    /// Every 16-byte aligned window inside a run that decodes passes, whether the run decodes
-    /// whole or from a cut.
-    #[inline(always)]
-    fn could_be_encoded(&self, at: usize) -> bool {
-        let window = |mask: &[u64; 4]| {
-            let (word, shift) = (at / 64, at % 64);
-            let mut bits = mask[word] >> shift;
-            if shift > 48 {
-                bits |= mask[word + 1] << (64 - shift);
-            }
-            bits & 0xFFFF
+    /// Bit k: the 16 bytes ending with quad k of the 64 (bytes 4k-12..4k+4) are all in the
+    /// alphabet and could lie inside hex, or inside base64 of text: one of the four phases has
+    /// a group start in each of their quads, and the two characters after each of the first
+    /// three are letters or digits (in base64 of ASCII text the second and third characters of
+    /// a group encode values below 62, so only the fourth can be `+`, `/`, `-` or `_`). Every
+    /// such window inside a run that decodes passes, whether the run decodes whole or from a
+    /// cut.
+    fn windows(&self) -> u64 {
+        // Bit i: bit i - by of the mask.
+        let back = |mask: &[u64; 2], by: u32| [mask[0] << by, mask[1] << by | mask[0] >> (64 - by)];
+        let and = |a: [u64; 2], b: [u64; 2]| [a[0] & b[0], a[1] & b[1]];
+        // Bit i: bytes i-15..=i are all in the mask.
+        let sixteen = |mask: [u64; 2]| {
+            let mask = and(mask, back(&mask, 1));
+            let mask = and(mask, back(&mask, 2));
+            let mask = and(mask, back(&mask, 4));
+            and(mask, back(&mask, 8))
         };
-        let starts = window(&self.group_start);
-        starts & (starts >> 4) & (starts >> 8) & (starts >> 12) & 0xF != 0
-            || window(&self.hex) == 0xFFFF
+        // Bit i: byte i-2 can start a group and bytes i-1 and i are letters or digits.
+        let group = and(
+            and(back(&self.group_start, 2), back(&self.alnum, 1)),
+            self.alnum,
+        );
+        // Bit i: byte i can start a group, after three such groups.
+        let chain = and(
+            and(self.group_start, back(&group, 2)),
+            and(back(&group, 6), back(&group, 10)),
+        );
+        let (alphabet, hex) = (sixteen(self.alphabet), sixteen(self.hex));
+        // Bit 4k+3: a chain ends in quad k, or hex does.
+        let c = chain[1];
+        let ends = alphabet[1] & (c | c << 1 | c << 2 | c << 3 | hex[1]);
+        every_fourth_bit(ends >> 3)
     }
+}
+
+/// Bits 0, 4, 8, …, 60 of `x`, packed into bits 0..16.
+fn every_fourth_bit(x: u64) -> u64 {
+    let x = x & 0x1111_1111_1111_1111;
+    let x = (x | x >> 3) & 0x0303_0303_0303_0303;
+    let x = (x | x >> 6) & 0x000F_000F_000F_000F;
+    let x = (x | x >> 12) & 0x0000_00FF_0000_00FF;
+    (x | x >> 24) & 0xFFFF
 }
 
 /// The chunk walk, generic over the reader so the AVX2 build inlines its own.
@@ -105,11 +145,11 @@ impl Shapes {
 fn find_with(bytes: &[u8], reader: &impl Reader) -> Found {
     let mut found = Found::default();
     let mut padded = [0u8; CHUNK];
-    // The previous chunk's quads, so four quads can stand together across chunks.
-    let mut previous = 0u64;
+    // The last word of starts and of pairs of starts, so chains can cross words and chunks.
+    let (mut last_starts, mut last_pairs) = (0u64, 0u64);
     // The start of a run that reached the end of the previous chunk.
     let mut open: Option<usize> = None;
-    // Where the last run measured ended: candidates before it belong to that run.
+    // Where the last run measured ended: windows before it belong to that run.
     let mut measured_to = 0;
     for (index, chunk) in bytes.chunks(CHUNK).enumerate() {
         let start = index * CHUNK;
@@ -121,44 +161,54 @@ fn find_with(bytes: &[u8], reader: &impl Reader) -> Found {
                 &padded
             }
         };
-        let classes = reader.classify(chunk);
-        let (quads, special) = reader.quads(&classes);
+        let (starts, special) = reader.starts(chunk);
+        // Bit w: bytes i, i-4, i-8 and i-12 all hold starts, for some i in word w of the
+        // chunk. Every window of `Shapes::windows` has such a chain ending in its last quad.
+        let mut chained = 0u64;
+        for (w, word) in starts.into_iter().enumerate() {
+            let pairs = word & (word << 4 | last_starts >> 60);
+            let chains = pairs & (pairs << 8 | last_pairs >> 56);
+            chained |= u64::from(chains != 0) << w;
+            (last_starts, last_pairs) = (word, pairs);
+        }
         if special {
-            for_each_set_bit(&reader.special(&classes), |i| match chunk[i] {
-                b'%' => found.percents.push(start + i),
-                _ => found.backslashes.push(start + i),
+            for_each_set_bit(&reader.special(chunk), |i| {
+                found.push_trigger(bytes, start + i)
             });
         }
-        // Bit k: quads k-3..=k all in the alphabet (the lower ones maybe in the last chunk).
-        let mut four = quads
-            & ((quads << 1) | (previous >> 63))
-            & ((quads << 2) | (previous >> 62))
-            & ((quads << 3) | (previous >> 61));
-        previous = quads;
-        if (four == 0 && open.is_none()) || (quads == u64::MAX && open.is_some()) {
+        if chained == 0 && open.is_none() {
             continue;
         }
-        let shapes = reader.shapes(chunk);
-        let mut alphabet = None;
-        if let Some(run_start) = open.take() {
-            let alphabet = alphabet.get_or_insert_with(|| reader.alphabet(&classes));
-            let end = start + first_clear(alphabet, 0).unwrap_or(CHUNK);
-            found.push_run(run_start..end);
-            measured_to = end;
-        }
-        while four != 0 {
-            let k = four.trailing_zeros() as usize;
-            four &= four - 1;
-            let at = 4 * k;
-            let could_be_encoded = match at.checked_sub(12) {
-                Some(window) => shapes.could_be_encoded(window),
-                // The window reaches into the previous chunk: tested byte by byte.
-                None => window_could_be_encoded(&bytes[start + at - 12..start + at + 4]),
+        // Bit k: a window ends with quad k. Only the words with a chain are looked at.
+        let mut windows = 0;
+        for w in (0..CHUNK / 64).filter(|w| chained >> w & 1 != 0) {
+            let before = match (w, start.checked_sub(32)) {
+                (1.., _) => chunk[64 * w - 32..64 * w].try_into().unwrap(),
+                (0, Some(from)) => bytes[from..start].try_into().unwrap(),
+                (0, None) => &[0; 32],
             };
-            if start + at < measured_to || !could_be_encoded {
+            let word = chunk[64 * w..64 * w + 64].try_into().unwrap();
+            windows |= reader.shapes(before, word).windows() << (16 * w);
+        }
+        if windows == 0 && open.is_none() {
+            continue;
+        }
+        let alphabet = &reader.alphabet(chunk);
+        if let Some(run_start) = open.take() {
+            let Some(end) = first_clear(alphabet, 0) else {
+                // The whole chunk is alphabet: the run goes on.
+                open = Some(run_start);
+                continue;
+            };
+            found.push_run(run_start..start + end);
+            measured_to = start + end;
+        }
+        while windows != 0 {
+            let at = 4 * windows.trailing_zeros() as usize;
+            windows &= windows - 1;
+            if start + at < measured_to {
                 continue;
             }
-            let alphabet = alphabet.get_or_insert_with(|| reader.alphabet(&classes));
             let run_start = match last_clear_before(alphabet, at) {
                 Some(i) => start + i + 1,
                 // The run began in an earlier chunk.
@@ -195,13 +245,23 @@ impl Found {
             self.runs.push(run);
         }
     }
-}
 
-/// [`Shapes::could_be_encoded`] for 16 bytes, one at a time.
-fn window_could_be_encoded(window: &[u8]) -> bool {
-    let starts_group = |b: &u8| b.is_ascii_uppercase() || (b'a'..=b'f').contains(b);
-    (0..4).any(|phase| window.iter().skip(phase).step_by(4).all(starts_group))
-        || window.iter().all(u8::is_ascii_hexdigit)
+    /// The `%` or backslash at `at`, if what follows it makes it a trigger.
+    fn push_trigger(&mut self, bytes: &[u8], at: usize) {
+        let next = &bytes[at + 1..];
+        match bytes[at] {
+            b'%' if next
+                .get(..2)
+                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) =>
+            {
+                self.percents.push(at)
+            }
+            b'\\' if matches!(next.first(), Some(b'/' | b'u' | b'x' | b'"')) => {
+                self.backslashes.push(at)
+            }
+            _ => {}
+        }
+    }
 }
 
 /// The first clear bit at or after `from`.
@@ -238,7 +298,7 @@ fn for_each_set_bit(mask: &[u64; 4], mut f: impl FnMut(usize)) {
 
 /// One byte at a time, for CPUs without AVX2.
 mod bytewise {
-    use super::{CHUNK, is_base64_byte};
+    use super::{CHUNK, can_start_group, is_base64_byte};
 
     pub struct Reader;
 
@@ -251,36 +311,39 @@ mod bytewise {
     }
 
     impl super::Reader for Reader {
-        type Classes = [u8; CHUNK];
-
-        fn classify(&self, chunk: &[u8; CHUNK]) -> [u8; CHUNK] {
-            *chunk
-        }
-
-        fn quads(&self, chunk: &[u8; CHUNK]) -> (u64, bool) {
-            let quads = chunk
-                .chunks_exact(4)
-                .enumerate()
-                .fold(0u64, |mask, (k, quad)| {
-                    mask | (u64::from(quad.iter().all(|&b| is_base64_byte(b))) << k)
-                });
-            (quads, memchr::memchr2(b'%', b'\\', chunk).is_some())
-        }
-
-        fn alphabet(&self, chunk: &[u8; CHUNK]) -> [u64; 4] {
-            mask(chunk, is_base64_byte)
+        fn starts(&self, chunk: &[u8; CHUNK]) -> ([u64; 4], bool) {
+            let mut starts = [0u64; 4];
+            for (k, quad) in chunk.chunks_exact(4).enumerate() {
+                if quad.iter().all(|&b| is_base64_byte(b)) {
+                    for (i, &b) in (4 * k..).zip(quad) {
+                        let start = can_start_group(b) || b.is_ascii_digit();
+                        starts[i / 64] |= u64::from(start) << (i % 64);
+                    }
+                }
+            }
+            (starts, memchr::memchr2(b'%', b'\\', chunk).is_some())
         }
 
         fn special(&self, chunk: &[u8; CHUNK]) -> [u64; 4] {
             mask(chunk, |b| b == b'%' || b == b'\\')
         }
 
-        fn shapes(&self, chunk: &[u8; CHUNK]) -> super::Shapes {
+        fn alphabet(&self, chunk: &[u8; CHUNK]) -> [u64; 4] {
+            mask(chunk, is_base64_byte)
+        }
+
+        fn shapes(&self, before: &[u8; 32], word: &[u8; 64]) -> super::Shapes {
+            let with = |test: fn(u8) -> bool| {
+                let bits = |bytes: &[u8]| {
+                    (bytes.iter().rev()).fold(0, |m, &b| m << 1 | u64::from(test(b)))
+                };
+                [bits(before) << 32, bits(word)]
+            };
             super::Shapes {
-                group_start: mask(chunk, |b| {
-                    b.is_ascii_uppercase() || (b'a'..=b'f').contains(&b)
-                }),
-                hex: mask(chunk, |b| b.is_ascii_hexdigit()),
+                alphabet: with(is_base64_byte),
+                alnum: with(|b| b.is_ascii_alphanumeric()),
+                group_start: with(can_start_group),
+                hex: with(|b| b.is_ascii_hexdigit()),
             }
         }
     }
@@ -291,68 +354,89 @@ mod avx2 {
     use super::{CHUNK, Found};
     use std::arch::x86_64::*;
 
-    // Classes by nibble lookup: a byte's class is LOW[low nibble] & HIGH[high nibble], one
-    // bit per group of characters sharing a high nibble.
-    const SYMBOL: u8 = 1; // + - /      (0x2B 0x2D 0x2F)
-    const DIGIT: u8 = 2; // 0-9         (0x30-0x39)
-    const LETTER_LOW: u8 = 4; // A-O a-o (0x41-0x4F, 0x61-0x6F)
-    const LETTER_HIGH: u8 = 8; // P-Z p-z (0x50-0x5A, 0x70-0x7A)
-    const UNDERSCORE: u8 = 16; //        (0x5F)
-    const PERCENT: u8 = 32; //           (0x25)
-    const BACKSLASH: u8 = 64; //         (0x5C)
-    const ALPHABET: u8 = SYMBOL | DIGIT | LETTER_LOW | LETTER_HIGH | UNDERSCORE;
-
-    const fn low_table() -> [u8; 16] {
-        let mut table = [0u8; 16];
-        let mut n = 0;
-        while n < 16 {
-            let mut class = 0;
-            if n == 0xB || n == 0xD || n == 0xF {
-                class |= SYMBOL;
-            }
-            if n <= 9 {
-                class |= DIGIT;
-            }
-            if n >= 1 {
-                class |= LETTER_LOW;
-            }
-            if n <= 0xA {
-                class |= LETTER_HIGH;
-            }
-            if n == 0xF {
-                class |= UNDERSCORE;
-            }
-            if n == 5 {
-                class |= PERCENT;
-            }
-            if n == 0xC {
-                class |= BACKSLASH;
-            }
-            table[n] = class;
-            n += 1;
-        }
-        table
+    /// A byte's classes are `LOW[low nibble] & HIGH[high nibble]`: one bit per set of bytes
+    /// that is a product of high and low nibbles.
+    struct Tables {
+        low: [u8; 16],
+        high: [u8; 16],
     }
 
-    const LOW: [u8; 16] = low_table();
-    const HIGH: [u8; 16] = [
-        0,
-        0,
-        SYMBOL | PERCENT,
-        DIGIT,
-        LETTER_LOW,
-        LETTER_HIGH | UNDERSCORE | BACKSLASH,
-        LETTER_LOW,
-        LETTER_HIGH,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-    ];
+    impl Tables {
+        /// `classes` lists each class bit with its high nibbles and its low nibbles.
+        const fn new(classes: &[(u8, &[u8], &[u8])]) -> Tables {
+            let (mut low, mut high) = ([0u8; 16], [0u8; 16]);
+            let mut c = 0;
+            while c < classes.len() {
+                let (bit, highs, lows) = classes[c];
+                let mut i = 0;
+                while i < highs.len() {
+                    high[highs[i] as usize] |= bit;
+                    i += 1;
+                }
+                let mut i = 0;
+                while i < lows.len() {
+                    low[lows[i] as usize] |= bit;
+                    i += 1;
+                }
+                c += 1;
+            }
+            Tables { low, high }
+        }
+    }
+
+    const ONE_TO_SIX: &[u8] = &[1, 2, 3, 4, 5, 6];
+    const SEVEN_UP: &[u8] = &[7, 8, 9, 0xA, 0xB, 0xC, 0xD, 0xE, 0xF];
+    const ONE_UP: &[u8] = &[1, 2, 3, 4, 5, 6, 7, 8, 9, 0xA, 0xB, 0xC, 0xD, 0xE, 0xF];
+    const TO_NINE: &[u8] = &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+    const TO_TEN: &[u8] = &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0xA];
+    const ALL: &[u8] = &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0xA, 0xB, 0xC, 0xD, 0xE, 0xF];
+    const B_D_F: &[u8] = &[0xB, 0xD, 0xF];
+
+    // The first look's classes. Every alphabet byte has one, so a quad whose bytes all have
+    // some class could be all alphabet; a few other bytes have one too (`` ` `` `[` `]` `{` `|`
+    // `}` `~` DEL `%` `\`), which only lets a few more chunks through to the exact look. A byte
+    // has at most one of the four classes below 16, so it is a start exactly when its classes
+    // are 16 or more.
+    const LOWER: u8 = 1; // 0x60-0x7F, lowercase letters among them
+    const SYMBOL: u8 = 2; // + - / [ ] _
+    const PERCENT: u8 = 4;
+    const BACKSLASH: u8 = 8;
+    const A_TO_F: u8 = 16; // A-F a-f
+    const G_TO_O: u8 = 32; // G-O
+    const P_TO_Z: u8 = 64; // P-Z
+    const DIGIT: u8 = 128; // 0-9
+    const FIRST_LOOK: Tables = Tables::new(&[
+        (A_TO_F, &[4, 6], ONE_TO_SIX),
+        (G_TO_O, &[4], SEVEN_UP),
+        (P_TO_Z, &[5], TO_TEN),
+        (DIGIT, &[3], TO_NINE),
+        (LOWER, &[6, 7], ALL),
+        (SYMBOL, &[2, 5], B_D_F),
+        (PERCENT, &[2], &[5]),
+        (BACKSLASH, &[5], &[0xC]),
+    ]);
+
+    // The exact look's classes: the alphabet is all of them.
+    const HEX_LETTER: u8 = 1; // A-F a-f
+    const UPPER_A_TO_O: u8 = 2;
+    const UPPER_P_TO_Z: u8 = 4;
+    const LOWER_G_TO_O: u8 = 8;
+    const LOWER_P_TO_Z: u8 = 16;
+    const HEX_DIGIT: u8 = 32; // 0-9
+    const PLUS_DASH_SLASH: u8 = 64;
+    const UNDERSCORE: u8 = 128;
+    const GROUP_START: u8 = HEX_LETTER | UPPER_A_TO_O | UPPER_P_TO_Z;
+    const HEX: u8 = HEX_LETTER | HEX_DIGIT;
+    const EXACT: Tables = Tables::new(&[
+        (HEX_LETTER, &[4, 6], ONE_TO_SIX),
+        (UPPER_A_TO_O, &[4], ONE_UP),
+        (UPPER_P_TO_Z, &[5], TO_TEN),
+        (LOWER_G_TO_O, &[6], SEVEN_UP),
+        (LOWER_P_TO_Z, &[7], TO_TEN),
+        (HEX_DIGIT, &[3], TO_NINE),
+        (PLUS_DASH_SLASH, &[2], B_D_F),
+        (UNDERSCORE, &[5], &[0xF]),
+    ]);
 
     /// [`super::find_with`] compiled for AVX2, with its reader.
     #[target_feature(enable = "avx2")]
@@ -362,148 +446,142 @@ mod avx2 {
 
     struct Reader;
 
-    /// Each byte's class bits, 32 bytes at a time.
+    type Classes = [__m256i; CHUNK / 32];
+
+    /// Bytes 32i..32i+32 of the chunk.
+    #[inline]
     #[target_feature(enable = "avx2")]
-    fn classes(chunk: &[u8; CHUNK]) -> Classes {
-        lookup(chunk, &LOW, &HIGH)
+    fn load(chunk: &[u8; CHUNK], i: usize) -> __m256i {
+        assert!(i < CHUNK / 32);
+        // SAFETY: bytes 32i..32i+32 are in the chunk; unaligned loads are allowed.
+        unsafe { _mm256_loadu_si256(chunk.as_ptr().add(32 * i).cast()) }
     }
 
-    /// `low[byte & 15] & high[byte >> 4]` for every byte of the chunk.
+    /// Each byte's classes, 32 bytes at a time.
     #[target_feature(enable = "avx2")]
-    fn lookup(chunk: &[u8; CHUNK], low: &[u8; 16], high: &[u8; 16]) -> Classes {
+    fn lookup(chunk: &[u8; CHUNK], tables: &Tables) -> Classes {
+        std::array::from_fn(|i| lookup_vector(load(chunk, i), tables))
+    }
+
+    /// A byte's classes; bytes from 0x80 have none (`vpshufb` gives 0 for them from the low
+    /// table, and 0 is the high table's entry for them too).
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn lookup_vector(x: __m256i, tables: &Tables) -> __m256i {
         // SAFETY: the tables hold 16 readable bytes each; unaligned loads are allowed.
         let (low, high) = unsafe {
             (
-                _mm256_broadcastsi128_si256(_mm_loadu_si128(low.as_ptr().cast())),
-                _mm256_broadcastsi128_si256(_mm_loadu_si128(high.as_ptr().cast())),
+                _mm256_broadcastsi128_si256(_mm_loadu_si128(tables.low.as_ptr().cast())),
+                _mm256_broadcastsi128_si256(_mm_loadu_si128(tables.high.as_ptr().cast())),
             )
         };
         let nibble = _mm256_set1_epi8(0x0F);
-        std::array::from_fn(|i| {
-            // SAFETY: bytes 32i..32i+32 are in the chunk; unaligned loads are allowed.
-            let x = unsafe { _mm256_loadu_si256(chunk.as_ptr().add(32 * i).cast()) };
-            _mm256_and_si256(
-                _mm256_shuffle_epi8(low, _mm256_and_si256(x, nibble)),
-                _mm256_shuffle_epi8(high, _mm256_and_si256(_mm256_srli_epi16(x, 4), nibble)),
-            )
-        })
+        _mm256_and_si256(
+            _mm256_shuffle_epi8(low, x),
+            _mm256_shuffle_epi8(high, _mm256_and_si256(_mm256_srli_epi16(x, 4), nibble)),
+        )
     }
 
     /// Bit i of word i/64: byte i has one of the `bits`.
     #[target_feature(enable = "avx2")]
     fn bytes_with(classes: &Classes, bits: u8) -> [u64; 4] {
-        let bits = _mm256_set1_epi8(bits as i8);
-        let zero = _mm256_setzero_si256();
-        let without = |i: usize| {
-            let none = _mm256_cmpeq_epi8(_mm256_and_si256(classes[i], bits), zero);
-            u64::from(_mm256_movemask_epi8(none) as u32)
-        };
-        std::array::from_fn(|word| !(without(2 * word) | (without(2 * word + 1) << 32)))
+        std::array::from_fn(|word| {
+            vector_bytes_with(classes[2 * word], bits)
+                | vector_bytes_with(classes[2 * word + 1], bits) << 32
+        })
     }
 
-    type Classes = [__m256i; CHUNK / 32];
+    /// Bit i: byte i of the vector has one of the `bits`.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn vector_bytes_with(classes: __m256i, bits: u8) -> u64 {
+        let none = _mm256_cmpeq_epi8(
+            _mm256_and_si256(classes, _mm256_set1_epi8(bits as i8)),
+            _mm256_setzero_si256(),
+        );
+        u64::from(!(_mm256_movemask_epi8(none) as u32))
+    }
+
+    #[target_feature(enable = "avx2")]
+    fn starts(chunk: &[u8; CHUNK]) -> ([u64; 4], bool) {
+        let zero = _mm256_setzero_si256();
+        // Adding this sets the top bit of exactly the classes from 16 up.
+        let to_top_bit = _mm256_set1_epi8(0x70);
+        let mut seen = zero;
+        let masks: [u64; 8] = std::array::from_fn(|i| {
+            let class = lookup_vector(load(chunk, i), &FIRST_LOOK);
+            // 32-bit lanes (quads) with no byte outside every class.
+            let quad = _mm256_cmpeq_epi32(_mm256_cmpeq_epi8(class, zero), zero);
+            let start = _mm256_adds_epu8(class, to_top_bit);
+            seen = _mm256_or_si256(seen, class);
+            u64::from(_mm256_movemask_epi8(_mm256_and_si256(start, quad)) as u32)
+        });
+        let special = _mm256_set1_epi8((PERCENT | BACKSLASH) as i8);
+        (
+            std::array::from_fn(|w| masks[2 * w] | masks[2 * w + 1] << 32),
+            _mm256_testz_si256(seen, special) == 0,
+        )
+    }
+
+    /// Compared byte by byte rather than read from the classes, so that the first look need
+    /// not keep its classes (and spill them) for the few chunks that have these bytes.
+    #[target_feature(enable = "avx2")]
+    fn special(chunk: &[u8; CHUNK]) -> [u64; 4] {
+        let masks: [u64; 8] = std::array::from_fn(|i| {
+            let x = load(chunk, i);
+            let special = _mm256_or_si256(
+                _mm256_cmpeq_epi8(x, _mm256_set1_epi8(b'%' as i8)),
+                _mm256_cmpeq_epi8(x, _mm256_set1_epi8(b'\\' as i8)),
+            );
+            u64::from(_mm256_movemask_epi8(special) as u32)
+        });
+        std::array::from_fn(|w| masks[2 * w] | masks[2 * w + 1] << 32)
+    }
+
+    #[target_feature(enable = "avx2")]
+    fn shapes(before: &[u8; 32], word: &[u8; 64]) -> super::Shapes {
+        // SAFETY: the loads are of the 32 bytes of `before` and of each half of `word`;
+        // unaligned loads are allowed.
+        let [before, low, high] = [before.as_ptr(), word.as_ptr(), word[32..].as_ptr()]
+            .map(|at| lookup_vector(unsafe { _mm256_loadu_si256(at.cast()) }, &EXACT));
+        let with = |bits: u8| {
+            [
+                vector_bytes_with(before, bits) << 32,
+                vector_bytes_with(low, bits) | vector_bytes_with(high, bits) << 32,
+            ]
+        };
+        super::Shapes {
+            alphabet: with(u8::MAX),
+            alnum: with(!(PLUS_DASH_SLASH | UNDERSCORE)),
+            group_start: with(GROUP_START),
+            hex: with(HEX),
+        }
+    }
 
     impl super::Reader for Reader {
-        type Classes = Classes;
-
         #[inline(always)]
-        fn classify(&self, chunk: &[u8; CHUNK]) -> Classes {
+        fn starts(&self, chunk: &[u8; CHUNK]) -> ([u64; 4], bool) {
             // SAFETY: this reader is only made by `find`, which runs with AVX2.
-            unsafe { classes(chunk) }
+            unsafe { starts(chunk) }
         }
 
         #[inline(always)]
-        fn quads(&self, classes: &Classes) -> (u64, bool) {
+        fn special(&self, chunk: &[u8; CHUNK]) -> [u64; 4] {
             // SAFETY: as above.
-            unsafe { quads(classes) }
+            unsafe { special(chunk) }
         }
 
         #[inline(always)]
-        fn alphabet(&self, classes: &Classes) -> [u64; 4] {
+        fn alphabet(&self, chunk: &[u8; CHUNK]) -> [u64; 4] {
             // SAFETY: as above.
-            unsafe { bytes_with(classes, ALPHABET) }
+            unsafe { bytes_with(&lookup(chunk, &EXACT), u8::MAX) }
         }
 
         #[inline(always)]
-        fn special(&self, classes: &Classes) -> [u64; 4] {
+        fn shapes(&self, before: &[u8; 32], word: &[u8; 64]) -> super::Shapes {
             // SAFETY: as above.
-            unsafe { bytes_with(classes, PERCENT | BACKSLASH) }
+            unsafe { shapes(before, word) }
         }
-
-        #[inline(always)]
-        fn shapes(&self, chunk: &[u8; CHUNK]) -> super::Shapes {
-            // SAFETY: as above.
-            unsafe { shapes(chunk) }
-        }
-    }
-
-    // The second pair of tables, for [`super::Shapes`].
-    const UPPER_A_O: u8 = 1; // 0x41-0x4F
-    const UPPER_P_Z: u8 = 2; // 0x50-0x5A
-    const LOWER_A_F: u8 = 4; // 0x61-0x66
-    const UPPER_A_F: u8 = 8; // 0x41-0x46
-    const DIGIT_: u8 = 16; // 0x30-0x39
-    const GROUP_START: u8 = UPPER_A_O | UPPER_P_Z | LOWER_A_F;
-    const HEX: u8 = LOWER_A_F | UPPER_A_F | DIGIT_;
-
-    const fn shape_low_table() -> [u8; 16] {
-        let mut table = [0u8; 16];
-        let mut n = 0;
-        while n < 16 {
-            let mut class = 0;
-            if n >= 1 {
-                class |= UPPER_A_O;
-            }
-            if n <= 0xA {
-                class |= UPPER_P_Z;
-            }
-            if n >= 1 && n <= 6 {
-                class |= LOWER_A_F | UPPER_A_F;
-            }
-            if n <= 9 {
-                class |= DIGIT_;
-            }
-            table[n] = class;
-            n += 1;
-        }
-        table
-    }
-
-    const SHAPE_LOW: [u8; 16] = shape_low_table();
-    const SHAPE_HIGH: [u8; 16] = {
-        let mut table = [0u8; 16];
-        table[3] = DIGIT_;
-        table[4] = UPPER_A_O | UPPER_A_F;
-        table[5] = UPPER_P_Z;
-        table[6] = LOWER_A_F;
-        table
-    };
-
-    #[target_feature(enable = "avx2")]
-    fn shapes(chunk: &[u8; CHUNK]) -> super::Shapes {
-        let classes = lookup(chunk, &SHAPE_LOW, &SHAPE_HIGH);
-        super::Shapes {
-            group_start: bytes_with(&classes, GROUP_START),
-            hex: bytes_with(&classes, HEX),
-        }
-    }
-
-    #[target_feature(enable = "avx2")]
-    fn quads(classes: &Classes) -> (u64, bool) {
-        let alphabet = _mm256_set1_epi8(ALPHABET as i8);
-        let zero = _mm256_setzero_si256();
-        let mut quads = 0u64;
-        let mut seen = zero;
-        for (i, &class) in classes.iter().enumerate() {
-            let outside = _mm256_cmpeq_epi8(_mm256_and_si256(class, alphabet), zero);
-            // 32-bit lanes (quads) with no byte outside the alphabet.
-            let whole = _mm256_cmpeq_epi32(outside, zero);
-            let mask = _mm256_movemask_ps(_mm256_castsi256_ps(whole)) as u8;
-            quads |= u64::from(mask) << (i * 8);
-            seen = _mm256_or_si256(seen, class);
-        }
-        let special = _mm256_set1_epi8((PERCENT | BACKSLASH) as i8);
-        (quads, _mm256_testz_si256(seen, special) == 0)
     }
 }
 
@@ -526,31 +604,40 @@ mod tests {
             }
             i += len.max(1);
         }
-        for (at, &b) in bytes.iter().enumerate() {
-            match b {
-                b'%' => found.percents.push(at),
-                b'\\' => found.backslashes.push(at),
+        for (at, pair) in bytes.windows(3).enumerate() {
+            match pair {
+                [b'%', a, b] if a.is_ascii_hexdigit() && b.is_ascii_hexdigit() => {
+                    found.percents.push(at)
+                }
+                [b'\\', b'/' | b'u' | b'x' | b'"', _] => found.backslashes.push(at),
                 _ => {}
             }
+        }
+        // The last two bytes, which `windows(3)` does not start at.
+        if let [.., b'\\', b'/' | b'u' | b'x' | b'"'] = bytes {
+            found.backslashes.push(bytes.len() - 2);
         }
         found
     }
 
     /// Whether some aligned 16-byte window inside the run passes the shape test, byte by byte.
     fn has_encoded_window(bytes: &[u8], run: &Range<usize>) -> bool {
-        let group_start = |b: u8| b.is_ascii_uppercase() || (b'a'..=b'f').contains(&b);
         (run.start.next_multiple_of(4)..)
             .step_by(4)
             .take_while(|&at| at + 16 <= run.end)
             .any(|at| {
                 let window = &bytes[at..at + 16];
-                (0..4).any(|phase| {
-                    window
-                        .iter()
-                        .skip(phase)
-                        .step_by(4)
-                        .all(|&b| group_start(b))
-                }) || window.iter().all(u8::is_ascii_hexdigit)
+                let phase_fits = |phase: usize| {
+                    (0..4).all(|group| {
+                        let start = phase + 4 * group;
+                        can_start_group(window[start])
+                            && (group == 3
+                                || window[start + 1..start + 3]
+                                    .iter()
+                                    .all(u8::is_ascii_alphanumeric))
+                    })
+                };
+                (0..4).any(phase_fits) || window.iter().all(u8::is_ascii_hexdigit)
             })
     }
 
@@ -673,7 +760,31 @@ mod tests {
             let expected_runs = if is_base64_byte(b) { 1 } else { 2 };
             assert_eq!(found.runs.len(), expected_runs, "byte {b:#04x}");
             assert_eq!(found.percents.len(), usize::from(b == b'%'), "{b:#04x}");
-            assert_eq!(found.backslashes.len(), usize::from(b == b'\\'), "{b:#04x}");
+            bytes[CHUNK + 101] = b'x';
+            assert_eq!(
+                find(&bytes).backslashes.len(),
+                usize::from(b == b'\\'),
+                "{b:#04x}"
+            );
         }
+    }
+
+    #[test]
+    fn every_group_start_is_a_start_in_the_first_look() {
+        // Runs of 20 where only one phase can start groups, with `b` in that phase and
+        // letters that cannot start one elsewhere: found exactly when `b` can start a group.
+        for b in 0..=255u8 {
+            let mut bytes = vec![b' '; 2 * CHUNK];
+            for (i, byte) in bytes[CHUNK - 8..CHUNK + 12].iter_mut().enumerate() {
+                *byte = if i % 4 == 0 { b } else { b'z' };
+            }
+            for found in [find(&bytes), find_with(&bytes, &bytewise::Reader)] {
+                assert_eq!(!found.runs.is_empty(), can_start_group(b), "byte {b:#04x}");
+            }
+        }
+        // Hex of digits alone has no letter to start a group: digits count as starts too.
+        let mut bytes = vec![b' '; 2 * CHUNK];
+        bytes[CHUNK - 8..CHUNK + 12].copy_from_slice(b"31323334353637383930");
+        assert_eq!(find(&bytes).runs, vec![CHUNK - 8..CHUNK + 12]);
     }
 }

@@ -244,11 +244,7 @@ fn ends_run(b: u8) -> bool {
 fn percent(bytes: &[u8], positions: &[usize], max_span: usize, out: &mut Vec<Span>) {
     let mut covered = 0;
     for &at in positions {
-        if at < covered
-            || !bytes
-                .get(at + 1..at + 3)
-                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
-        {
+        if at < covered {
             continue;
         }
         let start = bytes[..at]
