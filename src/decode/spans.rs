@@ -179,6 +179,13 @@ fn hex_value(b: u8) -> u8 {
     }
 }
 
+/// Decoders that take padding or none, and stray bits at the end (a run may be cut short).
+const LENIENT: GeneralPurposeConfig = GeneralPurposeConfig::new()
+    .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+    .with_decode_allow_trailing_bits(true);
+const STANDARD: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::STANDARD, LENIENT);
+const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::URL_SAFE, LENIENT);
+
 fn decode_base64(run: &[u8], range: Range<usize>) -> Option<Span> {
     // Text is ASCII: each byte's top bit is 0, so the first character of every 4-character
     // group encodes a value below 32 (`A`-`Z`, `a`-`f`). Most identifiers fail this at once.
@@ -193,20 +200,14 @@ fn decode_base64(run: &[u8], range: Range<usize>) -> Option<Span> {
     if !holds.mixed() {
         return None;
     }
-    let alphabet = match (
+    let engine = match (
         holds.has(Holds::PLUS_OR_SLASH),
         holds.has(Holds::DASH_OR_UNDERSCORE),
     ) {
         (true, true) => return None,
-        (_, true) => base64::alphabet::URL_SAFE,
-        _ => base64::alphabet::STANDARD,
+        (_, true) => &URL_SAFE,
+        _ => &STANDARD,
     };
-    let engine = GeneralPurpose::new(
-        &alphabet,
-        GeneralPurposeConfig::new()
-            .with_decode_padding_mode(DecodePaddingMode::Indifferent)
-            .with_decode_allow_trailing_bits(true),
-    );
     // A length of 4n+1 cannot be base64: the last character is not part of it.
     let usable = if run.len() % 4 == 1 {
         &run[..run.len() - 1]
@@ -289,13 +290,12 @@ fn percent(bytes: &[u8], positions: &[usize], max_span: usize, out: &mut Vec<Spa
 fn escaped_lines(bytes: &[u8], positions: &[usize], max_span: usize, out: &mut Vec<Span>) {
     let mut covered = 0;
     for &at in positions {
+        if at < covered {
+            continue;
+        }
         let next = bytes.get(at + 1..).unwrap_or_default();
         // The value of the `n` hex digits after the escape letter.
-        let hex = |n: usize| {
-            next.get(1..1 + n)
-                .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
-                .and_then(parse_hex)
-        };
+        let hex = |n: usize| next.get(1..1 + n).and_then(parse_hex);
         // Only escapes of printable characters can spell a token or its name: `\x00\x1b` in a
         // byte string (common in code) is not decoded.
         let printable = |code: Option<u32>, below: u32| {
@@ -305,7 +305,7 @@ fn escaped_lines(bytes: &[u8], positions: &[usize], max_span: usize, out: &mut V
             || (next.first() == Some(&b'u') && printable(hex(4), u32::MAX))
             || (next.first() == Some(&b'x') && printable(hex(2), 0x80))
             || next.starts_with(b"\":");
-        if at < covered || !trigger {
+        if !trigger {
             continue;
         }
         let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |p| p + 1);
@@ -322,11 +322,11 @@ fn escaped_lines(bytes: &[u8], positions: &[usize], max_span: usize, out: &mut V
     }
 }
 
-/// The value of hex digits (as `u32::from_str_radix` reads them).
+/// The value of up to eight hex digits; `None` if one is not a hex digit.
 fn parse_hex(digits: &[u8]) -> Option<u32> {
-    std::str::from_utf8(digits)
-        .ok()
-        .and_then(|d| u32::from_str_radix(d, 16).ok())
+    digits.iter().try_fold(0, |value, &d| {
+        Some(value << 4 | char::from(d).to_digit(16)?)
+    })
 }
 
 /// JSON/JavaScript/Python string escapes, leniently (unknown escapes keep their character).
@@ -382,8 +382,15 @@ fn unescape(literal: &[u8]) -> Vec<u8> {
 /// Whether the text reads like YAML: its first line that is neither blank nor a comment is
 /// `---` or `key:` / `key: value`. Cheap, so source code does not pay for the block search.
 fn looks_like_yaml(bytes: &[u8]) -> bool {
-    let Some(line) = bytes
-        .split(|&b| b == b'\n')
+    // The lines, found with memchr: most files are not YAML and this runs on every one.
+    let mut rest = Some(bytes);
+    let lines = std::iter::from_fn(|| {
+        let text = rest?;
+        let end = memchr::memchr(b'\n', text);
+        rest = end.map(|end| &text[end + 1..]);
+        Some(&text[..end.unwrap_or(text.len())])
+    });
+    let Some(line) = lines
         .take(64)
         .map(<[u8]>::trim_ascii)
         .find(|l| !l.is_empty() && !l.starts_with(b"#"))
