@@ -179,6 +179,19 @@ fn find_with(bytes: &[u8], reader: &impl Reader) -> Found {
         if chained == 0 && open.is_none() {
             continue;
         }
+        // A run from an earlier chunk is measured first: inside a long one (a big base64
+        // blob) every word has a chain, and none of its windows needs a look.
+        let mut alphabet = None;
+        if let Some(run_start) = open.take() {
+            let mask = alphabet.insert(reader.alphabet(chunk));
+            let Some(end) = first_clear(mask, 0) else {
+                // The whole chunk is alphabet: the run goes on.
+                open = Some(run_start);
+                continue;
+            };
+            found.push_run(run_start..start + end);
+            measured_to = start + end;
+        }
         // Bit k: a window ends with quad k. Only the words with a chain are looked at.
         let mut windows = 0;
         for w in (0..CHUNK / 64).filter(|w| chained >> w & 1 != 0) {
@@ -190,26 +203,17 @@ fn find_with(bytes: &[u8], reader: &impl Reader) -> Found {
             let word = chunk[64 * w..64 * w + 64].try_into().unwrap();
             windows |= reader.shapes(before, word).windows() << (16 * w);
         }
-        if windows == 0 && open.is_none() {
+        if windows == 0 {
             continue;
         }
-        let alphabet = &reader.alphabet(chunk);
-        if let Some(run_start) = open.take() {
-            let Some(end) = first_clear(alphabet, 0) else {
-                // The whole chunk is alphabet: the run goes on.
-                open = Some(run_start);
-                continue;
-            };
-            found.push_run(run_start..start + end);
-            measured_to = start + end;
-        }
+        let alphabet = alphabet.unwrap_or_else(|| reader.alphabet(chunk));
         while windows != 0 {
             let at = 4 * windows.trailing_zeros() as usize;
             windows &= windows - 1;
             if start + at < measured_to {
                 continue;
             }
-            let run_start = match last_clear_before(alphabet, at) {
+            let run_start = match last_clear_before(&alphabet, at) {
                 Some(i) => start + i + 1,
                 // The run began in an earlier chunk.
                 None => {
@@ -221,7 +225,7 @@ fn find_with(bytes: &[u8], reader: &impl Reader) -> Found {
                             .count()
                 }
             };
-            match first_clear(alphabet, at) {
+            match first_clear(&alphabet, at) {
                 Some(end) => {
                     found.push_run(run_start..start + end);
                     measured_to = start + end;
