@@ -608,8 +608,8 @@ mod tests {
             }
             i += len.max(1);
         }
-        for (at, pair) in bytes.windows(3).enumerate() {
-            match pair {
+        for (at, three) in bytes.windows(3).enumerate() {
+            match three {
                 [b'%', a, b] if a.is_ascii_hexdigit() && b.is_ascii_hexdigit() => {
                     found.percents.push(at)
                 }
