@@ -325,7 +325,8 @@ fn escaped_lines(bytes: &[u8], positions: &[usize], max_span: usize, out: &mut V
 /// The value of up to eight hex digits; `None` if one is not a hex digit.
 fn parse_hex(digits: &[u8]) -> Option<u32> {
     digits.iter().try_fold(0, |value, &d| {
-        Some(value << 4 | char::from(d).to_digit(16)?)
+        d.is_ascii_hexdigit()
+            .then(|| value << 4 | u32::from(hex_value(d)))
     })
 }
 
