@@ -141,60 +141,99 @@ fn every_fourth_bit(x: u64) -> u64 {
 }
 
 /// The chunk walk, generic over the reader so the AVX2 build inlines its own.
+///
+/// Most chunks (eight in nine of Rust source) have no chain and no trigger byte: for them the walk
+/// is the first look and nothing more. The rest go to [`Walk::visit`], kept out of line so that
+/// this loop stays small.
 #[inline(always)]
 fn find_with(bytes: &[u8], reader: &impl Reader) -> Found {
-    let mut found = Found::default();
-    let mut padded = [0u8; CHUNK];
-    // The last word of starts and of pairs of starts, so chains can cross words and chunks.
-    let (mut last_starts, mut last_pairs) = (0u64, 0u64);
-    // The start of a run that reached the end of the previous chunk.
-    let mut open: Option<usize> = None;
-    // Where the last run measured ended: windows before it belong to that run.
-    let mut measured_to = 0;
-    for (index, chunk) in bytes.chunks(CHUNK).enumerate() {
-        let start = index * CHUNK;
-        let chunk: &[u8; CHUNK] = match chunk.try_into() {
-            Ok(full) => full,
-            // The tail, padded with zero bytes (in no class).
-            Err(_) => {
-                padded[..chunk.len()].copy_from_slice(chunk);
-                &padded
-            }
-        };
+    let mut walk = Walk::default();
+    let mut carry = Carry::default();
+    let (whole, tail) = bytes.as_chunks::<CHUNK>();
+    let mut look = |start: usize, chunk: &[u8; CHUNK]| {
         let (starts, special) = reader.starts(chunk);
-        // Bit w: bytes i, i-4, i-8 and i-12 all hold starts, for some i in word w of the
-        // chunk. Every window of `Shapes::windows` has such a chain ending in its last quad.
-        let mut chained = 0u64;
-        for (w, word) in starts.into_iter().enumerate() {
-            let pairs = word & (word << 4 | last_starts >> 60);
-            let chains = pairs & (pairs << 8 | last_pairs >> 56);
-            chained |= u64::from(chains != 0) << w;
-            (last_starts, last_pairs) = (word, pairs);
+        let chains = carry.chains(starts);
+        if special || chains.iter().fold(0, |any, c| any | c) != 0 || walk.open.is_some() {
+            walk.visit(bytes, start, chunk, chains, special, reader);
         }
+    };
+    for (index, chunk) in whole.iter().enumerate() {
+        look(index * CHUNK, chunk);
+    }
+    if !tail.is_empty() {
+        // Padded with zero bytes (in no class).
+        let mut padded = [0u8; CHUNK];
+        padded[..tail.len()].copy_from_slice(tail);
+        look(whole.len() * CHUNK, &padded);
+    }
+    walk.finish(bytes.len())
+}
+
+/// The last word of starts and of pairs of starts, so chains can cross words and chunks.
+#[derive(Default)]
+struct Carry {
+    starts: u64,
+    pairs: u64,
+}
+
+impl Carry {
+    /// Bit i of word i/64: bytes i, i-4, i-8 and i-12 of the chunk all hold starts. Every
+    /// window of [`Shapes::windows`] has such a chain ending in its last quad.
+    #[inline(always)]
+    fn chains(&mut self, starts: [u64; 4]) -> [u64; 4] {
+        starts.map(|word| {
+            let pairs = word & (word << 4 | self.starts >> 60);
+            let chains = pairs & (pairs << 8 | self.pairs >> 56);
+            (self.starts, self.pairs) = (word, pairs);
+            chains
+        })
+    }
+}
+
+/// What the walk has found so far, and the run it may be inside.
+#[derive(Default)]
+struct Walk {
+    found: Found,
+    /// The start of a run that reached the end of the previous chunk.
+    open: Option<usize>,
+    /// Where the last run measured ended: windows before it belong to that run.
+    measured_to: usize,
+}
+
+impl Walk {
+    /// A chunk (from `start` in `bytes`) with a chain or a trigger byte, or that a run goes on
+    /// into.
+    #[inline(never)]
+    fn visit(
+        &mut self,
+        bytes: &[u8],
+        start: usize,
+        chunk: &[u8; CHUNK],
+        chains: [u64; 4],
+        special: bool,
+        reader: &impl Reader,
+    ) {
         if special {
             for_each_set_bit(&reader.special(chunk), |i| {
-                found.push_trigger(bytes, start + i)
+                self.found.push_trigger(bytes, start + i)
             });
-        }
-        if chained == 0 && open.is_none() {
-            continue;
         }
         // A run from an earlier chunk is measured first: inside a long one (a big base64
         // blob) every word has a chain, and none of its windows needs a look.
         let mut alphabet = None;
-        if let Some(run_start) = open.take() {
+        if let Some(run_start) = self.open.take() {
             let mask = alphabet.insert(reader.alphabet(chunk));
             let Some(end) = first_clear(mask, 0) else {
                 // The whole chunk is alphabet: the run goes on.
-                open = Some(run_start);
-                continue;
+                self.open = Some(run_start);
+                return;
             };
-            found.push_run(run_start..start + end);
-            measured_to = start + end;
+            self.found.push_run(run_start..start + end);
+            self.measured_to = start + end;
         }
         // Bit k: a window ends with quad k. Only the words with a chain are looked at.
         let mut windows = 0;
-        for w in (0..CHUNK / 64).filter(|w| chained >> w & 1 != 0) {
+        for w in (0..CHUNK / 64).filter(|&w| chains[w] != 0) {
             let before = match (w, start.checked_sub(32)) {
                 (1.., _) => chunk[64 * w - 32..64 * w].try_into().unwrap(),
                 (0, Some(from)) => bytes[from..start].try_into().unwrap(),
@@ -204,13 +243,13 @@ fn find_with(bytes: &[u8], reader: &impl Reader) -> Found {
             windows |= reader.shapes(before, word).windows() << (16 * w);
         }
         if windows == 0 {
-            continue;
+            return;
         }
         let alphabet = alphabet.unwrap_or_else(|| reader.alphabet(chunk));
         while windows != 0 {
             let at = 4 * windows.trailing_zeros() as usize;
             windows &= windows - 1;
-            if start + at < measured_to {
+            if start + at < self.measured_to {
                 continue;
             }
             let run_start = match last_clear_before(&alphabet, at) {
@@ -227,20 +266,23 @@ fn find_with(bytes: &[u8], reader: &impl Reader) -> Found {
             };
             match first_clear(&alphabet, at) {
                 Some(end) => {
-                    found.push_run(run_start..start + end);
-                    measured_to = start + end;
+                    self.found.push_run(run_start..start + end);
+                    self.measured_to = start + end;
                 }
                 None => {
-                    open = Some(run_start);
-                    measured_to = usize::MAX;
+                    self.open = Some(run_start);
+                    self.measured_to = usize::MAX;
                 }
             }
         }
     }
-    if let Some(run_start) = open {
-        found.push_run(run_start..bytes.len());
+
+    fn finish(mut self, len: usize) -> Found {
+        if let Some(run_start) = self.open {
+            self.found.push_run(run_start..len);
+        }
+        self.found
     }
-    found
 }
 
 impl Found {
