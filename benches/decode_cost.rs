@@ -7,6 +7,10 @@
 //! Prints the best time of each and the median of the paired ratios.
 //!
 //! Run: `cargo bench --bench decode_cost [-- ROUNDS]` (40 rounds by default).
+//!
+//! Timings on a shared machine swing by several points between runs. Instruction counts do
+//! not: `-- once on|off|none` makes one pass with decoding on, off, or none at all (loading
+//! only), for `benches/decode-instructions.sh` to count under cachegrind.
 
 mod common;
 
@@ -17,15 +21,27 @@ use keysweep::matcher::Matcher;
 use keysweep::rules::RuleSet;
 
 fn main() {
-    let rounds: usize = std::env::args()
-        .skip(1)
-        .find_map(|a| a.parse().ok())
-        .unwrap_or(40);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let rounds: usize = args.iter().find_map(|a| a.parse().ok()).unwrap_or(40);
+    let once = args
+        .iter()
+        .position(|a| a == "once")
+        .map(|at| args.get(at + 1).map_or("", String::as_str));
     let files = common::registry_files();
     let bytes: usize = files.iter().map(Vec::len).sum();
     let rules = RuleSet::builtin().unwrap();
     let matcher = Matcher::new(&rules).unwrap();
     let (on, off) = (decode::Limits::default(), common::decoding_off());
+    if let Some(mode) = once {
+        let limits = match mode {
+            "on" => &on,
+            "off" => &off,
+            "none" => return,
+            other => panic!("once takes on, off or none, not {other:?}"),
+        };
+        std::hint::black_box(common::scan_file_by_file(&matcher, &files, limits));
+        return;
+    }
     let scan = |limits: &decode::Limits| {
         let started = Instant::now();
         std::hint::black_box(common::scan_file_by_file(&matcher, &files, limits));
