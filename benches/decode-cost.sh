@@ -9,7 +9,8 @@
 #   --quick     the quick inputs (4 Django versions) instead of the full ones
 #
 # Env: KEYSWEEP_BENCH_CACHE  where compare.sh left its inputs (default <repo>/target/bench-cache)
-#      KEYSWEEP_BIN          binary to time (default target/release/keysweep, built when missing)
+#      KEYSWEEP_BIN          binary to time (default: target/release/keysweep, which the script
+#                            builds first, so a stale build is never timed)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,7 +21,7 @@ while (( $# )); do
     case $1 in
         --rounds) rounds=${2:?--rounds needs a number}; shift ;;
         --quick) profile=quick ;;
-        -h | --help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -31,7 +32,10 @@ if [[ ! -d $history || ! -d $dir ]]; then
     echo "inputs missing: run benches/make-history-repo.sh --$profile (or benches/compare.sh) first" >&2
     exit 1
 fi
-[[ -x $BIN ]] || (cd "$ROOT" && cargo build --release)
+if [[ -z ${KEYSWEEP_BIN:-} ]]; then
+    (cd "$ROOT" && cargo build --release --quiet)
+fi
+[[ -x $BIN ]] || { echo "$BIN is not executable" >&2; exit 2; }
 
 # Nanoseconds of wall time for one scan; keysweep exits 1 when it finds something, 2 on error.
 time_scan() {

@@ -9,8 +9,8 @@
 #   --jobs N    passed to `keysweep sweep --jobs` (default: keysweep's own, one per core)
 #
 # Env: KEYSWEEP_SWEEP_BENCH_DIR  work dir (default ${TMPDIR:-/tmp}/keysweep-sweep-bench)
-#      KEYSWEEP_BIN              binary to time (default target/release/keysweep, built by cargo
-#                                only when missing)
+#      KEYSWEEP_BIN              binary to time (default: target/release/keysweep, which the
+#                                script builds first, so a stale build is never timed)
 #
 # The corpus comes from crates in ~/.cargo/registry/src/*/ (no network): commits have a fixed
 # identity and fixed dates, so the same crates give the same commit ids. Four upstreams (and so
@@ -34,7 +34,7 @@ while (( $# )); do
         --rebuild) rebuild=1 ;;
         --jobs) jobs=(--jobs "${2:?--jobs needs a number}"); shift ;;
         --jobs=*) jobs=(--jobs "${1#--jobs=}") ;;
-        -h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -45,11 +45,11 @@ now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
 
 KS=${KEYSWEEP_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/release/keysweep}
-if [[ ! -x $KS ]]; then
-    [[ -n ${KEYSWEEP_BIN:-} ]] && { echo "KEYSWEEP_BIN=$KS is not executable" >&2; exit 2; }
-    say "no $KS: cargo build --release"
+if [[ -z ${KEYSWEEP_BIN:-} ]]; then
+    say "cargo build --release"
     (cd "$ROOT" && cargo build --release)
 fi
+[[ -x $KS ]] || { echo "$KS is not executable" >&2; exit 2; }
 
 # git with a fixed identity and no user or system configuration (autocrlf, hooks, signing...).
 g() {
