@@ -24,6 +24,7 @@ count() {
 }
 
 none=$(count none) off=$(count off) on=$(count on)
+[[ -n $none && -n $off && -n $on ]] || { echo "cachegrind gave no count" >&2; exit 1; }
 awk -v none="$none" -v off="$off" -v on="$on" 'BEGIN {
     printf "decoding off: %.1f M instructions\n", (off - none) / 1e6
     printf "decoding on:  %.1f M instructions\n", (on - none) / 1e6
