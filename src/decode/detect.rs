@@ -55,7 +55,7 @@ fn is_base64_byte(b: u8) -> bool {
 
 /// `A`-`Z` and `a`-`f`: the characters that can start a 4-character group of base64 of ASCII
 /// text (the group's first byte is below 0x80, so its first 6 bits are below 32).
-fn can_start_group(b: u8) -> bool {
+pub fn can_start_group(b: u8) -> bool {
     b.is_ascii_uppercase() || (b'a'..=b'f').contains(&b)
 }
 

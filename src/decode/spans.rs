@@ -187,13 +187,9 @@ const STANDARD: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::STANDARD
 const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::URL_SAFE, LENIENT);
 
 fn decode_base64(run: &[u8], range: Range<usize>) -> Option<Span> {
-    // Text is ASCII: each byte's top bit is 0, so the first character of every 4-character
-    // group encodes a value below 32 (`A`-`Z`, `a`-`f`). Most identifiers fail this at once.
-    if !run
-        .iter()
-        .step_by(4)
-        .all(|&b| b.is_ascii_uppercase() || (b'a'..=b'f').contains(&b))
-    {
+    // Text is ASCII, so every 4-character group starts with `A`-`Z` or `a`-`f`. Most
+    // identifiers fail this at once.
+    if !run.iter().step_by(4).all(|&b| detect::can_start_group(b)) {
         return None;
     }
     let holds = Holds::of(run);
