@@ -114,6 +114,8 @@ pub struct Engine {
     database: *mut Database,
     scratch: Mutex<Vec<*mut Scratch>>,
     lengths: Vec<usize>,
+    /// The longest keyword's length: blocks overlap by one less, so no keyword is cut in two.
+    longest: usize,
 }
 
 // SAFETY: a compiled database is immutable and may be shared by threads; each scratch space is
@@ -169,6 +171,7 @@ impl Engine {
             api,
             database,
             scratch: Mutex::new(Vec::new()),
+            longest: lengths.iter().copied().max().unwrap_or(1),
             lengths,
         };
         // Allocate one scratch now, so a broken library fails here and not mid-scan.
@@ -197,7 +200,7 @@ impl Engine {
                 .alloc_scratch()
                 .expect("Vectorscan allocated scratch space for this database before"),
         };
-        let longest = self.lengths.iter().copied().max().unwrap_or(1);
+        let longest = self.longest;
         let mut state = ScanState {
             lengths: &self.lengths,
             found: Vec::new(),
