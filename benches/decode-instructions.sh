@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What the decoding stage costs on plain source code, in instructions rather than seconds:
 # cachegrind counts one pass of `benches/decode_cost.rs` over the same files with decoding
-# on, off, and not at all (loading only), and the script prints the ratio of the two passes.
+# on, off, and not at all, each after the same uncounted-in-effect warm-up pass that compiles
+# the rules' regexes, and the script prints the ratio of the two passes.
 # Instruction counts repeat exactly on a busy machine, where timings swing by several points;
 # they leave out cache misses and mispredicted branches, so they complement the timed pairs.
 #
