@@ -261,11 +261,10 @@ fn percent(bytes: &[u8], positions: &[usize], max_span: usize, out: &mut Vec<Spa
         let mut i = 0;
         while i < run.len() {
             if run[i] == b'%'
-                && run
-                    .get(i + 1..i + 3)
-                    .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
+                && let Some(byte) = run.get(i + 1..i + 3).and_then(parse_hex)
             {
-                decoded.push((hex_value(run[i + 1]) << 4) | hex_value(run[i + 2]));
+                // Two hex digits: below 256.
+                decoded.push(byte as u8);
                 i += 3;
             } else {
                 decoded.push(run[i]);
