@@ -8,7 +8,7 @@
 
 use std::ops::Range;
 
-use super::detect;
+use super::detect::{self, parse_hex};
 
 use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
@@ -29,10 +29,14 @@ pub struct Span {
     pub decoded: Vec<u8>,
 }
 
-/// Every decodable span of `bytes`; `max_span` bounds the encoded length decoded (longer ones are
-/// reported in `skipped`).
-pub fn find(bytes: &[u8], max_span: usize, skipped: &mut Vec<String>) -> Vec<Span> {
-    let found = detect::find(bytes);
+/// Every decodable span of `bytes`, from what [`detect::find`] `found` there; `max_span` bounds
+/// the encoded length decoded (longer ones are reported in `skipped`).
+pub fn find(
+    bytes: &[u8],
+    found: detect::Found,
+    max_span: usize,
+    skipped: &mut Vec<String>,
+) -> Vec<Span> {
     let mut spans = Vec::new();
     for run in found.runs {
         consider_run(bytes, run, max_span, skipped, &mut spans);
@@ -280,27 +284,12 @@ fn percent(bytes: &[u8], positions: &[usize], max_span: usize, out: &mut Vec<Spa
 }
 
 /// Lines holding escapes that can split a token or its context (`\/`, `\uXXXX`, `\xXX`, and the
-/// `\":` of JSON serialised into a string), unescaped whole, so a key name and its value still
-/// stand together.
+/// `\":` of JSON serialised into a string; see [`detect::is_escape_trigger`]), unescaped whole,
+/// so a key name and its value still stand together.
 fn escaped_lines(bytes: &[u8], positions: &[usize], max_span: usize, out: &mut Vec<Span>) {
     let mut covered = 0;
     for &at in positions {
         if at < covered {
-            continue;
-        }
-        let next = bytes.get(at + 1..).unwrap_or_default();
-        // The value of the `n` hex digits after the escape letter.
-        let hex = |n: usize| next.get(1..1 + n).and_then(parse_hex);
-        // Only escapes of printable characters can spell a token or its name: `\x00\x1b` in a
-        // byte string (common in code) is not decoded.
-        let printable = |code: Option<u32>, below: u32| {
-            code.is_some_and(|c| (0x20..below).contains(&c) && c != 0x7F)
-        };
-        let trigger = next.first() == Some(&b'/')
-            || (next.first() == Some(&b'u') && printable(hex(4), u32::MAX))
-            || (next.first() == Some(&b'x') && printable(hex(2), 0x80))
-            || next.starts_with(b"\":");
-        if !trigger {
             continue;
         }
         let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |p| p + 1);
@@ -315,14 +304,6 @@ fn escaped_lines(bytes: &[u8], positions: &[usize], max_span: usize, out: &mut V
             decoded: unescape(&bytes[start..end]),
         });
     }
-}
-
-/// The value of up to eight hex digits; `None` if one is not a hex digit.
-fn parse_hex(digits: &[u8]) -> Option<u32> {
-    digits.iter().try_fold(0, |value, &d| {
-        d.is_ascii_hexdigit()
-            .then(|| value << 4 | u32::from(hex_value(d)))
-    })
 }
 
 /// JSON/JavaScript/Python string escapes, leniently (unknown escapes keep their character).
@@ -462,10 +443,15 @@ mod tests {
     use super::*;
 
     fn kinds(text: &str) -> Vec<(&'static str, String)> {
-        find(text.as_bytes(), 1 << 20, &mut Vec::new())
-            .into_iter()
-            .map(|s| (s.kind, String::from_utf8_lossy(&s.decoded).into_owned()))
-            .collect()
+        find(
+            text.as_bytes(),
+            detect::find(text.as_bytes()),
+            1 << 20,
+            &mut Vec::new(),
+        )
+        .into_iter()
+        .map(|s| (s.kind, String::from_utf8_lossy(&s.decoded).into_owned()))
+        .collect()
     }
 
     #[test]
@@ -524,7 +510,15 @@ mod tests {
     fn long_runs_are_skipped_with_a_reason() {
         let mut skipped = Vec::new();
         let run = "QUJD".repeat(1000);
-        assert!(find(run.as_bytes(), 1024, &mut skipped).is_empty());
+        assert!(
+            find(
+                run.as_bytes(),
+                detect::find(run.as_bytes()),
+                1024,
+                &mut skipped
+            )
+            .is_empty()
+        );
         assert!(skipped[0].contains("not decoded"), "{skipped:?}");
     }
 }
