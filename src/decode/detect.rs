@@ -59,40 +59,56 @@ pub fn can_start_group(b: u8) -> bool {
     b.is_ascii_uppercase() || (b'a'..=b'f').contains(&b)
 }
 
-/// Each alphabet byte's 6-bit value (`+` and `-` are 62, `/` and `_` 63); 0xFF for the rest.
-static SEXTET: [u8; 256] = {
-    let mut table = [0xFF; 256];
+/// For a byte at place `r` (0 to 3) of a 16-byte window, `PHASES[r][byte]`: bit p (0 to 3) if
+/// the byte can stand there in base64 of ASCII text whose groups start at place p, bit 4 if it
+/// is a hex digit. A byte can be a group's first character if its value has bit 5 clear, its
+/// second if bit 3 is clear, its third if bit 1 is (three ASCII bytes, each below 0x80, encode
+/// so), and its fourth if it is in the alphabet at all.
+static PHASES: [[u8; 256]; 4] = {
+    let mut table = [[0u8; 256]; 4];
     let mut b = 0;
     while b < 256 {
         let c = b as u8;
-        table[b] = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            _ => 0xFF,
+        // The value of each alphabet byte (`+` and `-` are 62, `/` and `_` 63).
+        let value = match c {
+            b'A'..=b'Z' => Some(c - b'A'),
+            b'a'..=b'z' => Some(c - b'a' + 26),
+            b'0'..=b'9' => Some(c - b'0' + 52),
+            b'+' | b'-' => Some(62),
+            b'/' | b'_' => Some(63),
+            _ => None,
         };
+        let hex = if c.is_ascii_hexdigit() { 1 << 4 } else { 0 };
+        let mut r = 0;
+        while r < 4 {
+            let mut bits = hex;
+            if let Some(value) = value {
+                let mut phase = 0;
+                while phase < 4 {
+                    let clear = [0b10_0000, 0b1000, 0b10, 0][(r + 4 - phase) % 4];
+                    if value & clear == 0 {
+                        bits |= 1 << phase;
+                    }
+                    phase += 1;
+                }
+            }
+            table[r][b] = bits;
+            r += 1;
+        }
         b += 1;
     }
     table
 };
 
 /// Whether 16 bytes that [`Shapes::windows`] let through could lie inside hex, or inside base64
-/// of ASCII text. The shapes look at the characters that start groups; this finishes the test
-/// on every character. Three ASCII bytes (each below 0x80) encode to four characters whose
-/// values have bit 5, bit 3 and bit 1 clear in the first three: so in one of the four phases,
-/// every character is such. Identifiers in capitals or camel case that pass the shapes (most of
-/// the alphabet runs of source code) rarely pass this.
-fn could_decode_to_text(window: &[u8]) -> bool {
-    const CLEAR: [u8; 4] = [0b10_0000, 0b1000, 0b10, 0];
-    window.iter().all(u8::is_ascii_hexdigit)
-        || (0..4).any(|phase| {
-            window.iter().enumerate().all(|(i, &b)| {
-                let value = SEXTET[usize::from(b)];
-                value != 0xFF && value & CLEAR[(i + 4 - phase) % 4] == 0
-            })
-        })
+/// of ASCII text: in one of the four phases, every byte can stand at its place in a group (see
+/// [`PHASES`]). The shapes look at the characters that start groups; this finishes the test on
+/// every character. Identifiers in capitals or camel case that pass the shapes (most of the
+/// alphabet runs of source code) rarely pass this.
+fn could_decode_to_text(window: &[u8; 16]) -> bool {
+    let fits = (window.iter().enumerate())
+        .fold(0x1F, |fits, (i, &b)| fits & PHASES[i % 4][usize::from(b)]);
+    fits != 0
 }
 
 pub fn find(bytes: &[u8]) -> Found {
@@ -288,6 +304,7 @@ impl Walk {
                 || !(start + at)
                     .checked_sub(12)
                     .and_then(|from| bytes.get(from..start + at + 4))
+                    .and_then(|window| window.try_into().ok())
                     .is_some_and(could_decode_to_text)
             {
                 continue;
@@ -335,7 +352,12 @@ impl Found {
 
     /// The `%` or backslash at `at`, if what follows it makes it a trigger.
     fn push_trigger(&mut self, bytes: &[u8], at: usize) {
-        let next = &bytes[at + 1..];
+        let next = bytes.get(at + 1..).unwrap_or_default();
+        // Most `%` and backslashes in code are followed by a space, `n` or a backslash.
+        let may_start = |b: &u8| b.is_ascii_hexdigit() || matches!(b, b'/' | b'u' | b'x' | b'"');
+        if !next.first().is_some_and(may_start) {
+            return;
+        }
         match bytes[at] {
             b'%' if next.get(..2).and_then(parse_hex).is_some() => self.percents.push(at),
             b'\\' if is_escape_trigger(next) => self.backslashes.push(at),
