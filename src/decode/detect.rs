@@ -352,12 +352,7 @@ impl Found {
 
     /// The `%` or backslash at `at`, if what follows it makes it a trigger.
     fn push_trigger(&mut self, bytes: &[u8], at: usize) {
-        let next = bytes.get(at + 1..).unwrap_or_default();
-        // Most `%` and backslashes in code are followed by a space, `n` or a backslash.
-        let may_start = |b: &u8| b.is_ascii_hexdigit() || matches!(b, b'/' | b'u' | b'x' | b'"');
-        if !next.first().is_some_and(may_start) {
-            return;
-        }
+        let next = &bytes[at + 1..];
         match bytes[at] {
             b'%' if next.get(..2).and_then(parse_hex).is_some() => self.percents.push(at),
             b'\\' if is_escape_trigger(next) => self.backslashes.push(at),

@@ -160,27 +160,19 @@ impl Holds {
 }
 
 fn decode_hex(run: &[u8], start: usize) -> Option<Span> {
-    if run.len() < MIN_HEX || !run.len().is_multiple_of(2) || !run.iter().all(u8::is_ascii_hexdigit)
-    {
+    if run.len() < MIN_HEX || !run.len().is_multiple_of(2) {
         return None;
     }
+    // Two hex digits to a byte: below 256. `None` at the first byte that is not a hex digit.
     let decoded: Vec<u8> = run
         .chunks(2)
-        .map(|pair| (hex_value(pair[0]) << 4) | hex_value(pair[1]))
-        .collect();
+        .map(|pair| parse_hex(pair).map(|byte| byte as u8))
+        .collect::<Option<_>>()?;
     printable(&decoded).then(|| Span {
         range: start..start + run.len(),
         kind: "hex",
         decoded,
     })
-}
-
-fn hex_value(b: u8) -> u8 {
-    match b {
-        b'0'..=b'9' => b - b'0',
-        b'a'..=b'f' => b - b'a' + 10,
-        _ => b - b'A' + 10,
-    }
 }
 
 /// Decoders that take padding or none, and stray bits at the end (a run may be cut short).
