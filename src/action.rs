@@ -7,7 +7,9 @@
 //!   push whose old tip is not in the clone is scanned like a new branch. A deleted branch
 //!   scans nothing. A `before` that should be there but is not (a shallow checkout) is an error
 //!   naming the fix, never a clean scan.
-//! - `pull_request`, `pull_request_target`: `base.sha..head.sha`.
+//! - `pull_request`, `pull_request_target`: `base.sha..head.sha`, under the base commit's
+//!   `.keysweep.toml` and rule files: a pull request cannot allowlist its own secrets (code
+//!   owners are taken from the base for the same reason).
 //! - anything else (`workflow_dispatch`, `schedule`, ...): the full history.
 
 use std::fmt::Write as _;
@@ -19,10 +21,11 @@ use clap::Parser;
 use serde_json::Value;
 
 use crate::app::{
-    EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, load_rules, print_notices, scan_filtered,
+    EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, load_rules, print_notices, scan_filtered_under,
     validate_findings,
 };
 use crate::cli::{Cli, Command};
+use crate::config::{self, Config};
 use crate::finding::Finding;
 use crate::report::{self, redact};
 use crate::rules::RuleSet;
@@ -31,6 +34,7 @@ use crate::source::Level;
 use crate::source::Notice;
 use crate::source::git::is_null_id;
 use crate::source::git::range::resolve;
+use crate::source::git::tree_files::TreeFiles;
 
 /// What to scan for an event.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,6 +56,28 @@ fn field<'a>(event: &'a Value, pointer: &str) -> Result<&'a str> {
 
 const DEPTH_HINT: &str =
     "set `fetch-depth: 0` on actions/checkout (or a depth that covers the pushed commits)";
+
+/// The configuration a pull request is scanned under: the base commit's, read from its tree.
+fn base_config(repo: &gix::Repository, base: &str) -> Result<(Config, Notice)> {
+    let id = resolve(repo, base)?;
+    let files = TreeFiles::at(repo, id)?;
+    let name = std::path::Path::new(config::FILE_NAME);
+    let short = crate::source::git::short(&id);
+    if !files.contains(name) {
+        let note = format!(
+            "pull request: the base commit {short} has no {}, so none applies (the head's is not used)",
+            config::FILE_NAME
+        );
+        return Ok((Config::default(), Notice::note("configuration", note)));
+    }
+    let config = Config::from_files(&files, name)
+        .with_context(|| format!("in the base commit's {}", config::FILE_NAME))?;
+    let note = format!(
+        "pull request: the base commit {short}'s {} applies; the head's is not used",
+        config::FILE_NAME
+    );
+    Ok((config, Notice::note("configuration", note)))
+}
 
 /// Decides what an event brings, checking the commits it names are in the clone.
 pub fn plan(repo: &gix::Repository, event_name: &str, event: &Value) -> Result<Plan> {
@@ -322,7 +348,18 @@ pub fn run() -> Result<u8> {
     let (mut outcome, rules) = if plan == Plan::Nothing {
         (ScanOutcome::empty(), load_rules(&args.rules)?)
     } else {
-        let (mut outcome, rules) = scan_filtered(&args)?;
+        let is_pull_request = matches!(
+            event_name.as_str(),
+            "pull_request" | "pull_request_target"
+        );
+        let (config, note) = if is_pull_request && args.config.is_none() {
+            let (config, note) = base_config(&repo, field(&event, "/pull_request/base/sha")?)?;
+            (config, Some(note))
+        } else {
+            (Config::discover(args.config.as_deref(), &args.path)?, None)
+        };
+        let (mut outcome, rules) = scan_filtered_under(&args, config)?;
+        outcome.notices.extend(note);
         validate_findings(&args, &mut outcome, &rules)?;
         (outcome, rules)
     };

@@ -3,19 +3,20 @@
 //! thin wrappers around these.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::Path;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use crate::baseline::Baseline;
 use crate::cli::{self, RuleArgs, ScanArgs};
-use crate::config::Config;
+use crate::config::{Config, RuleText};
 use crate::filter;
 use crate::finding::{Occurrence, Status};
 use crate::rules::{RuleSet, gitleaks};
 use crate::scan::{self, ScanOptions, Scope};
 use crate::source::git::range::Revisions;
 use crate::source::{Level, Notice};
+use crate::untrusted;
 use crate::validate::{self, Endpoints};
 
 /// Exit codes: the contract CI systems and hooks rely on.
@@ -35,37 +36,14 @@ pub fn load_rules(args: &RuleArgs) -> Result<RuleSet> {
 /// A gitleaks or Betterleaks config among the rule files brings its rules and its allowlist.
 pub fn load_rules_with(args: &RuleArgs, config: &mut Config) -> Result<RuleSet> {
     let mut set = RuleSet::builtin()?;
-    let from_config = config.extra_rules.len();
-    let paths: Vec<PathBuf> = config
-        .extra_rules
-        .iter()
-        .chain(&args.extra)
-        .cloned()
-        .collect();
-    for (index, path) in paths.iter().enumerate() {
-        let before = set.rules.len();
-        let text = if path.is_file() {
-            std::fs::read_to_string(path).ok()
-        } else {
-            None
-        };
-        match text.filter(|t| gitleaks::is_gitleaks(t)) {
-            Some(text) => {
-                let imported = gitleaks::import(&text, &path.display().to_string())?;
-                config.absorb(&imported)?;
-                for note in &imported.skipped {
-                    eprintln!("keysweep: note: {}: not imported: {note}", path.display());
-                }
-                set.add_rules(imported.rules)?;
-            }
-            None => set.add_path(path)?,
-        }
-        // A configuration file may sit in the scanned repository: its rules must not decide
-        // where `--validate` sends secrets. Live checks come from built-in rules and --rules.
-        if index < from_config {
-            for rule in &mut set.rules[before..] {
-                rule.validate = None;
-            }
+    // A configuration file may sit in the scanned repository: its rules must not decide
+    // where `--validate` sends secrets. Live checks come from built-in rules and --rules.
+    for file in std::mem::take(&mut config.rule_files) {
+        add_rule_file(&mut set, config, &file, false)?;
+    }
+    for path in &args.extra {
+        for file in rule_files_at(path)? {
+            add_rule_file(&mut set, config, &file, true)?;
         }
     }
     set.remove_ids(&config.disabled_rules);
@@ -79,10 +57,67 @@ pub fn load_rules_with(args: &RuleArgs, config: &mut Config) -> Result<RuleSet> 
     Ok(set)
 }
 
+/// A rule file named on the command line, or each `*.toml` file of a directory named there.
+fn rule_files_at(path: &Path) -> Result<Vec<RuleText>> {
+    let mut paths = vec![path.to_path_buf()];
+    if path.is_dir() {
+        paths = std::fs::read_dir(path)
+            .with_context(|| format!("reading rules directory {}", path.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        paths.sort();
+    }
+    paths
+        .into_iter()
+        .map(|p| {
+            Ok(RuleText {
+                text: untrusted::read_capped(&p)?,
+                origin: p.display().to_string(),
+            })
+        })
+        .collect()
+}
+
+/// Adds one rule file: keysweep's format, or a gitleaks or Betterleaks config (its rules, and
+/// its allowlist into `config`). `live_checks: false` drops the file's validation requests.
+fn add_rule_file(
+    set: &mut RuleSet,
+    config: &mut Config,
+    file: &RuleText,
+    live_checks: bool,
+) -> Result<()> {
+    let before = set.rules.len();
+    if gitleaks::is_gitleaks(&file.text) {
+        let imported = gitleaks::import(&file.text, &file.origin)?;
+        config.absorb(&imported)?;
+        for note in &imported.skipped {
+            eprintln!("keysweep: note: {}: not imported: {note}", file.origin);
+        }
+        set.add_rules(imported.rules)?;
+    } else {
+        set.add_file(&file.text, &file.origin)?;
+    }
+    if !live_checks {
+        for rule in &mut set.rules[before..] {
+            rule.validate = None;
+        }
+    }
+    Ok(())
+}
+
 /// The scan and its filters (config allowlists, inline allows, baseline).
 pub fn scan_filtered(args: &ScanArgs) -> Result<(scan::ScanOutcome, RuleSet)> {
+    let config = Config::discover(args.config.as_deref(), &args.path)?;
+    scan_filtered_under(args, config)
+}
+
+/// [`scan_filtered`] under a configuration the caller chose (a pull request's base's).
+pub fn scan_filtered_under(
+    args: &ScanArgs,
+    mut config: Config,
+) -> Result<(scan::ScanOutcome, RuleSet)> {
     anyhow::ensure!(args.path.exists(), "{} does not exist", args.path.display());
-    let mut config = Config::discover(args.config.as_deref(), &args.path)?;
     let rules = load_rules_with(&args.rules, &mut config)?;
     let threads = args
         .threads

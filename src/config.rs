@@ -4,6 +4,10 @@
 //! `--config`. Everything in it narrows a scan (allowlists, disabled rules, a confidence floor,
 //! a size limit) or adds rules; nothing in it can make keysweep send data anywhere.
 //!
+//! The file and the rule files it names come from the scanned repository, so they are read only
+//! from inside it (see [`crate::untrusted`]): `extra` takes relative paths without `..`, and
+//! a symbolic link leaving the directory, a FIFO or a device is an error, not a read.
+//!
 //! ```toml
 //! [allowlist]
 //! paths = ["tests/fixtures/**", "**/*.lock"]   # globs over the path relative to the root
@@ -27,6 +31,7 @@ use regex::Regex;
 use serde::Deserialize;
 
 use crate::rules::Confidence;
+use crate::untrusted::{self, Confined};
 
 /// The file name looked for at the root of a scan.
 pub const FILE_NAME: &str = ".keysweep.toml";
@@ -80,43 +85,97 @@ pub struct Config {
     pub allowed_secrets: Vec<Regex>,
     pub stopwords: Vec<String>,
     pub disabled_rules: Vec<String>,
-    /// Extra rule files, resolved against the config file's directory.
+    /// Extra rule files or directories as written, relative to the config file's directory.
     pub extra_rules: Vec<PathBuf>,
+    /// Those rule files, read (see [`Config::read_rule_files`]).
+    pub rule_files: Vec<RuleText>,
     pub min_confidence: Option<Confidence>,
     pub max_file_size: Option<u64>,
 }
 
+/// A rule file a configuration names, read from where the configuration came from.
+#[derive(Debug, Clone)]
+pub struct RuleText {
+    /// Where it was read from, for messages and rule origins.
+    pub origin: String,
+    pub text: String,
+}
+
+/// Where a configuration's own files are read from: a directory of the scanned repository, or
+/// a commit's tree (a pull request scanned under its base's configuration).
+pub trait Files {
+    /// The text of the file at `relative`, read under [`crate::untrusted`]'s rules.
+    fn read(&self, relative: &Path) -> Result<String>;
+    /// The `*.toml` files of directory `relative`, or `None` when it is not a directory.
+    fn toml_files(&self, relative: &Path) -> Result<Option<Vec<PathBuf>>>;
+    /// How `relative` is named in messages.
+    fn origin(&self, relative: &Path) -> String;
+}
+
+impl Files for Confined {
+    fn read(&self, relative: &Path) -> Result<String> {
+        Confined::read(self, relative)
+    }
+
+    fn toml_files(&self, relative: &Path) -> Result<Option<Vec<PathBuf>>> {
+        Confined::toml_files(self, relative)
+    }
+
+    fn origin(&self, relative: &Path) -> String {
+        self.root().join(relative).display().to_string()
+    }
+}
+
 impl Config {
     /// `explicit` if given (it must exist), else `root/.keysweep.toml` if present, else defaults.
+    /// The rule files it names are read too, from inside the config file's directory.
     pub fn discover(explicit: Option<&Path>, root: &Path) -> Result<Config> {
         match explicit {
-            Some(path) => Config::load(path),
+            Some(path) => {
+                let text = untrusted::read_capped(path)?;
+                let dir = match path.parent() {
+                    Some(p) if !p.as_os_str().is_empty() => p,
+                    _ => Path::new("."),
+                };
+                let mut config = Config::parse(&text, path)?;
+                config.read_rule_files(&Confined::new(dir)?)?;
+                Ok(config)
+            }
             None => {
                 let candidate = root.join(FILE_NAME);
-                if root.is_dir() && candidate.is_file() {
-                    Config::load(&candidate)
-                } else {
-                    Ok(Config::default())
+                if !root.is_dir() || candidate.symlink_metadata().is_err() {
+                    return Ok(Config::default());
                 }
+                let files = Confined::new(root)?;
+                Config::from_files(&files, Path::new(FILE_NAME))
+                    .with_context(|| format!("in config {}", candidate.display()))
             }
         }
     }
 
-    pub fn load(path: &Path) -> Result<Config> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("reading config {}", path.display()))?;
-        Config::parse(&text, path).with_context(|| format!("in config {}", path.display()))
+    /// The configuration at `relative` of `files`, with the rule files it names.
+    pub fn from_files(files: &dyn Files, relative: &Path) -> Result<Config> {
+        let text = files.read(relative)?;
+        let mut config = Config::parse(&text, Path::new(&files.origin(relative)))?;
+        config.read_rule_files(files)?;
+        Ok(config)
     }
 
+    /// Parses a configuration's text; its rule files are not read yet.
     pub fn parse(text: &str, path: &Path) -> Result<Config> {
-        let file: File = toml::from_str(text)?;
+        let shown = path.display();
+        let file: File = toml::from_str(text).map_err(|e| {
+            anyhow::anyhow!("in config {shown}: {}", untrusted::toml_error(&e, text))
+        })?;
         let allowed_paths = if file.allowlist.paths.is_empty() {
             None
         } else {
             let mut builder = GlobSetBuilder::new();
-            for glob in &file.allowlist.paths {
-                builder
-                    .add(Glob::new(glob).with_context(|| format!("allowlist path glob {glob:?}"))?);
+            for (i, glob) in file.allowlist.paths.iter().enumerate() {
+                let glob = Glob::new(glob).map_err(|e| {
+                    anyhow::anyhow!("in config {shown}: allowlist path glob #{}: {}", i + 1, e.kind())
+                })?;
+                builder.add(glob);
             }
             Some(builder.build()?)
         };
@@ -124,14 +183,25 @@ impl Config {
             .allowlist
             .secrets
             .iter()
-            .map(|r| Regex::new(r).with_context(|| format!("allowlist secret regex {r:?}")))
+            .enumerate()
+            .map(|(i, r)| {
+                Regex::new(r).map_err(|e| {
+                    anyhow::anyhow!(
+                        "in config {shown}: allowlist secret regex #{}: {}",
+                        i + 1,
+                        untrusted::regex_error(&e)
+                    )
+                })
+            })
             .collect::<Result<_>>()?;
-        let base = path.parent().unwrap_or(Path::new("."));
         let max_file_size = file
             .scan
             .max_file_size
             .as_deref()
-            .map(|s| crate::cli::parse_size(s).map_err(anyhow::Error::msg))
+            .map(|s| {
+                crate::cli::parse_size(s)
+                    .map_err(|_| anyhow::anyhow!("in config {shown}: [scan] max_file_size is not a size like 10M"))
+            })
             .transpose()?;
         Ok(Config {
             source: Some(path.to_path_buf()),
@@ -145,10 +215,31 @@ impl Config {
                 .map(|w| w.to_ascii_lowercase())
                 .collect(),
             disabled_rules: file.rules.disable,
-            extra_rules: file.rules.extra.iter().map(|p| base.join(p)).collect(),
+            extra_rules: file.rules.extra,
+            rule_files: Vec::new(),
             min_confidence: file.rules.min_confidence,
             max_file_size,
         })
+    }
+
+    /// Reads the `[rules] extra` files (a directory brings its `*.toml` files) from `files`.
+    pub fn read_rule_files(&mut self, files: &dyn Files) -> Result<()> {
+        for extra in &self.extra_rules {
+            let paths = match files.toml_files(extra)? {
+                Some(paths) => paths,
+                None => vec![extra.clone()],
+            };
+            for path in paths {
+                let text = files
+                    .read(&path)
+                    .with_context(|| format!("[rules] extra {}", path.display()))?;
+                self.rule_files.push(RuleText {
+                    origin: files.origin(&path),
+                    text,
+                });
+            }
+        }
+        Ok(())
     }
 
     pub fn path_allowed(&self, path: &str) -> bool {
@@ -160,13 +251,17 @@ impl Config {
 
     /// Takes over an imported gitleaks config's global allowlist and disabled rules.
     pub fn absorb(&mut self, imported: &crate::rules::gitleaks::Imported) -> Result<()> {
-        for r in &imported.path_regexes {
+        let compile = |what: &str, i: usize, r: &String| {
+            Regex::new(r).map_err(|e| {
+                anyhow::anyhow!("{what} #{}: {}", i + 1, untrusted::regex_error(&e))
+            })
+        };
+        for (i, r) in imported.path_regexes.iter().enumerate() {
             self.allowed_path_regexes
-                .push(Regex::new(r).with_context(|| format!("allowlist path regex {r:?}"))?);
+                .push(compile("allowlist path regex", i, r)?);
         }
-        for r in &imported.secret_regexes {
-            self.allowed_secrets
-                .push(Regex::new(r).with_context(|| format!("allowlist regex {r:?}"))?);
+        for (i, r) in imported.secret_regexes.iter().enumerate() {
+            self.allowed_secrets.push(compile("allowlist regex", i, r)?);
         }
         self.stopwords
             .extend(imported.stopwords.iter().map(|w| w.to_ascii_lowercase()));
@@ -209,10 +304,7 @@ mod tests {
         assert!(!config.path_allowed("src/tests/fixtures.rs"));
         assert!(config.secret_allowed("sk_test_123") && config.secret_allowed("xdummyx"));
         assert!(!config.secret_allowed("sk_live_123"));
-        assert_eq!(
-            config.extra_rules,
-            vec![PathBuf::from("repo/ci/rules.toml")]
-        );
+        assert_eq!(config.extra_rules, vec![PathBuf::from("ci/rules.toml")]);
         assert_eq!(config.min_confidence, Some(Confidence::Medium));
         assert_eq!(config.max_file_size, Some(10 << 20));
     }

@@ -2,7 +2,8 @@
 //!
 //! In order: occurrences on allowlisted paths and on lines marked `keysweep:allow` (or
 //! `gitleaks:allow`) go; findings left with no occurrence, or whose secret the config allows,
-//! go; findings whose fingerprint is in the baseline go. Everything removed is counted, and
+//! go; findings whose fingerprint is in the baseline go. Everything removed is counted and said
+//! in a warning (a scanned repository's own config can allowlist, so what it hid must show), and
 //! baseline entries that matched nothing are reported as notes.
 
 use std::collections::HashSet;
@@ -57,7 +58,7 @@ pub fn apply(
         finding.refresh_presence();
         kept.push(finding);
     }
-    let notices = baseline
+    let mut notices: Vec<Notice> = baseline
         .map(|b| {
             b.findings
                 .iter()
@@ -74,5 +75,28 @@ pub fn apply(
                 .collect()
         })
         .unwrap_or_default();
+    notices.extend(suppressed.notice(config));
     (kept, suppressed, notices)
+}
+
+impl Suppressed {
+    /// A warning saying what the configuration and inline markers hid, if they hid anything.
+    fn notice(&self, config: &Config) -> Option<Notice> {
+        let by_config = self.allowlisted_paths + self.inline_allow + self.allowlisted_secrets;
+        if by_config == 0 {
+            return None;
+        }
+        let subject = config
+            .source
+            .as_ref()
+            .map_or("allowlist".to_string(), |p| p.display().to_string());
+        Some(Notice::warning(
+            subject,
+            format!(
+                "suppressed, and not in this report: {} occurrence(s) on allowlisted paths, {} marked inline \
+                 (keysweep:allow), {} finding(s) with allowlisted secrets; {} finding(s) in the baseline",
+                self.allowlisted_paths, self.inline_allow, self.allowlisted_secrets, self.baseline
+            ),
+        ))
+    }
 }

@@ -22,5 +22,6 @@ pub mod scan;
 pub mod source;
 pub mod store;
 pub mod sweep;
+pub mod untrusted;
 pub mod utc;
 pub mod validate;

@@ -63,6 +63,13 @@ pub fn summary_line(outcome: &ScanOutcome, seconds: f64) -> String {
             s.skipped_binary, s.skipped_too_large
         ));
     }
+    let hidden = &outcome.suppressed;
+    let suppressed = hidden.allowlisted_paths + hidden.inline_allow + hidden.allowlisted_secrets;
+    if suppressed > 0 {
+        line.push_str(&format!(
+            "; {suppressed} suppressed by allowlists (see the warning)"
+        ));
+    }
     if errors > 0 {
         line.push_str(&format!(
             "; {errors} error{} (see above)",

@@ -10,7 +10,7 @@
 //! rules), rules with no usable literal, path-scoped rules and allowlists, commit allowlists,
 //! `line`-targeted regexes, and expression filters.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use serde::Deserialize;
 
@@ -33,6 +33,11 @@ struct GitleaksFile {
 struct Extend {
     #[serde(default)]
     disabled_rules: Vec<String>,
+    /// gitleaks' default rules; keysweep's built-in rules take their place.
+    use_default: Option<bool>,
+    /// Another config file or URL to extend: never followed.
+    path: Option<String>,
+    url: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -106,8 +111,12 @@ pub fn is_gitleaks(text: &str) -> bool {
 const IMPORTED_MAX_LEN: usize = 4096;
 
 pub fn import(text: &str, origin: &str) -> Result<Imported> {
-    let file: GitleaksFile =
-        toml::from_str(text).with_context(|| format!("parsing gitleaks config {origin}"))?;
+    let file: GitleaksFile = toml::from_str(text).map_err(|e| {
+        anyhow::anyhow!(
+            "parsing gitleaks config {origin}: {}",
+            crate::untrusted::toml_error(&e, text)
+        )
+    })?;
     let mut out = Imported::default();
     for allowlist in file.allowlist.iter().chain(&file.allowlists) {
         out.path_regexes.extend(allowlist.paths.iter().cloned());
@@ -127,7 +136,20 @@ pub fn import(text: &str, origin: &str) -> Result<Imported> {
             ));
         }
     }
-    out.disabled_rules = file.extend.map(|e| e.disabled_rules).unwrap_or_default();
+    if let Some(extend) = file.extend {
+        if extend.use_default == Some(true) {
+            out.skipped.push(
+                "[extend] useDefault (gitleaks' default rules; keysweep's built-in rules apply instead)"
+                    .to_string(),
+            );
+        }
+        if extend.path.is_some() || extend.url.is_some() {
+            out.skipped.push(
+                "[extend] path or url (another configuration is never followed)".to_string(),
+            );
+        }
+        out.disabled_rules = extend.disabled_rules;
+    }
     for rule in file.rules {
         match convert(rule, origin) {
             Ok(r) => out.rules.push(r),
@@ -147,12 +169,26 @@ fn convert(rule: GitleaksRule, origin: &str) -> std::result::Result<Rule, String
             "rule {id}: limited to certain paths, which keysweep rules cannot express yet"
         ));
     }
+    if regex.len() > super::MAX_PATTERN {
+        return Err(format!(
+            "rule {id}: regex longer than {} bytes",
+            super::MAX_PATTERN
+        ));
+    }
     let hir = regex_syntax::ParserBuilder::new()
         .unicode(false)
         .utf8(false)
         .build()
         .parse(&regex)
-        .map_err(|e| format!("rule {id}: regex does not parse: {e}"))?;
+        .map_err(|e| {
+            // The error's own text quotes the pattern: only its kind is shown.
+            let kind = match &e {
+                regex_syntax::Error::Parse(e) => e.kind().to_string(),
+                regex_syntax::Error::Translate(e) => e.kind().to_string(),
+                _ => "invalid syntax".to_string(),
+            };
+            format!("rule {id}: regex does not parse: {kind}")
+        })?;
     let (keywords, keywords_inside_match) = if rule.keywords.is_empty() {
         (
             literal_prefixes(&hir).ok_or_else(|| {

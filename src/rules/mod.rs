@@ -14,11 +14,10 @@ pub mod validation;
 
 use std::{
     fmt,
-    path::{Path, PathBuf},
     sync::OnceLock,
 };
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use regex::bytes::{Regex, RegexBuilder};
 use serde::{Deserialize, Serialize};
 
@@ -243,6 +242,9 @@ impl Rule {
     }
 }
 
+/// The longest regex a rule may have (the built-in ones are under 400 bytes).
+pub(crate) const MAX_PATTERN: usize = 64 << 10;
+
 fn compile(
     pattern: &str,
     group: Option<usize>,
@@ -251,11 +253,16 @@ fn compile(
     // Unicode off: rules describe ASCII token formats, and byte-oriented classes are both faster
     // and able to match inside files that are not valid UTF-8.
     let build = |p: &str| {
+        // Parsing costs about a hundred times the pattern's length in memory before the
+        // compiled-size limit can say no: long patterns are refused first.
+        if p.len() > MAX_PATTERN {
+            return Err(format!("pattern longer than {MAX_PATTERN} bytes"));
+        }
         RegexBuilder::new(p)
             .unicode(false)
             .size_limit(8 << 20)
             .build()
-            .map_err(|e| e.to_string())
+            .map_err(|e| crate::untrusted::regex_error(&e))
     };
     let regex = build(pattern)?;
     let exclude_secret = exclude_secret
@@ -344,28 +351,14 @@ impl RuleSet {
         Ok(set)
     }
 
-    /// Adds the rules of a TOML file, or of every `*.toml` file in a directory.
-    pub fn add_path(&mut self, path: &Path) -> Result<()> {
-        let mut files: Vec<PathBuf> = if path.is_dir() {
-            std::fs::read_dir(path)
-                .with_context(|| format!("reading rules directory {}", path.display()))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-                .collect()
-        } else {
-            vec![path.to_path_buf()]
-        };
-        files.sort();
-        for file in files {
-            let text = std::fs::read_to_string(&file)
-                .with_context(|| format!("reading rules file {}", file.display()))?;
-            let first_new = self.rules.len();
-            self.add_toml(&text, &file.display().to_string())?;
-            // User rules are few: compile them now so a typo fails before the scan, not during.
-            for rule in &self.rules[first_new..] {
-                if let Err(e) = rule.regex() {
-                    bail!("rule {} in {}: invalid regex: {e}", rule.id, rule.origin);
-                }
+    /// Adds the rules of one user rule file's text, compiling them at once: user rules are
+    /// few, and a typo should fail before the scan, not during it.
+    pub fn add_file(&mut self, text: &str, origin: &str) -> Result<()> {
+        let first_new = self.rules.len();
+        self.add_toml(text, origin)?;
+        for rule in &self.rules[first_new..] {
+            if let Err(e) = rule.regex() {
+                bail!("rule {} in {}: invalid regex: {e}", rule.id, rule.origin);
             }
         }
         Ok(())
@@ -373,8 +366,12 @@ impl RuleSet {
 
     /// Parses one rule file's text and appends its rules, checking the fields a scan relies on.
     pub fn add_toml(&mut self, text: &str, origin: &str) -> Result<()> {
-        let file: RuleFile =
-            toml::from_str(text).with_context(|| format!("parsing rules file {origin}"))?;
+        let file: RuleFile = toml::from_str(text).map_err(|e| {
+            anyhow::anyhow!(
+                "parsing rules file {origin}: {}",
+                crate::untrusted::toml_error(&e, text)
+            )
+        })?;
         let rules = file.rules.into_iter().map(|mut r| {
             r.origin = origin.to_string();
             r

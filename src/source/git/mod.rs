@@ -10,6 +10,7 @@
 pub mod odb;
 pub mod provenance;
 pub mod range;
+pub mod tree_files;
 
 use std::path::Path;
 
