@@ -348,10 +348,7 @@ pub fn run() -> Result<u8> {
     let (mut outcome, rules) = if plan == Plan::Nothing {
         (ScanOutcome::empty(), load_rules(&args.rules)?)
     } else {
-        let is_pull_request = matches!(
-            event_name.as_str(),
-            "pull_request" | "pull_request_target"
-        );
+        let is_pull_request = matches!(event_name.as_str(), "pull_request" | "pull_request_target");
         let (config, note) = if is_pull_request && args.config.is_none() {
             let (config, note) = base_config(&repo, field(&event, "/pull_request/base/sha")?)?;
             (config, Some(note))

@@ -180,7 +180,11 @@ pub fn print_notices(notices: &[Notice], quiet: bool) {
             Level::Note => "note",
         };
         for notice in of_level.iter().take(MAX_NOTICES_PRINTED) {
-            eprintln!("keysweep: {name}: {}: {}", notice.subject, notice.message);
+            eprintln!(
+                "keysweep: {name}: {}: {}",
+                crate::escape::text(&notice.subject),
+                crate::escape::text(&notice.message)
+            );
         }
         if of_level.len() > MAX_NOTICES_PRINTED {
             eprintln!(

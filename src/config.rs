@@ -173,7 +173,11 @@ impl Config {
             let mut builder = GlobSetBuilder::new();
             for (i, glob) in file.allowlist.paths.iter().enumerate() {
                 let glob = Glob::new(glob).map_err(|e| {
-                    anyhow::anyhow!("in config {shown}: allowlist path glob #{}: {}", i + 1, e.kind())
+                    anyhow::anyhow!(
+                        "in config {shown}: allowlist path glob #{}: {}",
+                        i + 1,
+                        e.kind()
+                    )
                 })?;
                 builder.add(glob);
             }
@@ -199,8 +203,11 @@ impl Config {
             .max_file_size
             .as_deref()
             .map(|s| {
-                crate::cli::parse_size(s)
-                    .map_err(|_| anyhow::anyhow!("in config {shown}: [scan] max_file_size is not a size like 10M"))
+                crate::cli::parse_size(s).map_err(|_| {
+                    anyhow::anyhow!(
+                        "in config {shown}: [scan] max_file_size is not a size like 10M"
+                    )
+                })
             })
             .transpose()?;
         Ok(Config {
@@ -252,9 +259,8 @@ impl Config {
     /// Takes over an imported gitleaks config's global allowlist and disabled rules.
     pub fn absorb(&mut self, imported: &crate::rules::gitleaks::Imported) -> Result<()> {
         let compile = |what: &str, i: usize, r: &String| {
-            Regex::new(r).map_err(|e| {
-                anyhow::anyhow!("{what} #{}: {}", i + 1, untrusted::regex_error(&e))
-            })
+            Regex::new(r)
+                .map_err(|e| anyhow::anyhow!("{what} #{}: {}", i + 1, untrusted::regex_error(&e)))
         };
         for (i, r) in imported.path_regexes.iter().enumerate() {
             self.allowed_path_regexes

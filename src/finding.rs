@@ -75,7 +75,7 @@ pub fn locate(haystack: &[u8], matches: &[Match]) -> Vec<Hit> {
                 end_cursor.advance_to(haystack, m.secret.end)
             };
             let end_column = code_points(&haystack[end_line_start..m.secret.end]) + 1;
-            let (context, secret_in_context) = context_line(haystack, line_start, m.secret.start);
+            let (context, secret_in_context) = context_line(haystack, line_start, m.secret.clone());
             Hit {
                 rule: m.rule,
                 secret: String::from_utf8_lossy(&haystack[m.secret.clone()]).into_owned(),
@@ -162,15 +162,38 @@ fn allowed_inline(haystack: &[u8], line_start: usize, secret_start: usize) -> bo
 
 /// The line holding the secret's start, cut to a bounded piece around the secret, and the
 /// offset of the secret inside it.
-fn context_line(haystack: &[u8], line_start: usize, secret_start: usize) -> (String, usize) {
-    let line_end = memchr::memchr(b'\n', &haystack[secret_start..])
-        .map_or(haystack.len(), |i| secret_start + i);
-    let from = line_start.max(secret_start.saturating_sub(CONTEXT_MAX / 2));
-    let to = line_end.min(from + CONTEXT_MAX).max(secret_start);
-    let mut context = String::from_utf8_lossy(&haystack[from..secret_start]).into_owned();
+fn context_line(
+    haystack: &[u8],
+    line_start: usize,
+    secret: std::ops::Range<usize>,
+) -> (String, usize) {
+    let line_end = memchr::memchr(b'\n', &haystack[secret.start..])
+        .map_or(haystack.len(), |i| secret.start + i);
+    let mut from = line_start.max(secret.start.saturating_sub(CONTEXT_MAX / 2));
+    let mut to = line_end.min(from + CONTEXT_MAX).max(secret.start);
+    // A cut inside a word could show part of another secret, which `--redact` then cannot
+    // recognise: a shortened line starts and ends at word boundaries.
+    if from > line_start {
+        from = haystack[from..secret.start]
+            .iter()
+            .position(|&b| is_word_boundary(b))
+            .map_or(secret.start, |i| from + i + 1);
+    }
+    if to < line_end {
+        let own_end = secret.end.min(to);
+        to = haystack[own_end..to]
+            .iter()
+            .rposition(|&b| is_word_boundary(b))
+            .map_or(own_end, |i| own_end + i);
+    }
+    let mut context = String::from_utf8_lossy(&haystack[from..secret.start]).into_owned();
     let offset = context.len();
-    context.push_str(String::from_utf8_lossy(&haystack[secret_start..to]).trim_end_matches('\r'));
+    context.push_str(String::from_utf8_lossy(&haystack[secret.start..to]).trim_end_matches('\r'));
     (context, offset)
+}
+
+fn is_word_boundary(byte: u8) -> bool {
+    byte.is_ascii_whitespace() || b"'\"`,;<>()[]{}".contains(&byte)
 }
 
 /// Where the bytes of an occurrence came from.

@@ -1,7 +1,6 @@
 //! The `keysweep` binary: parses the command line and wires library parts together.
 
 use std::{
-    fs::File,
     io::{BufWriter, Write},
     path::PathBuf,
     process::ExitCode,
@@ -22,6 +21,7 @@ use keysweep::cli::{
 };
 use keysweep::hook;
 use keysweep::matcher::Matcher;
+use keysweep::private_file;
 use keysweep::report::{self, redact};
 use keysweep::rules::{check, list};
 use keysweep::scan;
@@ -109,7 +109,9 @@ fn run_scan(args: ScanArgs) -> Result<u8> {
 
     let mut out: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(BufWriter::new(
-            File::create(path).with_context(|| format!("creating {}", path.display()))?,
+            // Unredacted reports hold secrets: owner-only.
+            private_file::create(path, !args.redact)
+                .with_context(|| format!("creating {}", path.display()))?,
         )),
         None => Box::new(BufWriter::new(std::io::stdout().lock())),
     };

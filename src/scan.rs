@@ -371,7 +371,7 @@ fn unchanged_since_index(repo: &gix::Repository) -> HashSet<StatKey> {
         .filter(|e| e.stage_raw() == 0 && (e.mode == Mode::FILE || e.mode == Mode::FILE_EXECUTABLE))
         .map(|e| {
             (
-                e.path(&index).to_string(),
+                crate::escape::name(e.path(&index)),
                 e.stat.size as u64,
                 (e.stat.mtime.secs, e.stat.mtime.nsecs),
             )

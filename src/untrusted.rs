@@ -67,7 +67,9 @@ impl Confined {
             .components()
             .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
         {
-            bail!("{shown}: only relative paths without `..` may be named from inside a repository");
+            bail!(
+                "{shown}: only relative paths without `..` may be named from inside a repository"
+            );
         }
         let path = self
             .root
@@ -93,7 +95,8 @@ impl Confined {
             return Ok(None);
         }
         let mut files = Vec::new();
-        for entry in std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))?
+        for entry in
+            std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))?
         {
             let name = entry?.file_name();
             if Path::new(&name).extension().is_some_and(|x| x == "toml") {
@@ -217,8 +220,7 @@ mod tests {
         let outside = tempfile::tempdir().unwrap();
         std::fs::write(outside.path().join("secret"), "x").unwrap();
         std::fs::write(dir.path().join("ok.toml"), "a = 1").unwrap();
-        std::os::unix::fs::symlink(outside.path().join("secret"), dir.path().join("link"))
-            .unwrap();
+        std::os::unix::fs::symlink(outside.path().join("secret"), dir.path().join("link")).unwrap();
         std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero")).unwrap();
         std::os::unix::fs::symlink("ok.toml", dir.path().join("inside")).unwrap();
         let confined = Confined::new(dir.path()).unwrap();

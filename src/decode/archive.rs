@@ -123,10 +123,7 @@ fn zip_entries(
         if file.is_dir() {
             continue;
         }
-        let name = file
-            .name()
-            .map(|n| n.into_owned())
-            .unwrap_or_else(|_| format!("entry {index}"));
+        let name = crate::escape::name(file.name_raw());
         let (declared, compressed) = (file.size(), file.compressed_size());
         if let Some(bytes) = read_limited(file, &name, declared, compressed, limits, budget, notes)
         {
@@ -188,10 +185,7 @@ fn tar_entries(
         if !entry.header().entry_type().is_file() {
             continue;
         }
-        let name = entry
-            .path()
-            .map(|p| p.to_string_lossy().into_owned())
-            .unwrap_or_else(|_| format!("entry {index}"));
+        let name = crate::escape::name(&entry.path_bytes());
         let size = entry.size();
         // tar does not compress: its own size is the honest one.
         if let Some(bytes) = read_limited(entry, &name, size, size, limits, budget, notes) {

@@ -1,7 +1,10 @@
-//! Human-readable output: one block per finding, most useful facts first.
+//! Human-readable output: one block per finding, most useful facts first. Every piece of text
+//! that came from the scanned bytes is escaped ([`crate::escape::text`]): a terminal must never
+//! act on a control character a repository planted.
 
 use std::io::Write;
 
+use crate::escape::text as e;
 use crate::finding::{Finding, SourceKind};
 use crate::scan::ScanOutcome;
 
@@ -20,36 +23,50 @@ pub fn write_finding(finding: &Finding, out: &mut dyn Write) -> std::io::Result<
     writeln!(
         out,
         "{} ({}) severity={} confidence={}",
-        finding.rule_name, finding.rule_id, finding.severity, finding.confidence
+        e(&finding.rule_name),
+        e(&finding.rule_id),
+        finding.severity,
+        finding.confidence
     )?;
-    writeln!(out, "  secret:      {}", finding.secret)?;
+    writeln!(out, "  secret:      {}", e(&finding.secret))?;
     writeln!(
         out,
         "  location:    {}:{}:{}",
-        primary.path, primary.location.line, primary.location.column
+        e(&primary.path),
+        primary.location.line,
+        primary.location.column
     )?;
     if let Some(encoding) = &primary.encoding {
         writeln!(
             out,
-            "  encoding:    {encoding} (the location is the encoded text's)"
+            "  encoding:    {} (the location is the encoded text's)",
+            e(encoding)
         )?;
     }
     if let Some(paired) = &finding.paired_with {
-        writeln!(out, "  paired with: {} {}", paired.rule_id, paired.secret)?;
+        writeln!(
+            out,
+            "  paired with: {} {}",
+            e(&paired.rule_id),
+            e(&paired.secret)
+        )?;
     }
     if let Some(commit) = &primary.commit {
         let id = commit.short_id();
         writeln!(
             out,
             "  commit:      {id} {} <{}> {} \"{}\"",
-            commit.author_name, commit.author_email, commit.date, commit.summary
+            e(&commit.author_name),
+            e(&commit.author_email),
+            commit.date,
+            e(&commit.summary)
         )?;
     }
     if !primary.owners.is_empty() {
         writeln!(
             out,
             "  owners:      {} (CODEOWNERS)",
-            primary.owners.join(" ")
+            e(&primary.owners.join(" "))
         )?;
     }
     if primary.source == SourceKind::Staged {
@@ -68,7 +85,11 @@ pub fn write_finding(finding: &Finding, out: &mut dyn Write) -> std::io::Result<
         } else {
             String::new()
         };
-        writeln!(out, "  refs:        {}{suffix}", primary.refs.join(", "))?;
+        writeln!(
+            out,
+            "  refs:        {}{suffix}",
+            e(&primary.refs.join(", "))
+        )?;
     }
     match finding.present_at_head {
         Some(true) => writeln!(out, "  status:      present in the current tree")?,
@@ -93,9 +114,9 @@ pub fn write_finding(finding: &Finding, out: &mut dyn Write) -> std::io::Result<
             }
             (None, true) => String::new(),
         };
-        writeln!(out, "  validity:    {}{detail}", v.status)?;
+        writeln!(out, "  validity:    {}{}", v.status, e(&detail))?;
     }
-    writeln!(out, "  line:        {}", primary.context.trim())?;
+    writeln!(out, "  line:        {}", e(primary.context.trim()))?;
     if finding.occurrences.len() > 1 {
         writeln!(out, "  also in:")?;
         for other in finding.occurrences.iter().skip(1).take(10) {
@@ -104,7 +125,12 @@ pub fn write_finding(finding: &Finding, out: &mut dyn Write) -> std::io::Result<
                 .as_ref()
                 .map(|c| format!(" (commit {})", c.short_id()))
                 .unwrap_or_default();
-            writeln!(out, "    {}:{}{commit}", other.path, other.location.line)?;
+            writeln!(
+                out,
+                "    {}:{}{commit}",
+                e(&other.path),
+                other.location.line
+            )?;
         }
         if finding.occurrences.len() > 11 {
             writeln!(out, "    ... and {} more", finding.occurrences.len() - 11)?;

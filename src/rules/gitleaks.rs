@@ -144,9 +144,8 @@ pub fn import(text: &str, origin: &str) -> Result<Imported> {
             );
         }
         if extend.path.is_some() || extend.url.is_some() {
-            out.skipped.push(
-                "[extend] path or url (another configuration is never followed)".to_string(),
-            );
+            out.skipped
+                .push("[extend] path or url (another configuration is never followed)".to_string());
         }
         out.disabled_rules = extend.disabled_rules;
     }

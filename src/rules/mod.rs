@@ -12,10 +12,7 @@ pub mod gitleaks;
 pub mod list;
 pub mod validation;
 
-use std::{
-    fmt,
-    sync::OnceLock,
-};
+use std::{fmt, sync::OnceLock};
 
 use anyhow::{Result, bail};
 use regex::bytes::{Regex, RegexBuilder};

@@ -126,12 +126,17 @@ pub fn walk(root: &Path, options: &WalkOptions) -> (Vec<FileEntry>, Vec<Notice>)
 }
 
 /// `path` relative to `root`, `/`-separated; the file name when `root` is the file itself.
+/// Names that are not printable UTF-8 are escaped losslessly ([`crate::escape::name`]).
 pub fn relative_path(root: &Path, path: &Path) -> String {
     let relative = match path.strip_prefix(root) {
         Ok(r) if !r.as_os_str().is_empty() => r,
         _ => Path::new(path.file_name().unwrap_or(path.as_os_str())),
     };
-    relative.to_string_lossy().replace('\\', "/")
+    relative
+        .components()
+        .map(|c| crate::escape::os_name(c.as_os_str()))
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// A file's bytes, read or memory-mapped.

@@ -118,8 +118,20 @@ pub fn now() -> i64 {
 impl Store {
     /// Opens the store at `path`, creating it (readable by its owner only: it holds secrets).
     pub fn open(path: &Path) -> Result<Store> {
-        if !path.exists() {
-            create_private(path).with_context(|| format!("creating {}", path.display()))?;
+        // Stores hold secrets in clear: owner-only, and tightened if found wider (a store
+        // written by an older keysweep, or copied with a loose umask).
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)
+            .with_context(|| format!("opening {}", path.display()))?;
+        if crate::private_file::restrict(&file)? {
+            eprintln!(
+                "keysweep: note: {} was readable by others; it holds secrets, so it is now owner-only (0600)",
+                path.display()
+            );
         }
         let conn = Connection::open(path).with_context(|| format!("opening {}", path.display()))?;
         Store::init(conn).with_context(|| format!("initialising {}", path.display()))
@@ -552,14 +564,4 @@ fn object_id(bytes: &[u8]) -> Result<ObjectId> {
     Ok(gix::oid::try_from_bytes(bytes)
         .context("the store holds a malformed blob id")?
         .to_owned())
-}
-
-/// An empty file only its owner can read: the store holds secrets (SQLite gives its journal
-/// files the same permissions).
-fn create_private(path: &Path) -> std::io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path).map(drop)
 }

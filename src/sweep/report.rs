@@ -3,7 +3,6 @@
 //! by rule, severity, owner, validity and triage, and secrets found in several repositories.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs::File;
 use std::io::{BufWriter, Write};
 
 use anyhow::{Context, Result};
@@ -115,7 +114,7 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
 
     let mut out: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(BufWriter::new(
-            create_report(path, !args.redact)
+            crate::private_file::create(path, !args.redact)
                 .with_context(|| format!("creating {}", path.display()))?,
         )),
         None => Box::new(BufWriter::new(std::io::stdout().lock())),
@@ -148,15 +147,6 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
 }
 
 /// A report file; one that shows secrets is readable by its owner only, like the store.
-fn create_report(path: &std::path::Path, private: bool) -> std::io::Result<File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    if private {
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    }
-    options.open(path)
-}
 
 /// The repository called `name`, or the only one whose name ends with `/name` (`acme/api`
 /// for `github.com/acme/api`, `api.git` for a local path).

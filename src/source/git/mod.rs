@@ -54,14 +54,26 @@ pub fn is_lfs_pointer(bytes: &[u8]) -> bool {
     bytes.len() < 1024 && bytes.starts_with(b"version https://git-lfs.github.com/spec/v1")
 }
 
-/// A path inside a tree, shown lossily when it is not UTF-8.
+/// A path inside a tree, escaped losslessly when it is not printable UTF-8.
 pub fn display_path(path: &BStr) -> String {
-    String::from_utf8_lossy(path).into_owned()
+    crate::escape::name(path)
 }
 
 /// Short form of an object id for messages.
 pub fn short(id: &ObjectId) -> String {
     id.to_hex_with_len(12).to_string()
+}
+
+/// The longest commit subject kept, in characters: a subject is repeated once per finding, and
+/// a repository can make one megabytes long.
+const MAX_SUMMARY: usize = 200;
+
+fn capped_summary(summary: &BStr) -> String {
+    let text = String::from_utf8_lossy(summary);
+    match text.char_indices().nth(MAX_SUMMARY) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.into_owned(),
+    }
 }
 
 /// Reads a commit's metadata for reports.
@@ -84,6 +96,6 @@ pub fn commit_info(repo: &gix::Repository, id: &gix::oid) -> Result<crate::findi
         author_email: author.email.to_string(),
         date: crate::utc::iso8601(timestamp),
         timestamp,
-        summary: commit.message().summary().to_string(),
+        summary: capped_summary(&commit.message().summary()),
     })
 }

@@ -102,6 +102,10 @@ impl Files for TreeFiles<'_> {
     }
 
     fn origin(&self, relative: &Path) -> String {
-        format!("{} (commit {})", relative.display(), super::short(&self.commit))
+        format!(
+            "{} (commit {})",
+            relative.display(),
+            super::short(&self.commit)
+        )
     }
 }
