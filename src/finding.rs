@@ -239,6 +239,10 @@ pub struct Occurrence {
     /// text's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encoding: Option<String>,
+    /// The blob's path in the commit that introduced it, when HEAD has it elsewhere (renamed
+    /// since): `path` is then HEAD's, the one code scanning can show.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub introduced_as: Option<String>,
     #[serde(flatten)]
     pub location: Location,
     pub context: String,
@@ -282,6 +286,7 @@ impl Occurrence {
         Occurrence {
             path,
             encoding: (!hit.encoding.is_empty()).then(|| hit.encoding.join(" -> ")),
+            introduced_as: None,
             location: hit.location.clone(),
             context: hit.context.clone(),
             secret_in_context: hit.secret_in_context,

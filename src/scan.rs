@@ -16,8 +16,7 @@ use std::{
 
 use anyhow::Result;
 use gix::ObjectId;
-use gix::index::entry::Mode;
-use gix::objs::{Exists, Find, Kind};
+use gix::objs::Find;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -28,7 +27,7 @@ use crate::matcher::Matcher;
 use crate::rules::RuleSet;
 use crate::source::{
     Notice, fs,
-    git::{self, provenance, range},
+    git::{self, provenance, range, work_tree},
 };
 
 /// Which parts of a repository to scan.
@@ -206,12 +205,11 @@ impl<'a> Scanner<'a> {
         let mut results: Vec<(String, Vec<Hit>)> = files
             .par_iter()
             .filter_map(|file| {
-                self.counters.files.fetch_add(1, Ordering::Relaxed);
                 // Checked before reading, so a huge file is never read at all.
                 if !self.within_size(file.size, || file.relative.clone()) {
                     return None;
                 }
-                let content = match fs::read(&file.path, file.size) {
+                let content = match fs::read(&file.path, file.size, self.options.max_file_size) {
                     Ok(c) => c,
                     Err(e) => {
                         notices
@@ -221,6 +219,8 @@ impl<'a> Scanner<'a> {
                         return None;
                     }
                 };
+                // Counted once read: a file that could not be read was not scanned.
+                self.counters.files.fetch_add(1, Ordering::Relaxed);
                 let hits = self.scan_bytes(&content, || file.relative.clone())?;
                 (!hits.is_empty()).then(|| (file.relative.clone(), hits))
             })
@@ -259,15 +259,7 @@ pub fn scan(path: &Path, rules: &RuleSet, options: &ScanOptions) -> Result<ScanO
                     path.display()
                 );
             }
-            scan_directory(
-                &scanner,
-                path,
-                false,
-                None,
-                rules,
-                &mut findings,
-                &mut notices,
-            );
+            scan_directory(&scanner, path, rules, &mut findings, &mut notices);
             false
         }
     };
@@ -284,29 +276,43 @@ pub fn scan(path: &Path, rules: &RuleSet, options: &ScanOptions) -> Result<ScanO
     })
 }
 
-/// A directory walk. With `known_blobs`, files whose content is already an object of the
-/// repository are skipped: the history scan has seen those bytes.
+/// A directory walk, then its files scanned.
 fn scan_directory(
     scanner: &Scanner,
     root: &Path,
-    skip_nested_repos: bool,
-    known_blobs: Option<&gix::ThreadSafeRepository>,
     rules: &RuleSet,
     findings: &mut FindingSet,
     notices: &mut Vec<Notice>,
 ) {
+    let files = walk(scanner, root, false, notices);
+    scan_walked(scanner, &files, rules, findings, notices);
+}
+
+fn walk(
+    scanner: &Scanner,
+    root: &Path,
+    skip_nested_repos: bool,
+    notices: &mut Vec<Notice>,
+) -> Vec<fs::FileEntry> {
     let walk_options = fs::WalkOptions {
         respect_ignore: scanner.options.respect_ignore,
         skip_nested_repos,
         threads: scanner.options.threads,
     };
-    let (mut files, walk_notices) = fs::walk(root, &walk_options);
+    let (files, walk_notices) = fs::walk(root, &walk_options);
     notices.extend(walk_notices);
-    if let Some(shared) = known_blobs {
-        files = without_committed(files, shared);
-    }
+    files
+}
+
+fn scan_walked(
+    scanner: &Scanner,
+    files: &[fs::FileEntry],
+    rules: &RuleSet,
+    findings: &mut FindingSet,
+    notices: &mut Vec<Notice>,
+) {
     let collected = Mutex::new(Vec::new());
-    for (path, hits) in scanner.scan_files(&files, &collected) {
+    for (path, hits) in scanner.scan_files(files, &collected) {
         for hit in &hits {
             findings.add(
                 rules,
@@ -316,69 +322,6 @@ fn scan_directory(
         }
     }
     notices.extend(collected.into_inner().unwrap());
-}
-
-/// Drops work-tree files whose exact bytes are already in the object database.
-///
-/// Files whose size and modification time match their index entry (and that were not modified
-/// in the same second the index was written, git's "racy" case) are the staged blob, which the
-/// history scan has read: they are skipped without reading them. The rest are hashed.
-fn without_committed(
-    files: Vec<fs::FileEntry>,
-    shared: &gix::ThreadSafeRepository,
-) -> Vec<fs::FileEntry> {
-    let unchanged = unchanged_since_index(&shared.to_thread_local());
-    files
-        .into_iter()
-        .filter(|f| !unchanged.contains(&(f.relative.clone(), f.size, mtime(f.modified))))
-        .collect::<Vec<_>>()
-        .into_par_iter()
-        .map_init(
-            || shared.to_thread_local(),
-            |repo, file| {
-                let known = fs::read(&file.path, file.size).ok().is_some_and(|bytes| {
-                    gix::objs::compute_hash(repo.object_hash(), Kind::Blob, &bytes)
-                        .is_ok_and(|id| repo.objects.exists(&id))
-                });
-                (!known).then_some(file)
-            },
-        )
-        .flatten()
-        .collect()
-}
-
-type StatKey = (String, u64, Option<(u32, u32)>);
-
-fn mtime(time: Option<std::time::SystemTime>) -> Option<(u32, u32)> {
-    let since = time?.duration_since(std::time::UNIX_EPOCH).ok()?;
-    Some((u32::try_from(since.as_secs()).ok()?, since.subsec_nanos()))
-}
-
-/// (path, size, mtime) of index entries a file with the same stat can be trusted to match.
-fn unchanged_since_index(repo: &gix::Repository) -> HashSet<StatKey> {
-    let Ok(index) = repo.open_index() else {
-        return HashSet::new();
-    };
-    let Some(written) = std::fs::metadata(index.path())
-        .ok()
-        .and_then(|m| mtime(m.modified().ok()))
-    else {
-        return HashSet::new();
-    };
-    index
-        .entries()
-        .iter()
-        .filter(|e| e.stage_raw() == 0 && (e.mode == Mode::FILE || e.mode == Mode::FILE_EXECUTABLE))
-        .map(|e| {
-            (
-                crate::escape::name(e.path(&index)),
-                e.stat.size as u64,
-                (e.stat.mtime.secs, e.stat.mtime.nsecs),
-            )
-        })
-        .filter(|(_, _, m)| m.0 < written.0) // racily clean entries must be read
-        .map(|(path, size, m)| (path, size, Some(m)))
-        .collect()
 }
 
 fn scan_repository(
@@ -402,6 +345,7 @@ fn scan_repository(
         ));
         provenance::HeadTree::default()
     });
+    notices.extend(head.note.iter().map(|note| Notice::note("HEAD", note)));
     for (path, commit) in &head.submodules {
         notices.push(Notice::note(
             path,
@@ -436,7 +380,7 @@ fn scan_repository(
                     .blob
                     .as_deref()
                     .and_then(|b| ObjectId::from_hex(b.as_bytes()).ok())
-                    .is_some_and(|id| head.blobs.contains(&id));
+                    .is_some_and(|id| head.blobs.contains_key(&id));
             }
         }
         Scope::Staged => {
@@ -452,23 +396,35 @@ fn scan_repository(
             );
         }
         scope => {
-            if scope.includes_history() {
-                scan_history(scanner, repo, &head, rules, findings, notices);
-            }
+            // The work tree is split first: a file whose bytes are a blob is scanned as that
+            // blob, and named by its work-tree path when no commit holds the blob.
+            let mut work_tree = work_tree::Split::default();
             if scope.includes_work_tree()
                 && let Some(workdir) = repo.workdir()
             {
-                let shared = scope.includes_history().then(|| repo.clone().into_sync());
-                scan_directory(
+                let files = walk(scanner, workdir, true, notices);
+                work_tree = if scope.includes_history() {
+                    let shared = repo.clone().into_sync();
+                    work_tree::split(files, &shared, scanner.options.max_file_size)
+                } else {
+                    work_tree::Split {
+                        uncommitted: files,
+                        ..Default::default()
+                    }
+                };
+            }
+            if scope.includes_history() {
+                scan_history(
                     scanner,
-                    workdir,
-                    true,
-                    shared.as_ref(),
+                    repo,
+                    &head,
+                    &work_tree.known,
                     rules,
                     findings,
                     notices,
                 );
             }
+            scan_walked(scanner, &work_tree.uncommitted, rules, findings, notices);
         }
     }
     Ok(())
@@ -479,6 +435,7 @@ fn scan_history(
     scanner: &Scanner,
     repo: &gix::Repository,
     head: &provenance::HeadTree,
+    work_tree: &HashMap<ObjectId, String>,
     rules: &RuleSet,
     findings: &mut FindingSet,
     notices: &mut Vec<Notice>,
@@ -512,13 +469,16 @@ fn scan_history(
     }
 
     let matched = matched.into_inner().unwrap();
-    add_with_provenance(repo, head, rules, matched, findings, notices);
+    add_with_provenance(repo, head, work_tree, rules, matched, findings, notices);
 }
 
-/// Adds the hits of matched blobs to `findings`, each occurrence with its provenance.
+/// Adds the hits of matched blobs to `findings`, each occurrence with its provenance. A blob is
+/// named by its path in HEAD when HEAD holds it (its introducing path is kept beside), else by
+/// its introducing path, else by its work-tree path (`work_tree`), else as unreachable.
 fn add_with_provenance(
     repo: &gix::Repository,
     head: &provenance::HeadTree,
+    work_tree: &HashMap<ObjectId, String>,
     rules: &RuleSet,
     matched: Vec<(ObjectId, Vec<Hit>)>,
     findings: &mut FindingSet,
@@ -529,21 +489,27 @@ fn add_with_provenance(
     notices.extend(provenance_notices);
     for (id, hits) in matched {
         let origin = origins.get(&id).cloned().unwrap_or_default();
-        let path = origin
-            .path
-            .clone()
+        let in_work_tree = origin.unreachable.then(|| work_tree.get(&id)).flatten();
+        let head_path = head.blobs.get(&id);
+        let path = head_path
+            .or(origin.path.as_ref())
+            .or(in_work_tree)
+            .cloned()
             .unwrap_or_else(|| format!("<unreachable blob {}>", git::short(&id)));
+        let source = if in_work_tree.is_some() {
+            SourceKind::File // dangling, but the file is right there, not yet committed
+        } else if origin.staged {
+            SourceKind::Staged
+        } else {
+            SourceKind::History
+        };
         for hit in &hits {
-            let source = if origin.staged {
-                SourceKind::Staged
-            } else {
-                SourceKind::History
-            };
             let mut occurrence = Occurrence::new(path.clone(), hit, source, Some(id.to_string()));
+            occurrence.introduced_as = origin.path.clone().filter(|p| Some(p) != head_path);
             occurrence.commit = origin.commit.clone();
             occurrence.refs = origin.refs.clone();
             occurrence.refs_total = origin.refs_total;
-            occurrence.unreachable = origin.unreachable;
+            occurrence.unreachable = origin.unreachable && in_work_tree.is_none();
             occurrence.at_head = origin.at_head;
             findings.add(rules, hit, occurrence);
         }
@@ -721,6 +687,16 @@ pub fn attribute(
         provenance::HeadTree::default()
     });
     let mut findings = FindingSet::default();
-    add_with_provenance(repo, &head, rules, matched, &mut findings, &mut notices);
+    notices.extend(head.note.iter().map(|note| Notice::note("HEAD", note)));
+    let no_work_tree = HashMap::new();
+    add_with_provenance(
+        repo,
+        &head,
+        &no_work_tree,
+        rules,
+        matched,
+        &mut findings,
+        &mut notices,
+    );
     (findings.into_sorted(true), notices)
 }

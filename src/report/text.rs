@@ -36,6 +36,9 @@ pub fn write_finding(finding: &Finding, out: &mut dyn Write) -> std::io::Result<
         primary.location.line,
         primary.location.column
     )?;
+    if let Some(old) = &primary.introduced_as {
+        writeln!(out, "  introduced:  as {} (renamed since)", e(old))?;
+    }
     if let Some(encoding) = &primary.encoding {
         writeln!(
             out,
@@ -93,6 +96,10 @@ pub fn write_finding(finding: &Finding, out: &mut dyn Write) -> std::io::Result<
     }
     match finding.present_at_head {
         Some(true) => writeln!(out, "  status:      present in the current tree")?,
+        Some(false) if finding.occurrences.iter().all(|o| o.unreachable) => writeln!(
+            out,
+            "  status:      dangling: only in this repository's object database (no ref reaches it, so no push or clone carries it; `git gc` prunes it)"
+        )?,
         Some(false) => writeln!(
             out,
             "  status:      history only (removed from the current tree, still in every clone)"

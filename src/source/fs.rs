@@ -2,12 +2,13 @@
 //!
 //! Walks with `ignore` (`.gitignore`, `.ignore` and `.git/info/exclude` are honoured unless
 //! `--no-ignore`; hidden files are scanned, since `.env` is where secrets live; `.git/` is never
-//! entered). Small files are read, large ones memory-mapped.
+//! entered). Files are read, never memory-mapped: a mapped file that shrinks while it is scanned
+//! (a log rotated with copytruncate) kills the process with SIGBUS, and every other file's
+//! findings with it.
 
 use std::{
     fs::File,
     io::Read,
-    ops::Deref,
     path::{Path, PathBuf},
     sync::{
         Mutex,
@@ -16,12 +17,8 @@ use std::{
 };
 
 use ignore::{WalkBuilder, WalkState};
-use memmap2::Mmap;
 
 use super::Notice;
-
-/// Files at least this large are memory-mapped instead of read.
-const MMAP_THRESHOLD: u64 = 1 << 20;
 
 #[derive(Debug, Clone)]
 pub struct WalkOptions {
@@ -39,8 +36,40 @@ pub struct FileEntry {
     /// The path relative to the walk's root, with `/` separators (the root itself if a file).
     pub relative: String,
     pub size: u64,
-    /// Last modification, when the file system says.
-    pub modified: Option<std::time::SystemTime>,
+    /// What git's index records of a file, to tell an unchanged one without reading it.
+    pub stat: Option<FileStat>,
+}
+
+/// The fields git compares to trust that a file is unchanged since it was staged: times to the
+/// nanosecond, inode and owner, truncated to 32 bits as the index stores them. A rewrite of the
+/// same size with its mtime restored still changes the ctime.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FileStat {
+    pub mtime: (u32, u32),
+    pub ctime: (u32, u32),
+    pub ino: u32,
+    pub uid: u32,
+    pub gid: u32,
+}
+
+impl FileStat {
+    #[cfg(unix)]
+    fn of(metadata: &std::fs::Metadata) -> Option<FileStat> {
+        use std::os::unix::fs::MetadataExt;
+        let time = |secs: i64, nanos: i64| Some((u32::try_from(secs).ok()?, nanos as u32));
+        Some(FileStat {
+            mtime: time(metadata.mtime(), metadata.mtime_nsec())?,
+            ctime: time(metadata.ctime(), metadata.ctime_nsec())?,
+            ino: metadata.ino() as u32,
+            uid: metadata.uid(),
+            gid: metadata.gid(),
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn of(_: &std::fs::Metadata) -> Option<FileStat> {
+        None // every file is hashed
+    }
 }
 
 /// Every file under `root`, sorted by relative path, and what could not be walked.
@@ -77,13 +106,13 @@ pub fn walk(root: &Path, options: &WalkOptions) -> (Vec<FileEntry>, Vec<Notice>)
                     Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
                         let metadata = entry.metadata().ok();
                         let size = metadata.as_ref().map_or(0, |m| m.len());
-                        let modified = metadata.and_then(|m| m.modified().ok());
+                        let stat = metadata.as_ref().and_then(FileStat::of);
                         let relative = relative_path(root, entry.path());
                         files.lock().unwrap().push(FileEntry {
                             path: entry.into_path(),
                             relative,
                             size,
-                            modified,
+                            stat,
                         });
                     }
                     Ok(entry) if entry.file_type().is_some_and(|t| t.is_symlink()) => {
@@ -139,34 +168,10 @@ pub fn relative_path(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
-/// A file's bytes, read or memory-mapped.
-pub enum Content {
-    Read(Vec<u8>),
-    Mapped(Mmap),
-}
-
-impl Deref for Content {
-    type Target = [u8];
-
-    fn deref(&self) -> &[u8] {
-        match self {
-            Content::Read(v) => v,
-            Content::Mapped(m) => m,
-        }
-    }
-}
-
-/// Reads a file, memory-mapping it when large.
-pub fn read(path: &Path, size: u64) -> std::io::Result<Content> {
-    let mut file = File::open(path)?;
-    if size >= MMAP_THRESHOLD {
-        // SAFETY: the map is read-only and lives only while the file is scanned. If another
-        // process truncates the file meanwhile, reads may fault; scanners accept this (ripgrep
-        // does the same) for the large speed-up on big files.
-        let map = unsafe { Mmap::map(&file)? };
-        return Ok(Content::Mapped(map));
-    }
-    let mut buf = Vec::with_capacity(size as usize);
-    file.read_to_end(&mut buf)?;
-    Ok(Content::Read(buf))
+/// A file's bytes: at most `limit` of them, however much the file grew since `size` was taken.
+pub fn read(path: &Path, size: u64, limit: u64) -> std::io::Result<Vec<u8>> {
+    let file = File::open(path)?;
+    let mut buf = Vec::with_capacity(size.min(limit) as usize);
+    file.take(limit).read_to_end(&mut buf)?;
+    Ok(buf)
 }

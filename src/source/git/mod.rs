@@ -11,6 +11,7 @@ pub mod odb;
 pub mod provenance;
 pub mod range;
 pub mod tree_files;
+pub mod work_tree;
 
 use std::path::Path;
 

@@ -37,23 +37,44 @@ pub struct Provenance {
     pub at_head: bool,
 }
 
-/// What HEAD's tree holds: its blobs, and the submodules (gitlinks) the scan does not enter.
+/// What HEAD's tree holds: its blobs (each at its first path there), and the submodules
+/// (gitlinks) the scan does not enter.
 #[derive(Debug, Default)]
 pub struct HeadTree {
-    pub blobs: HashSet<ObjectId>,
+    pub blobs: HashMap<ObjectId, String>,
     pub submodules: Vec<(String, ObjectId)>,
+    /// Set when HEAD names a branch that does not exist and another branch stood in for it.
+    pub note: Option<String>,
 }
 
-/// Walks HEAD's tree once. An unborn HEAD gives an empty tree.
+/// Walks HEAD's tree once. A HEAD that names a missing branch (a bare repository whose default
+/// branch was renamed) is judged by `main`, `master` or the only branch, with a note; with no
+/// branch at all the tree is empty.
 pub fn head_tree(repo: &gix::Repository) -> anyhow::Result<HeadTree> {
     let mut head = HeadTree::default();
-    let Ok(tree) = repo.head_tree_id() else {
-        return Ok(head);
+    let tree = match repo.head_tree_id() {
+        Ok(tree) => tree.detach(),
+        Err(_) => match stand_in_branch(repo) {
+            Some((name, tree)) => {
+                let missing = repo
+                    .head_name()
+                    .ok()
+                    .flatten()
+                    .map_or("an unborn branch".to_string(), |n| n.as_bstr().to_string());
+                head.note = Some(format!(
+                    "HEAD names {missing}, which does not exist: \"present in the current tree\" is judged by {name}"
+                ));
+                tree
+            }
+            None => return Ok(head),
+        },
     };
     let mut visit = |path: &BString, kind: EntryKind, id: &gix::oid| {
         match kind {
             EntryKind::Blob => {
-                head.blobs.insert(id.to_owned());
+                head.blobs
+                    .entry(id.to_owned())
+                    .or_insert_with(|| display_path(path.as_bstr()));
             }
             EntryKind::Submodule => head
                 .submodules
@@ -61,9 +82,33 @@ pub fn head_tree(repo: &gix::Repository) -> anyhow::Result<HeadTree> {
         }
         true
     };
-    walk_tree(repo, tree.detach(), &mut None, &mut visit)?;
+    walk_tree(repo, tree, &mut None, &mut visit)?;
     head.submodules.sort();
     Ok(head)
+}
+
+/// The branch that stands in for a missing HEAD: `main`, `master`, or the only branch.
+fn stand_in_branch(repo: &gix::Repository) -> Option<(String, ObjectId)> {
+    let tree_of = |name: &str| -> Option<ObjectId> {
+        let mut reference = repo.find_reference(name).ok()?;
+        Some(reference.peel_to_commit().ok()?.tree_id().ok()?.detach())
+    };
+    for name in ["refs/heads/main", "refs/heads/master"] {
+        if let Some(tree) = tree_of(name) {
+            return Some((name.to_string(), tree));
+        }
+    }
+    let platform = repo.references().ok()?;
+    let branches: Vec<String> = platform
+        .local_branches()
+        .ok()?
+        .filter_map(Result::ok)
+        .map(|r| r.name().as_bstr().to_string())
+        .collect();
+    match &branches[..] {
+        [only] => tree_of(only).map(|tree| (only.clone(), tree)),
+        _ => None,
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -316,7 +361,7 @@ pub fn attribute(
         entry.refs.dedup();
         entry.refs_total = entry.refs.len();
         entry.refs.truncate(MAX_REFS_LISTED);
-        entry.at_head = head.blobs.contains(id);
+        entry.at_head = head.blobs.contains_key(id);
     }
     // The index is a root too: a blob that is only staged is about to be committed.
     let unattributed: Vec<ObjectId> = result
