@@ -206,6 +206,8 @@ pub enum SourceKind {
     Staged,
     /// A blob of the repository's history.
     History,
+    /// A commit's or a tag's message.
+    Message,
 }
 
 /// A commit, as reports show it.
@@ -351,11 +353,10 @@ impl Finding {
     /// or the work tree, or only in history.
     pub fn refresh_presence(&mut self) {
         if self.present_at_head.is_some() {
-            self.present_at_head = Some(
-                self.occurrences
-                    .iter()
-                    .any(|o| o.at_head || o.source != SourceKind::History),
-            );
+            self.present_at_head =
+                Some(self.occurrences.iter().any(|o| {
+                    o.at_head || matches!(o.source, SourceKind::File | SourceKind::Staged)
+                }));
         }
     }
 }

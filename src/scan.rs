@@ -16,7 +16,7 @@ use std::{
 
 use anyhow::Result;
 use gix::ObjectId;
-use gix::objs::Find;
+use gix::objs::{Find, Kind};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -73,6 +73,8 @@ pub struct ScanOptions {
 pub struct Stats {
     pub files: u64,
     pub blobs: u64,
+    /// Commit and tag messages scanned.
+    pub messages: u64,
     pub bytes: u64,
     pub skipped_binary: u64,
     pub skipped_too_large: u64,
@@ -83,6 +85,7 @@ pub struct Stats {
 struct Counters {
     files: AtomicU64,
     blobs: AtomicU64,
+    messages: AtomicU64,
     bytes: AtomicU64,
     skipped_binary: AtomicU64,
     skipped_too_large: AtomicU64,
@@ -95,6 +98,7 @@ impl Counters {
         Stats {
             files: get(&self.files),
             blobs: get(&self.blobs),
+            messages: get(&self.messages),
             bytes: get(&self.bytes),
             skipped_binary: get(&self.skipped_binary),
             skipped_too_large: get(&self.skipped_too_large),
@@ -196,6 +200,24 @@ impl<'a> Scanner<'a> {
         Some(outcome.hits)
     }
 
+    /// Scans a commit's or a tag's message (the text after its headers); `None` without hits.
+    fn scan_message(
+        &self,
+        id: &gix::oid,
+        kind: Kind,
+        bytes: &[u8],
+        hash: gix::hash::Kind,
+    ) -> Option<Vec<Hit>> {
+        let message = match kind {
+            Kind::Commit => gix::objs::CommitRef::from_bytes(bytes, hash).ok()?.message,
+            Kind::Tag => gix::objs::TagRef::from_bytes(bytes, hash).ok()?.message,
+            _ => return None,
+        };
+        self.counters.messages.fetch_add(1, Ordering::Relaxed);
+        let hits = self.scan_bytes(message, || format!("{kind} {id} message"))?;
+        (!hits.is_empty()).then_some(hits)
+    }
+
     /// Scans files from a walk; returns (relative path, hits) for files with hits.
     fn scan_files(
         &self,
@@ -253,11 +275,30 @@ pub fn scan(path: &Path, rules: &RuleSet, options: &ScanOptions) -> Result<ScanO
             true
         }
         None => {
+            let enclosing = git::enclosing_repository(path);
             if !matches!(options.scope, Scope::Everything | Scope::WorkTree) {
-                anyhow::bail!(
-                    "{} is not a git repository (history and range options need one)",
-                    path.display()
-                );
+                match &enclosing {
+                    Some(root) => anyhow::bail!(
+                        "{} is inside the git repository at {}: history and range options scan a whole repository, so scan {} itself",
+                        path.display(),
+                        root.display(),
+                        root.display()
+                    ),
+                    None => anyhow::bail!(
+                        "{} is not a git repository (history and range options need one)",
+                        path.display()
+                    ),
+                }
+            }
+            if let Some(root) = enclosing {
+                notices.push(Notice::note(
+                    path.display().to_string(),
+                    format!(
+                        "inside the git repository at {}: only these files were scanned, not the repository's history; scan {} for its history",
+                        root.display(),
+                        root.display()
+                    ),
+                ));
             }
             scan_directory(&scanner, path, rules, &mut findings, &mut notices);
             false
@@ -382,6 +423,18 @@ fn scan_repository(
                     .and_then(|b| ObjectId::from_hex(b.as_bytes()).ok())
                     .is_some_and(|id| head.blobs.contains_key(&id));
             }
+            // The selected commits' own messages: a pushed token is as leaked there.
+            let mut buf = Vec::new();
+            let in_messages: Vec<(ObjectId, Vec<Hit>)> = commits
+                .iter()
+                .filter_map(|id| {
+                    let object = repo.objects.try_find(id, &mut buf).ok()??;
+                    let hits =
+                        scanner.scan_message(id, object.kind, object.data, repo.object_hash())?;
+                    Some((*id, hits))
+                })
+                .collect();
+            add_message_hits(repo, rules, in_messages, findings);
         }
         Scope::Staged => {
             let introduced = range::staged(repo)?;
@@ -405,7 +458,7 @@ fn scan_repository(
                 let files = walk(scanner, workdir, true, notices);
                 work_tree = if scope.includes_history() {
                     let shared = repo.clone().into_sync();
-                    work_tree::split(files, &shared, scanner.options.max_file_size)
+                    work_tree::split(files, &shared)
                 } else {
                     work_tree::Split {
                         uncommitted: files,
@@ -441,7 +494,15 @@ fn scan_history(
     notices: &mut Vec<Notice>,
 ) {
     let matched: Mutex<Vec<(ObjectId, Vec<Hit>)>> = Mutex::new(Vec::new());
-    let visit = |id: &gix::oid, bytes: &[u8]| {
+    let in_messages: Mutex<Vec<(ObjectId, Vec<Hit>)>> = Mutex::new(Vec::new());
+    let hash = repo.object_hash();
+    let visit = |id: &gix::oid, kind: Kind, bytes: &[u8]| {
+        if kind != Kind::Blob {
+            if let Some(hits) = scanner.scan_message(id, kind, bytes, hash) {
+                in_messages.lock().unwrap().push((id.to_owned(), hits));
+            }
+            return;
+        }
         scanner.counters.blobs.fetch_add(1, Ordering::Relaxed);
         if git::is_lfs_pointer(bytes) {
             scanner
@@ -455,7 +516,7 @@ fn scan_history(
             matched.lock().unwrap().push((id.to_owned(), hits));
         }
     };
-    notices.extend(git::odb::for_each_blob(
+    notices.extend(git::odb::for_each_object(
         repo,
         scanner.options.threads,
         &visit,
@@ -470,6 +531,45 @@ fn scan_history(
 
     let matched = matched.into_inner().unwrap();
     add_with_provenance(repo, head, work_tree, rules, matched, findings, notices);
+    add_message_hits(repo, rules, in_messages.into_inner().unwrap(), findings);
+}
+
+/// Adds the hits found in commit and tag messages: each at `<commit ID message>` (or `<tag
+/// NAME message>`), with the commit (a tag's: the commit it names) as its provenance.
+fn add_message_hits(
+    repo: &gix::Repository,
+    rules: &RuleSet,
+    matched: Vec<(ObjectId, Vec<Hit>)>,
+    findings: &mut FindingSet,
+) {
+    let mut buf = Vec::new();
+    for (id, hits) in matched {
+        let Ok(Some(object)) = repo.objects.try_find(&id, &mut buf) else {
+            continue; // read a moment ago: only a concurrent gc removes it
+        };
+        let (path, commit) = match object.kind {
+            Kind::Tag => {
+                let tag = gix::objs::TagRef::from_bytes(object.data, repo.object_hash()).ok();
+                let name = tag
+                    .as_ref()
+                    .map_or("?".into(), |t| crate::escape::name(t.name));
+                let target = tag.map(|t| t.target());
+                (
+                    format!("<tag {name} message>"),
+                    target.and_then(|t| git::commit_info(repo, &t).ok()),
+                )
+            }
+            _ => (
+                format!("<commit {} message>", git::short(&id)),
+                git::commit_info(repo, &id).ok(),
+            ),
+        };
+        for hit in &hits {
+            let mut occurrence = Occurrence::new(path.clone(), hit, SourceKind::Message, None);
+            occurrence.commit = commit.clone();
+            findings.add(rules, hit, occurrence);
+        }
+    }
 }
 
 /// Adds the hits of matched blobs to `findings`, each occurrence with its provenance. A blob is
@@ -613,8 +713,9 @@ pub fn scan_claimed_blobs(
     record: &(dyn Fn(ScannedBlob) + Sync),
 ) -> Result<(Stats, Vec<Notice>)> {
     let scanner = Scanner::new(matcher, options, ProgressBar::hidden());
-    let visit = |id: &gix::oid, bytes: &[u8]| {
-        if !claim(id) {
+    // Sweeps record blobs by id; messages are not yet kept in the store.
+    let visit = |id: &gix::oid, kind: Kind, bytes: &[u8]| {
+        if kind != Kind::Blob || !claim(id) {
             return;
         }
         scanner.counters.blobs.fetch_add(1, Ordering::Relaxed);
@@ -628,7 +729,7 @@ pub fn scan_claimed_blobs(
     };
     let mut notices = match selection {
         BlobSelection::All => {
-            git::odb::for_each_new_blob(repo, options.threads, Some(known), &visit)
+            git::odb::for_each_new_object(repo, options.threads, Some(known), &visit)
         }
         BlobSelection::Introduced(revisions) => {
             let commits = range::commits(repo, revisions)?;
@@ -650,14 +751,14 @@ pub fn scan_claimed_blobs(
 fn read_blobs(
     repo: &gix::Repository,
     blobs: &[ObjectId],
-    visit: &(dyn Fn(&gix::oid, &[u8]) + Sync),
+    visit: &git::odb::ObjectVisitor,
 ) -> Vec<Notice> {
     let shared = repo.clone().into_sync();
     let problems = Mutex::new(Vec::new());
     blobs.par_iter().for_each_init(
         || (shared.to_thread_local(), Vec::new()),
         |(repo, buf), id| match repo.objects.try_find(id, buf) {
-            Ok(Some(data)) => visit(id, data.data),
+            Ok(Some(data)) => visit(id, Kind::Blob, data.data),
             Ok(None) => problems
                 .lock()
                 .unwrap()

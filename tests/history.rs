@@ -507,7 +507,8 @@ fn non_utf8_paths_are_reported() {
     repo.commit("latin-1 name");
     let (code, report, _) = scan_json(&[repo.path_str()]);
     assert_eq!(code, 1);
-    assert_eq!(occurrence(&findings(&report)[0])["path"], "caf\u{fffd}.env");
+    // Lossless: the byte that is not UTF-8 is shown escaped, not replaced.
+    assert_eq!(occurrence(&findings(&report)[0])["path"], "caf\\xe9.env");
 }
 
 #[test]

@@ -2,8 +2,13 @@
 //! tar.gz and tgz too). Every entry read is charged to a budget of inflated bytes; entries that
 //! would exceed it, that inflate suspiciously (a zip bomb), or that exceed the entry count are
 //! skipped with a note, and the rest of the archive is still read.
+//!
+//! The budget holds for the whole process too: a file takes its budget from a shared pool of
+//! [`POOL_BYTES`] the first time it opens an archive, waiting while other threads hold the pool,
+//! so `-j8` over eight lying gzips holds at most the pool, not eight budgets.
 
 use std::io::{Cursor, Read};
+use std::sync::{Condvar, Mutex};
 
 use super::Limits;
 
@@ -33,9 +38,54 @@ pub struct Entry {
     pub bytes: Vec<u8>,
 }
 
+/// Inflated bytes every thread together may hold.
+pub const POOL_BYTES: u64 = 512 << 20;
+
+/// Bytes of [`POOL_BYTES`] reserved now, and the threads waiting for some.
+static POOL: (Mutex<u64>, Condvar) = (Mutex::new(0), Condvar::new());
+
 /// Inflated bytes still allowed for one top-level file, shared by every nesting level.
 pub struct Budget {
     pub remaining: u64,
+    reserved: u64,
+}
+
+impl Budget {
+    /// A budget of `bytes`, taken from the pool only when an archive is first opened: files
+    /// without archives never wait.
+    pub fn new(bytes: u64) -> Budget {
+        Budget {
+            remaining: bytes,
+            reserved: 0,
+        }
+    }
+
+    /// Each file reserves once and never while holding a reservation, so no thread waits
+    /// on another that waits too; one file alone may always proceed.
+    fn reserve(&mut self) {
+        if self.reserved > 0 || self.remaining == 0 {
+            return;
+        }
+        let want = self.remaining.min(POOL_BYTES);
+        let (lock, freed) = &POOL;
+        let mut in_use = lock.lock().unwrap_or_else(|e| e.into_inner());
+        while *in_use > 0 && *in_use + want > POOL_BYTES {
+            in_use = freed.wait(in_use).unwrap_or_else(|e| e.into_inner());
+        }
+        *in_use += want;
+        self.reserved = want;
+        self.remaining = want;
+    }
+}
+
+impl Drop for Budget {
+    fn drop(&mut self) {
+        if self.reserved > 0 {
+            let (lock, freed) = &POOL;
+            *lock.lock().unwrap_or_else(|e| e.into_inner()) -= self.reserved;
+            freed.notify_all();
+        }
+    }
 }
 
 /// The entries of an archive, within the limits; what was skipped goes to `notes`.
@@ -46,6 +96,7 @@ pub fn entries(
     budget: &mut Budget,
     notes: &mut Vec<String>,
 ) -> Vec<Entry> {
+    budget.reserve();
     let result = match kind {
         Kind::Zip => zip_entries(bytes, limits, budget, notes),
         Kind::Gzip => gzip_entry(bytes, limits, budget, notes).map(|e| e.into_iter().collect()),
@@ -139,8 +190,11 @@ fn gzip_entry(
     budget: &mut Budget,
     notes: &mut Vec<String>,
 ) -> Result<Option<Entry>, String> {
-    let decoder = flate2::read::GzDecoder::new(bytes);
-    // gzip records the size modulo 2^32 in its last four bytes: a hint, not a promise.
+    // A gzip file may hold several members one after another (`cat a.gz b.gz`, pigz, bgzip):
+    // all are read.
+    let decoder = flate2::read::MultiGzDecoder::new(bytes);
+    // gzip records the size modulo 2^32 in its last four bytes (of the last member only): a
+    // hint, not a promise.
     let declared = bytes
         .len()
         .checked_sub(4)

@@ -72,9 +72,7 @@ pub fn scan(
         matcher,
         limits,
         include_binary,
-        archive_budget: archive::Budget {
-            remaining: limits.max_inflated,
-        },
+        archive_budget: archive::Budget::new(limits.max_inflated),
         decoded_left: limits.max_decoded,
         decoding_stopped: false,
         notes: Vec::new(),

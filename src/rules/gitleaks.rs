@@ -346,7 +346,12 @@ commits = ["abc123"]
         assert_eq!(imported.secret_regexes, ["EXAMPLE"]);
         assert_eq!(imported.stopwords, ["dummy"]);
         assert_eq!(imported.disabled_rules, ["generic-api-key"]);
-        assert_eq!(imported.skipped.len(), 3, "{:?}", imported.skipped);
+        assert_eq!(imported.skipped.len(), 4, "{:?}", imported.skipped);
+        assert!(
+            imported.skipped.iter().any(|s| s.contains("useDefault")),
+            "{:?}",
+            imported.skipped
+        );
     }
 
     #[test]

@@ -80,6 +80,8 @@ pub fn walk(root: &Path, options: &WalkOptions) -> (Vec<FileEntry>, Vec<Notice>)
     let notices = Mutex::new(Vec::new());
     let skip_nested = options.skip_nested_repos;
     let root_owned = root.to_path_buf();
+    let nested = std::sync::Arc::new(Mutex::new(Vec::new()));
+    let nested_seen = nested.clone();
     WalkBuilder::new(root)
         .hidden(false)
         .git_ignore(options.respect_ignore)
@@ -94,10 +96,17 @@ pub fn walk(root: &Path, options: &WalkOptions) -> (Vec<FileEntry>, Vec<Notice>)
             if entry.file_name() == ".git" {
                 return false;
             }
-            !(skip_nested
+            let skip = skip_nested
                 && is_dir
                 && entry.path() != root_owned
-                && entry.path().join(".git").exists())
+                && is_repository(&entry.path().join(".git"));
+            if skip {
+                nested_seen
+                    .lock()
+                    .unwrap()
+                    .push(relative_path(&root_owned, entry.path()));
+            }
+            !skip
         })
         .build_parallel()
         .run(|| {
@@ -142,8 +151,19 @@ pub fn walk(root: &Path, options: &WalkOptions) -> (Vec<FileEntry>, Vec<Notice>)
     let subject = root.display().to_string();
     match symlinks.into_inner() {
         0 => {}
-        n => notices.push(Notice::note(&subject, format!("{n} symbolic link(s) not followed (their targets are scanned where they live in the tree)"))),
+        n => notices.push(Notice::note(
+            &subject,
+            format!("{n} symbolic link(s) not followed (a target inside the tree is scanned where it lives; one outside it is not scanned)"),
+        )),
     }
+    let mut nested = std::mem::take(&mut *nested.lock().unwrap());
+    nested.sort();
+    notices.extend(nested.into_iter().map(|path| {
+        Notice::note(
+            path,
+            "nested git repository (a submodule or a clone inside the tree) not entered, as git does not: scan it separately",
+        )
+    }));
     match special.into_inner() {
         0 => {}
         n => notices.push(Notice::note(
@@ -152,6 +172,19 @@ pub fn walk(root: &Path, options: &WalkOptions) -> (Vec<FileEntry>, Vec<Notice>)
         )),
     }
     (files, notices)
+}
+
+/// Whether a `.git` entry makes its directory a repository of its own, as git decides: a
+/// directory with a `HEAD`, or a file pointing elsewhere (`gitdir: …`). Anything else (an empty
+/// file, a stray folder) leaves the directory's files part of the tree.
+fn is_repository(dot_git: &Path) -> bool {
+    if dot_git.is_dir() {
+        return dot_git.join("HEAD").is_file();
+    }
+    let mut start = [0u8; 8];
+    File::open(dot_git)
+        .and_then(|mut f| f.read_exact(&mut start))
+        .is_ok_and(|()| &start == b"gitdir: ")
 }
 
 /// `path` relative to `root`, `/`-separated; the file name when `root` is the file itself.

@@ -44,11 +44,12 @@ impl Endpoints {
     pub fn insert(&mut self, provider: &str, url: &str) -> Result<()> {
         let base = url.trim_end_matches('/');
         let host = host_of(base).context("not a URL")?;
-        let loopback = ["127.0.0.1", "localhost", "[::1]"]
+        // Loopback addresses, not names: `localhost` is whatever name resolution says.
+        let loopback = ["127.0.0.1", "[::1]"]
             .iter()
             .any(|l| host == *l || host.starts_with(&format!("{l}:")));
         if !(base.starts_with("https://") || base.starts_with("http://") && loopback) {
-            bail!("an endpoint must be https:// (plain http only to 127.0.0.1 or localhost)");
+            bail!("an endpoint must be https:// (plain http only to 127.0.0.1 or [::1])");
         }
         self.bases
             .insert(provider.to_ascii_lowercase(), base.to_string());
@@ -100,6 +101,9 @@ mod tests {
         );
         assert!(e.insert("x", "http://evil.example.com").is_err());
         assert!(e.insert("x", "ftp://127.0.0.1").is_err());
+        assert!(e.insert("x", "http://localhost:8080").is_err());
+        assert!(e.insert("x", "http://127.0.0.1.evil.example").is_err());
+        assert!(e.insert("x", "http://[::1]:8080").is_ok());
         assert_eq!(host_of("https://a.b:8443/x"), Some("a.b:8443"));
     }
 }

@@ -35,6 +35,17 @@ pub fn open(path: &Path) -> Result<Option<gix::Repository>> {
     Ok(Some(repo))
 }
 
+/// The repository whose work tree holds `path` (a directory below its root), found upwards as
+/// git finds it; `None` when there is none.
+pub fn enclosing_repository(path: &Path) -> Option<std::path::PathBuf> {
+    let absolute = path.canonicalize().ok()?;
+    absolute
+        .ancestors()
+        .skip(1)
+        .find(|dir| dir.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
 /// The commits at a shallow clone's boundary (their parents are not in the clone); empty for a
 /// complete repository.
 pub fn shallow_boundary(repo: &gix::Repository) -> std::collections::HashSet<ObjectId> {

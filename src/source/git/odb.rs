@@ -1,4 +1,5 @@
-//! Every blob of a repository's object database, each distinct one exactly once.
+//! Every blob of a repository's object database, each distinct one exactly once, and every
+//! commit and tag (their messages are scanned too: a token pasted into one is as leaked).
 //!
 //! History is a set of blobs, not a stream of diffs: a blob changed in 40 commits and kept in
 //! 400 is one blob, decoded and scanned once. Reachable or not (dangling, stashed, only in the
@@ -28,8 +29,14 @@ use rayon::prelude::*;
 use super::short;
 use crate::source::Notice;
 
-/// Called with each distinct blob's id and content, from several threads at once.
-pub type BlobVisitor<'a> = dyn Fn(&gix::oid, &[u8]) + Sync + 'a;
+/// Called with each distinct blob's, commit's and tag's id, kind and content, from several
+/// threads at once (trees are not handed out: they hold names, not text).
+pub type ObjectVisitor<'a> = dyn Fn(&gix::oid, Kind, &[u8]) + Sync + 'a;
+
+/// The kinds an [`ObjectVisitor`] is given.
+fn visited(kind: Kind) -> bool {
+    matches!(kind, Kind::Blob | Kind::Commit | Kind::Tag)
+}
 
 /// Objects a caller has met before (a sweep: blobs scanned, and the commits and trees of
 /// repositories swept earlier in the run). A pack whose objects are all known is not read; one
@@ -45,17 +52,21 @@ pub struct Known<'a> {
 const LOOKUP_SHARE: f64 = 0.1;
 
 /// Decodes every blob once and hands it to `visit`. Returns what could not be read.
-pub fn for_each_blob(repo: &gix::Repository, threads: usize, visit: &BlobVisitor) -> Vec<Notice> {
-    for_each_new_blob(repo, threads, None, visit)
+pub fn for_each_object(
+    repo: &gix::Repository,
+    threads: usize,
+    visit: &ObjectVisitor,
+) -> Vec<Notice> {
+    for_each_new_object(repo, threads, None, visit)
 }
 
-/// [`for_each_blob`], leaving out what `known` holds (loose objects are always read: they
+/// [`for_each_object`], leaving out what `known` holds (loose objects are always read: they
 /// are few, and their type is only known once read).
-pub fn for_each_new_blob(
+pub fn for_each_new_object(
     repo: &gix::Repository,
     threads: usize,
     known: Option<&Known>,
-    visit: &BlobVisitor,
+    visit: &ObjectVisitor,
 ) -> Vec<Notice> {
     let notices = Mutex::new(Vec::new());
     let hash_kind = repo.object_hash();
@@ -125,6 +136,17 @@ fn object_locations(
             if path.extension().is_some_and(|x| x == "idx") && path.with_extension("pack").exists()
             {
                 indexes.push(path);
+            } else if path.extension().is_some_and(|x| x == "pack")
+                && !path.with_extension("idx").exists()
+            {
+                // git cannot read such a pack either; its objects are unknown to every lookup.
+                push(
+                    notices,
+                    Notice::error(
+                        crate::escape::os_name(path.file_name().unwrap_or_default()),
+                        "pack has no index (.idx), so its objects cannot be read: run `git index-pack` on it, then scan again",
+                    ),
+                );
             }
         }
     }
@@ -142,7 +164,7 @@ fn read_unknown(
     earlier: &[Bundle],
     threads: usize,
     known: &Known,
-    visit: &BlobVisitor,
+    visit: &ObjectVisitor,
     notices: &Mutex<Vec<Notice>>,
 ) {
     let total = bundle.index.num_objects() as usize;
@@ -165,20 +187,25 @@ fn traverse_pack(
     earlier: &[Bundle],
     threads: usize,
     known: Option<&Known>,
-    visit: &BlobVisitor,
+    visit: &ObjectVisitor,
     notices: &Mutex<Vec<Notice>>,
 ) {
+    // Blobs handed out before a traversal fails are not handed out again by the fallback
+    // (counted twice otherwise). A few bytes per blob, kept for one pack at a time.
+    let handed_out = Mutex::new(Vec::new());
     let processor = |kind: Kind,
                      data: &[u8],
                      entry: &pack::index::Entry,
                      _: &dyn gix::Progress|
      -> gix::Result {
-        if kind == Kind::Blob {
-            if !in_any(earlier, &entry.oid) {
-                visit(&entry.oid, data);
-            }
-        } else if let Some(known) = known {
+        if kind != Kind::Blob
+            && let Some(known) = known
+        {
             (known.learn)(&entry.oid);
+        }
+        if visited(kind) && !in_any(earlier, &entry.oid) {
+            visit(&entry.oid, kind, data);
+            handed_out.lock().unwrap().push(entry.oid);
         }
         Ok(())
     };
@@ -196,13 +223,9 @@ fn traverse_pack(
         },
     );
     if let Err(e) = outcome {
-        // Some objects may have been visited already; visiting them again is harmless because
-        // findings are deduplicated by blob and position.
-        let pack_name = bundle
-            .pack
-            .path()
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned());
+        let mut handed_out = handed_out.into_inner().unwrap();
+        handed_out.sort_unstable();
+        let pack_name = bundle.pack.path().file_name().map(crate::escape::os_name);
         push(
             notices,
             Notice::warning(
@@ -214,7 +237,7 @@ fn traverse_pack(
             .index
             .iter()
             .map(|e| e.oid)
-            .filter(|id| !in_any(earlier, id))
+            .filter(|id| !in_any(earlier, id) && handed_out.binary_search(id).is_err())
             .collect();
         lookup(repo, &ids, known, visit, notices);
     }
@@ -226,17 +249,21 @@ fn lookup(
     repo: &gix::Repository,
     ids: &[ObjectId],
     known: Option<&Known>,
-    visit: &BlobVisitor,
+    visit: &ObjectVisitor,
     notices: &Mutex<Vec<Notice>>,
 ) {
     let shared = repo.clone().into_sync();
     ids.par_iter().for_each_init(
         || (shared.to_thread_local(), Vec::new()),
         |(repo, buf), id| match repo.objects.try_find(id, buf) {
-            Ok(Some(data)) if data.kind == Kind::Blob => visit(id, data.data),
-            Ok(Some(_)) => {
-                if let Some(known) = known {
+            Ok(Some(data)) => {
+                if data.kind != Kind::Blob
+                    && let Some(known) = known
+                {
                     (known.learn)(id);
+                }
+                if visited(data.kind) {
+                    visit(id, data.kind, data.data);
                 }
             }
             Ok(None) => push(
@@ -255,7 +282,7 @@ fn scan_loose(
     dir: &Path,
     hash_kind: gix::hash::Kind,
     packs: &[Bundle],
-    visit: &BlobVisitor,
+    visit: &ObjectVisitor,
     notices: &Mutex<Vec<Notice>>,
 ) {
     let store = gix::odb::loose::Store::at(dir, hash_kind);
@@ -275,9 +302,8 @@ fn scan_loose(
     }
     ids.par_iter()
         .for_each_init(Vec::new, |buf, id| match store.try_find(id, buf) {
-            Ok(Some(data)) if data.kind == Kind::Blob => visit(id, data.data),
-            Ok(Some(_)) => {}
-            Ok(None) => {}
+            Ok(Some(data)) if visited(data.kind) => visit(id, data.kind, data.data),
+            Ok(Some(_)) | Ok(None) => {}
             Err(e) => push(
                 notices,
                 Notice::error(

@@ -13,7 +13,9 @@ use gix::index::entry::Mode;
 use gix::objs::{Exists, Kind};
 use rayon::prelude::*;
 
-use crate::source::fs::{self, FileEntry, FileStat};
+use std::sync::atomic::AtomicBool;
+
+use crate::source::fs::{FileEntry, FileStat};
 
 /// The split of a work tree against the object database.
 #[derive(Debug, Default)]
@@ -24,12 +26,8 @@ pub struct Split {
     pub known: HashMap<ObjectId, String>,
 }
 
-/// Splits `files`; files over `max_file_size` are left to scan, so the size gate lists them.
-pub fn split(
-    files: Vec<FileEntry>,
-    shared: &gix::ThreadSafeRepository,
-    max_file_size: u64,
-) -> Split {
+/// Splits `files`.
+pub fn split(files: Vec<FileEntry>, shared: &gix::ThreadSafeRepository) -> Split {
     let unchanged = unchanged_since_index(&shared.to_thread_local());
     let hashed: Vec<(FileEntry, Option<ObjectId>)> = files
         .into_iter()
@@ -42,13 +40,19 @@ pub fn split(
         .map_init(
             || shared.to_thread_local(),
             |repo, file| {
-                if file.size > max_file_size {
-                    return (file, None);
-                }
-                let id = fs::read(&file.path, file.size, max_file_size)
+                // Hashed as a stream: a file over the size limit costs no memory either.
+                let id = std::fs::File::open(&file.path)
                     .ok()
-                    .and_then(|bytes| {
-                        gix::objs::compute_hash(repo.object_hash(), Kind::Blob, &bytes).ok()
+                    .and_then(|mut reader| {
+                        gix::objs::compute_stream_hash(
+                            repo.object_hash(),
+                            Kind::Blob,
+                            &mut reader,
+                            file.size,
+                            &mut gix::progress::Discard,
+                            &AtomicBool::new(false),
+                        )
+                        .ok()
                     })
                     .filter(|id| repo.objects.exists(id));
                 (file, id)
