@@ -55,13 +55,18 @@ pub fn parse_updates(input: &str) -> Result<Vec<RefUpdate>> {
 }
 
 /// The update the pre-commit framework describes in its environment (it keeps stdin itself).
+/// When the remote lacks even the root commit of what is pushed, pre-commit names no range (it
+/// checks all files instead), only the local ref: that ref is then a new ref to scan.
 pub fn update_from_pre_commit_env(get: impl Fn(&str) -> Option<String>) -> Option<RefUpdate> {
-    let to = get("PRE_COMMIT_TO_REF").or_else(|| get("PRE_COMMIT_SOURCE"))?;
+    let local_ref = get("PRE_COMMIT_LOCAL_BRANCH").unwrap_or_default();
+    let to = get("PRE_COMMIT_TO_REF")
+        .or_else(|| get("PRE_COMMIT_SOURCE"))
+        .or_else(|| (!local_ref.is_empty()).then(|| local_ref.clone()))?;
     let from = get("PRE_COMMIT_FROM_REF")
         .or_else(|| get("PRE_COMMIT_ORIGIN"))
         .unwrap_or_default();
     Some(RefUpdate {
-        local_ref: get("PRE_COMMIT_LOCAL_BRANCH").unwrap_or_default(),
+        local_ref,
         local_oid: to,
         remote_ref: get("PRE_COMMIT_REMOTE_BRANCH").unwrap_or_default(),
         remote_oid: if from.is_empty() {
@@ -325,6 +330,18 @@ mod tests {
             "no FROM_REF means a new ref"
         );
         assert!(update_from_pre_commit_env(|_| None).is_none());
+
+        let whole_history = |k: &str| match k {
+            "PRE_COMMIT_LOCAL_BRANCH" => Some("refs/heads/main".to_string()),
+            "PRE_COMMIT_REMOTE_NAME" => Some("public".to_string()),
+            _ => None,
+        };
+        let update = update_from_pre_commit_env(whole_history).unwrap();
+        assert_eq!(
+            update.local_oid, "refs/heads/main",
+            "the local ref is pushed"
+        );
+        assert!(is_null_id(&update.remote_oid), "as a new ref");
     }
 
     fn names(names: &[&str]) -> gix::remote::Names {

@@ -364,3 +364,63 @@ fn a_push_to_a_url_trusts_only_what_git_says_the_url_has() {
         stderr(&out)
     );
 }
+
+/// Runs the hook as the pre-commit framework does: no arguments, git's input already read by
+/// pre-commit, the push described by `vars`.
+fn run_under_pre_commit(repo: &Repo, vars: &[(&str, &str)]) -> Output {
+    let mut hook = keysweep();
+    hook.current_dir(repo.path()).args(["hook", "pre-push"]);
+    for var in [
+        "PRE_COMMIT_FROM_REF",
+        "PRE_COMMIT_TO_REF",
+        "PRE_COMMIT_ORIGIN",
+        "PRE_COMMIT_SOURCE",
+    ] {
+        hook.env_remove(var);
+    }
+    hook.env("PRE_COMMIT", "1").envs(vars.iter().copied());
+    run_with_stdin(&mut hook, "")
+}
+
+#[test]
+fn under_pre_commit_a_new_history_for_the_remote_is_scanned() {
+    let s = setup();
+    let public = bare_remote();
+    let public_url = public.path().to_str().unwrap();
+    s.clone.git(&["remote", "add", "public", public_url]);
+    secret_on_origin(&s);
+    // `git push public shared`: public lacks even the root commit, so pre-commit names no range.
+    let out = run_under_pre_commit(
+        &s.clone,
+        &[
+            ("PRE_COMMIT_REMOTE_NAME", "public"),
+            ("PRE_COMMIT_REMOTE_URL", public_url),
+            ("PRE_COMMIT_LOCAL_BRANCH", "refs/heads/shared"),
+            ("PRE_COMMIT_REMOTE_BRANCH", "refs/heads/shared"),
+        ],
+    );
+    assert!(!out.status.success(), "must be blocked: {}", stderr(&out));
+    assert!(
+        stderr(&out).contains("github.pat-classic"),
+        "{}",
+        stderr(&out)
+    );
+
+    // `git push origin shared` of a clean commit: pre-commit names the range origin lacks.
+    let on_origin = s.clone.git(&["rev-parse", "shared"]);
+    s.clone.write("clean.txt", "clean\n");
+    let head = s.clone.commit("clean change");
+    let origin_url = s.clone.git(&["remote", "get-url", "origin"]);
+    let out = run_under_pre_commit(
+        &s.clone,
+        &[
+            ("PRE_COMMIT_FROM_REF", &on_origin),
+            ("PRE_COMMIT_TO_REF", &head),
+            ("PRE_COMMIT_REMOTE_NAME", "origin"),
+            ("PRE_COMMIT_REMOTE_URL", &origin_url),
+            ("PRE_COMMIT_LOCAL_BRANCH", "refs/heads/shared"),
+            ("PRE_COMMIT_REMOTE_BRANCH", "refs/heads/shared"),
+        ],
+    );
+    assert!(out.status.success(), "origin has it: {}", stderr(&out));
+}
