@@ -4,9 +4,11 @@
 //! on standard input: `<local ref> <local oid> <remote ref> <remote oid>`. Every line counts
 //! (a push can carry several branches and tags). A local oid of zeros is a deletion (nothing to
 //! scan); a remote oid of zeros is a new ref, and so is a remote oid this clone does not have
-//! (someone pushed meanwhile): then the commits not reachable from any remote-tracking ref
-//! are scanned. Otherwise `remote..local` — which, for a forced push, is
-//! exactly what is new. Annotated tags are peeled to their commit. No cap on commit count.
+//! (someone pushed meanwhile): then the commits not reachable from the destination remote's own
+//! remote-tracking refs (`refs/remotes/<name>/*`) are scanned, never another remote's, and none
+//! when git was given a URL rather than a remote's name. Otherwise `remote..local` — which, for
+//! a forced push, is exactly what is new. Annotated tags are peeled to their commit. No cap on
+//! commit count.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -53,13 +55,18 @@ pub fn parse_updates(input: &str) -> Result<Vec<RefUpdate>> {
 }
 
 /// The update the pre-commit framework describes in its environment (it keeps stdin itself).
+/// When the remote lacks even the root commit of what is pushed, pre-commit names no range (it
+/// checks all files instead), only the local ref: that ref is then a new ref to scan.
 pub fn update_from_pre_commit_env(get: impl Fn(&str) -> Option<String>) -> Option<RefUpdate> {
-    let to = get("PRE_COMMIT_TO_REF").or_else(|| get("PRE_COMMIT_SOURCE"))?;
+    let local_ref = get("PRE_COMMIT_LOCAL_BRANCH").unwrap_or_default();
+    let to = get("PRE_COMMIT_TO_REF")
+        .or_else(|| get("PRE_COMMIT_SOURCE"))
+        .or_else(|| (!local_ref.is_empty()).then(|| local_ref.clone()))?;
     let from = get("PRE_COMMIT_FROM_REF")
         .or_else(|| get("PRE_COMMIT_ORIGIN"))
         .unwrap_or_default();
     Some(RefUpdate {
-        local_ref: get("PRE_COMMIT_LOCAL_BRANCH").unwrap_or_default(),
+        local_ref,
         local_oid: to,
         remote_ref: get("PRE_COMMIT_REMOTE_BRANCH").unwrap_or_default(),
         remote_oid: if from.is_empty() {
@@ -71,7 +78,12 @@ pub fn update_from_pre_commit_env(get: impl Fn(&str) -> Option<String>) -> Optio
 }
 
 /// The commits a push brings: reachable from what is pushed, not from what the remote has.
-pub fn revisions_for_push(repo: &gix::Repository, updates: &[RefUpdate]) -> Revisions {
+/// `remote` is the configured remote pushed to, if git named one.
+pub fn revisions_for_push(
+    repo: &gix::Repository,
+    remote: Option<&str>,
+    updates: &[RefUpdate],
+) -> Revisions {
     let mut revisions = Revisions::default();
     let mut exclude_tracking = false;
     for update in updates {
@@ -85,8 +97,8 @@ pub fn revisions_for_push(repo: &gix::Repository, updates: &[RefUpdate]) -> Revi
             exclude_tracking = true;
         }
     }
-    if exclude_tracking {
-        revisions.exclude.extend(remote_tracking_tips(repo));
+    if exclude_tracking && let Some(remote) = remote {
+        revisions.exclude.extend(remote_tracking_tips(repo, remote));
     }
     revisions.include.sort();
     revisions.include.dedup();
@@ -99,19 +111,41 @@ fn has_commit(repo: &gix::Repository, oid: &str) -> bool {
     crate::source::git::range::resolve(repo, oid).is_ok()
 }
 
-/// Tips of every remote-tracking ref (`refs/remotes/*`): commits any remote is known to
-/// have already left this machine. With no remote-tracking refs (a first push, or pushes to bare
-/// URLs only), nothing is excluded and everything the pushed refs reach is scanned.
-fn remote_tracking_tips(repo: &gix::Repository) -> Vec<String> {
+/// Whether git's first hook argument, `name`, is a remote configured in this clone. Given a URL
+/// (`git push ../copy main`), git passes it as both arguments, and then no remote-tracking ref
+/// describes the destination.
+fn is_remote_name(configured: &gix::remote::Names, name: &str, url: Option<&str>) -> bool {
+    url != Some(name) && configured.iter().any(|n| n == name)
+}
+
+/// Tips of `remote`'s remote-tracking refs: commits it is known to have. Without any (nothing
+/// fetched from or pushed to it yet), nothing is excluded: all the pushed refs reach is scanned.
+fn remote_tracking_tips(repo: &gix::Repository, remote: &str) -> Vec<String> {
     let Ok(platform) = repo.references() else {
         return Vec::new();
     };
     let Ok(refs) = platform.prefixed("refs/remotes/") else {
         return Vec::new();
     };
+    let configured = repo.remote_names();
     refs.filter_map(Result::ok)
+        .filter(|r| is_tracking_ref_of(r.name().as_bstr(), remote, &configured))
         .filter_map(|mut r| r.peel_to_id().ok().map(|id| id.to_string()))
         .collect()
+}
+
+/// Whether `name` is a remote-tracking ref of `remote`: under `refs/remotes/<remote>/`, and not
+/// under the refs of another configured remote whose name extends it (`<remote>/fork`).
+fn is_tracking_ref_of(name: &[u8], remote: &str, configured: &gix::remote::Names) -> bool {
+    let under = |remote: &[u8]| {
+        name.strip_prefix(b"refs/remotes/")
+            .and_then(|rest| rest.strip_prefix(remote))
+            .is_some_and(|rest| rest.starts_with(b"/"))
+    };
+    under(remote.as_bytes())
+        && !configured
+            .iter()
+            .any(|other| other.len() > remote.len() && under(other))
 }
 
 /// The hook script: runs an existing (chained) hook first, then keysweep, both on the same input.
@@ -186,20 +220,32 @@ pub fn install(repo_dir: &Path, keysweep: &Path, existing: Existing) -> Result<P
 }
 
 /// git runs hooks from the work tree's root (or the git directory of a bare repository).
-pub fn run_pre_push(rule_args: &RuleArgs) -> Result<u8> {
-    let updates = match update_from_pre_commit_env(|k| std::env::var(k).ok()) {
-        Some(update) => vec![update],
+/// `remote` and `url` are the hook's arguments, as git passes them.
+pub fn run_pre_push(
+    rule_args: &RuleArgs,
+    remote: Option<String>,
+    url: Option<String>,
+) -> Result<u8> {
+    let env = |k: &str| std::env::var(k).ok();
+    let (updates, remote, url) = match update_from_pre_commit_env(env) {
+        // pre-commit keeps git's arguments too, and passes them on in its environment.
+        Some(update) => (
+            vec![update],
+            env("PRE_COMMIT_REMOTE_NAME"),
+            env("PRE_COMMIT_REMOTE_URL"),
+        ),
         None => {
             let mut input = String::new();
             std::io::Read::read_to_string(&mut std::io::stdin(), &mut input)
                 .context("reading git's pre-push input")?;
-            parse_updates(&input)?
+            (parse_updates(&input)?, remote, url)
         }
     };
     let here = std::env::current_dir()?;
     let repo = crate::source::git::open(&here)?
         .context("the pre-push hook must run inside a git repository")?;
-    let revisions = revisions_for_push(&repo, &updates);
+    let remote = remote.filter(|name| is_remote_name(&repo.remote_names(), name, url.as_deref()));
+    let revisions = revisions_for_push(&repo, remote.as_deref(), &updates);
     if revisions.include.is_empty() {
         return Ok(EXIT_CLEAN); // only deletions
     }
@@ -284,5 +330,59 @@ mod tests {
             "no FROM_REF means a new ref"
         );
         assert!(update_from_pre_commit_env(|_| None).is_none());
+
+        let whole_history = |k: &str| match k {
+            "PRE_COMMIT_LOCAL_BRANCH" => Some("refs/heads/main".to_string()),
+            "PRE_COMMIT_REMOTE_NAME" => Some("public".to_string()),
+            _ => None,
+        };
+        let update = update_from_pre_commit_env(whole_history).unwrap();
+        assert_eq!(
+            update.local_oid, "refs/heads/main",
+            "the local ref is pushed"
+        );
+        assert!(is_null_id(&update.remote_oid), "as a new ref");
+    }
+
+    fn names(names: &[&str]) -> gix::remote::Names {
+        names.iter().map(|&n| n.into()).collect()
+    }
+
+    #[test]
+    fn a_url_in_place_of_a_remote_name_is_no_remote() {
+        let configured = names(&["origin", "public"]);
+        assert!(is_remote_name(&configured, "public", Some("../public.git")));
+        assert!(
+            !is_remote_name(&configured, "../copy", Some("../copy")),
+            "git was given a URL"
+        );
+        assert!(
+            !is_remote_name(&configured, "public", Some("public")),
+            "a remote without a URL of its own is pushed to as a path"
+        );
+        assert!(!is_remote_name(
+            &configured,
+            "mirror",
+            Some("../mirror.git")
+        ));
+    }
+
+    #[test]
+    fn tracking_refs_are_the_destinations_own() {
+        let configured = names(&["origin", "origin/fork", "public"]);
+        let of = |name: &str, remote| is_tracking_ref_of(name.as_bytes(), remote, &configured);
+        assert!(of("refs/remotes/origin/main", "origin"));
+        assert!(of("refs/remotes/origin/feature/x", "origin"));
+        assert!(
+            !of("refs/remotes/public/main", "origin"),
+            "another remote's"
+        );
+        assert!(!of("refs/remotes/origin-old/main", "origin"));
+        assert!(
+            !of("refs/remotes/origin/fork/main", "origin"),
+            "origin/fork's"
+        );
+        assert!(of("refs/remotes/origin/fork/main", "origin/fork"));
+        assert!(!of("refs/heads/origin/main", "origin"));
     }
 }

@@ -216,8 +216,6 @@ fn run_hook(command: HookCommand) -> Result<u8> {
             );
             Ok(EXIT_CLEAN)
         }
-        // The remote's name and URL are accepted as git passes them; what any remote has is
-        // known from the remote-tracking refs.
-        HookCommand::PrePush { rules, .. } => hook::run_pre_push(&rules),
+        HookCommand::PrePush { remote, url, rules } => hook::run_pre_push(&rules, remote, url),
     }
 }

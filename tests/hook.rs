@@ -275,26 +275,152 @@ fn the_hook_honours_the_repository_config_and_inline_allows() {
     );
 }
 
-#[test]
-fn commits_already_on_any_remote_are_not_scanned_again() {
-    let s = setup();
-    let mirror = bare_remote();
-    s.clone
-        .git(&["remote", "add", "mirror", mirror.path().to_str().unwrap()]);
+/// Whether the repository at `dir` (a bare remote) holds `commit`.
+fn holds(dir: &Path, commit: &str) -> bool {
+    git_command(dir)
+        .args(["cat-file", "-e", &format!("{commit}^{{commit}}")])
+        .output()
+        .unwrap()
+        .status
+        .success()
+}
+
+/// A branch `shared` whose commit holds a secret, pushed to origin past the hook.
+fn secret_on_origin(s: &Setup) -> String {
     s.clone.git(&["checkout", "-q", "-b", "shared"]);
     s.clone
         .write("shared.env", format!("T={}\n", github_token(8)));
-    s.clone.commit("already published on the mirror");
+    let commit = s.clone.commit("published on origin past the hook");
     assert!(
-        push(&s.clone, &["--no-verify", "mirror", "shared"])
+        push(&s.clone, &["--no-verify", "origin", "shared"])
             .status
             .success()
     );
-    s.clone.git(&["fetch", "-q", "mirror"]);
+    commit
+}
+
+#[test]
+fn commits_only_another_remote_has_are_scanned() {
+    let s = setup();
+    let public = bare_remote();
+    s.clone
+        .git(&["remote", "add", "public", public.path().to_str().unwrap()]);
+    let secret = secret_on_origin(&s);
+    let out = push(&s.clone, &["public", "shared"]);
+    let err = stderr(&out);
+    assert!(
+        !out.status.success(),
+        "origin having the commit does not put it on public: {err}"
+    );
+    assert!(
+        err.contains("github.pat-classic") && err.contains("shared.env"),
+        "{err}"
+    );
+    assert!(!holds(public.path(), &secret), "public did not receive it");
+}
+
+#[test]
+fn commits_the_destination_has_are_not_scanned_again() {
+    let s = setup();
+    let public = bare_remote();
+    s.clone
+        .git(&["remote", "add", "public", public.path().to_str().unwrap()]);
+    secret_on_origin(&s);
+    // A new ref: what origin has is known from origin's remote-tracking refs.
+    let out = push(&s.clone, &["origin", "shared:refs/heads/shared-copy"]);
+    assert!(out.status.success(), "origin has it: {}", stderr(&out));
+    // An existing ref: git names the commit origin has on stdin.
+    s.clone.write("clean.txt", "clean\n");
+    s.clone.commit("clean change");
     let out = push(&s.clone, &["origin", "shared"]);
+    assert!(out.status.success(), "origin has it: {}", stderr(&out));
+}
+
+#[test]
+fn a_push_to_a_url_trusts_only_what_git_says_the_url_has() {
+    let s = setup();
+    let secret = secret_on_origin(&s);
+    let elsewhere = bare_remote();
+    let out = push(&s.clone, &[elsewhere.path().to_str().unwrap(), "shared"]);
+    let err = stderr(&out);
+    assert!(
+        !out.status.success(),
+        "a URL is not origin, whatever origin has: {err}"
+    );
+    assert!(err.contains("github.pat-classic"), "{err}");
+    assert!(
+        !holds(elsewhere.path(), &secret),
+        "the URL did not receive it"
+    );
+
+    // Origin's own URL: git's input names the commit it has there.
+    s.clone.write("clean.txt", "clean\n");
+    s.clone.commit("clean change");
+    let origin_url = s.clone.git(&["remote", "get-url", "origin"]);
+    let out = push(&s.clone, &[&origin_url, "shared"]);
     assert!(
         out.status.success(),
-        "the mirror already has it: {}",
+        "git said the remote has the secret's commit: {}",
         stderr(&out)
     );
+}
+
+/// Runs the hook as the pre-commit framework does: no arguments, git's input already read by
+/// pre-commit, the push described by `vars`.
+fn run_under_pre_commit(repo: &Repo, vars: &[(&str, &str)]) -> Output {
+    let mut hook = keysweep();
+    hook.current_dir(repo.path()).args(["hook", "pre-push"]);
+    for var in [
+        "PRE_COMMIT_FROM_REF",
+        "PRE_COMMIT_TO_REF",
+        "PRE_COMMIT_ORIGIN",
+        "PRE_COMMIT_SOURCE",
+    ] {
+        hook.env_remove(var);
+    }
+    hook.env("PRE_COMMIT", "1").envs(vars.iter().copied());
+    run_with_stdin(&mut hook, "")
+}
+
+#[test]
+fn under_pre_commit_a_new_history_for_the_remote_is_scanned() {
+    let s = setup();
+    let public = bare_remote();
+    let public_url = public.path().to_str().unwrap();
+    s.clone.git(&["remote", "add", "public", public_url]);
+    secret_on_origin(&s);
+    // `git push public shared`: public lacks even the root commit, so pre-commit names no range.
+    let out = run_under_pre_commit(
+        &s.clone,
+        &[
+            ("PRE_COMMIT_REMOTE_NAME", "public"),
+            ("PRE_COMMIT_REMOTE_URL", public_url),
+            ("PRE_COMMIT_LOCAL_BRANCH", "refs/heads/shared"),
+            ("PRE_COMMIT_REMOTE_BRANCH", "refs/heads/shared"),
+        ],
+    );
+    assert!(!out.status.success(), "must be blocked: {}", stderr(&out));
+    assert!(
+        stderr(&out).contains("github.pat-classic"),
+        "{}",
+        stderr(&out)
+    );
+
+    // `git push origin shared` of a clean commit: pre-commit names the range origin lacks.
+    let on_origin = s.clone.git(&["rev-parse", "shared"]);
+    s.clone.write("clean.txt", "clean\n");
+    let head = s.clone.commit("clean change");
+    let origin_url = s.clone.git(&["remote", "get-url", "origin"]);
+    let out = run_under_pre_commit(
+        &s.clone,
+        &[
+            ("PRE_COMMIT_FROM_REF", &on_origin),
+            ("PRE_COMMIT_TO_REF", &head),
+            ("PRE_COMMIT_REMOTE_NAME", "origin"),
+            ("PRE_COMMIT_REMOTE_URL", &origin_url),
+            ("PRE_COMMIT_LOCAL_BRANCH", "refs/heads/shared"),
+            ("PRE_COMMIT_REMOTE_BRANCH", "refs/heads/shared"),
+        ],
+    );
+    assert!(out.status.success(), "origin has it: {}", stderr(&out));
 }
