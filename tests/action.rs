@@ -292,6 +292,32 @@ fn pull_request_scans_base_to_head() {
     assert_eq!(rule_ids(&run.sarif), vec!["stripe.live-secret-key"]);
 }
 
+/// A pull request cannot allowlist its own secret: the base's configuration applies.
+#[test]
+fn a_pull_request_is_scanned_under_its_base_configuration() {
+    let c = checkout();
+    c.repo
+        .write(".keysweep.toml", "[allowlist]\npaths = [\"docs/**\"]\n");
+    let base = c.repo.commit("base config");
+    c.repo.git(&["checkout", "-q", "-b", "pr"]);
+    c.repo
+        .write(".keysweep.toml", "[allowlist]\npaths = [\"**\"]\n");
+    c.repo.write("pr.env", format!("S={}\n", stripe_key(81)));
+    c.repo
+        .write("docs/example.env", format!("S={}\n", stripe_key(82)));
+    let head = c.repo.commit("pr: secret and a config that hides it");
+    let event = json!({"pull_request": {"base": {"sha": base}, "head": {"sha": head}}});
+    let run = c.run("pull_request", event, &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(rule_ids(&run.sarif), vec!["stripe.live-secret-key"]);
+    assert!(
+        run.stderr.contains("the head's is not used"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("suppressed"), "{}", run.stderr);
+}
+
 #[test]
 fn schedule_scans_full_history_and_deletions_scan_nothing() {
     let c = checkout();

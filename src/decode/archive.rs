@@ -248,3 +248,27 @@ fn tar_entries(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod pool_tests {
+    use super::*;
+
+    /// Eight files inflating at once never hold more than the pool between them.
+    #[test]
+    fn threads_together_stay_within_the_pool() {
+        let peak = std::sync::atomic::AtomicU64::new(0);
+        std::thread::scope(|scope| {
+            for _ in 0..8 {
+                scope.spawn(|| {
+                    let mut budget = Budget::new(256 << 20);
+                    budget.reserve();
+                    let in_use = *POOL.0.lock().unwrap();
+                    peak.fetch_max(in_use, std::sync::atomic::Ordering::SeqCst);
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                });
+            }
+        });
+        let peak = peak.into_inner();
+        assert!(peak <= POOL_BYTES && peak >= 256 << 20, "{peak}");
+    }
+}
