@@ -269,6 +269,6 @@ mod pool_tests {
             }
         });
         let peak = peak.into_inner();
-        assert!(peak <= POOL_BYTES && peak >= 256 << 20, "{peak}");
+        assert!((256 << 20..=POOL_BYTES).contains(&peak), "{peak}");
     }
 }

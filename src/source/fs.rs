@@ -201,10 +201,10 @@ pub fn relative_path(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
-/// A file's bytes: at most `limit` of them, however much the file grew since `size` was taken.
-pub fn read(path: &Path, size: u64, limit: u64) -> std::io::Result<Vec<u8>> {
-    let file = File::open(path)?;
-    let mut buf = Vec::with_capacity(size.min(limit) as usize);
-    file.take(limit).read_to_end(&mut buf)?;
-    Ok(buf)
+/// Reads a file into `buffer` (cleared first): at most `limit` bytes, however much the file
+/// grew since it was listed.
+pub fn read_into(path: &Path, limit: u64, buffer: &mut Vec<u8>) -> std::io::Result<()> {
+    buffer.clear();
+    File::open(path)?.take(limit).read_to_end(buffer)?;
+    Ok(())
 }

@@ -146,8 +146,6 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
     Ok(EXIT_CLEAN)
 }
 
-/// A report file; one that shows secrets is readable by its owner only, like the store.
-
 /// The repository called `name`, or the only one whose name ends with `/name` (`acme/api`
 /// for `github.com/acme/api`, `api.git` for a local path).
 fn find_repo(records: Vec<RepoRecord>, name: &str) -> Result<RepoRecord> {
