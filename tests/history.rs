@@ -374,6 +374,37 @@ fn shallow_clones_are_scanned_and_said_to_be_shallow() {
     );
 }
 
+/// A pack that cannot be traversed is read object by object; what the traversal already handed
+/// out is not read (nor counted) twice.
+#[test]
+fn a_damaged_pack_is_read_object_by_object_and_counted_once() {
+    let repo = Repo::new();
+    for i in 0..30 {
+        repo.write(&format!("f{i}.txt"), format!("file {i}\n{}\n", "x".repeat(200 + i)));
+    }
+    repo.write("a.env", format!("T={}\n", github_token(77)));
+    repo.commit("files");
+    repo.git(&["gc", "-q"]);
+    let (_, clean, _) = scan_json(&[repo.path_str(), "--history-only"]);
+    let blobs = clean["summary"]["blobs"].as_u64().unwrap();
+
+    let pack = std::fs::read_dir(repo.path().join(".git/objects/pack"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "pack"))
+        .unwrap();
+    let mut bytes = std::fs::read(&pack).unwrap();
+    let at = bytes.len() - 30; // inside the last object's data, before the trailer
+    bytes[at] ^= 0xff;
+    bytes[at - 1] ^= 0xff;
+    std::fs::write(&pack, bytes).unwrap();
+    let (code, damaged, stderr) = scan_json(&[repo.path_str(), "--history-only"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(notices_matching(&damaged, "warning", "could not be traversed"), 1, "{stderr}");
+    let read = damaged["summary"]["blobs"].as_u64().unwrap();
+    assert!(read <= blobs, "{read} blobs counted, but the pack holds {blobs}");
+}
+
 #[test]
 fn corrupt_loose_object_is_reported_by_id_and_the_rest_scanned() {
     let repo = Repo::new();
