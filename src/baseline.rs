@@ -46,10 +46,17 @@ impl Baseline {
     }
 
     pub fn load(path: &Path) -> Result<Baseline> {
-        let text = std::fs::read_to_string(path)
+        // Often committed with the code, so read as a repository's file: bounded, and its
+        // errors quote none of it.
+        let text = crate::untrusted::read_capped(path)
             .with_context(|| format!("reading baseline {}", path.display()))?;
-        let mut baseline: Baseline = serde_json::from_str(&text)
-            .with_context(|| format!("parsing baseline {}", path.display()))?;
+        let mut baseline: Baseline = serde_json::from_str(&text).map_err(|e| {
+            anyhow::anyhow!(
+                "parsing baseline {}: {}",
+                path.display(),
+                crate::untrusted::mask_quoted(&e.to_string(), &text)
+            )
+        })?;
         if baseline.version != VERSION {
             bail!(
                 "baseline {} has version {}, this keysweep reads version {VERSION}",

@@ -380,7 +380,10 @@ fn shallow_clones_are_scanned_and_said_to_be_shallow() {
 fn a_damaged_pack_is_read_object_by_object_and_counted_once() {
     let repo = Repo::new();
     for i in 0..30 {
-        repo.write(&format!("f{i}.txt"), format!("file {i}\n{}\n", "x".repeat(200 + i)));
+        repo.write(
+            &format!("f{i}.txt"),
+            format!("file {i}\n{}\n", "x".repeat(200 + i)),
+        );
     }
     repo.write("a.env", format!("T={}\n", github_token(77)));
     repo.commit("files");
@@ -400,9 +403,16 @@ fn a_damaged_pack_is_read_object_by_object_and_counted_once() {
     std::fs::write(&pack, bytes).unwrap();
     let (code, damaged, stderr) = scan_json(&[repo.path_str(), "--history-only"]);
     assert_eq!(code, 2, "{stderr}");
-    assert_eq!(notices_matching(&damaged, "warning", "could not be traversed"), 1, "{stderr}");
+    assert_eq!(
+        notices_matching(&damaged, "warning", "could not be traversed"),
+        1,
+        "{stderr}"
+    );
     let read = damaged["summary"]["blobs"].as_u64().unwrap();
-    assert!(read <= blobs, "{read} blobs counted, but the pack holds {blobs}");
+    assert!(
+        read <= blobs,
+        "{read} blobs counted, but the pack holds {blobs}"
+    );
 }
 
 #[test]

@@ -131,6 +131,24 @@ fn parse_errors_give_line_and_column_but_no_content() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("invalid regex"), "{stderr}");
     assert!(!stderr.contains(&token[..12]), "{stderr}");
+
+    // A baseline is often committed too.
+    std::fs::remove_file(dir.path().join(".keysweep.toml")).unwrap();
+    let baseline = write(
+        dir.path(),
+        "baseline.json",
+        format!("{{\"version\": \"{token}\"}}"),
+    );
+    let out = run(&[
+        "scan",
+        dir.path().to_str().unwrap(),
+        "--baseline",
+        baseline.to_str().unwrap(),
+    ]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("line 1 column"), "{stderr}");
+    assert!(!stderr.contains(&token[..12]), "{stderr}");
 }
 
 // Item 2: --redact masks every secret on a context line, the same one twice too.

@@ -398,7 +398,10 @@ fn unreadable_files_are_reported_and_make_the_exit_code_2() {
         vec![("github.pat-classic".into(), "ok.env".into(), 1)]
     );
     assert_eq!(notices_matching(&report, "error", "cannot read"), 1);
-    assert_eq!(report["summary"]["files"], 1, "the unreadable file was not scanned");
+    assert_eq!(
+        report["summary"]["files"], 1,
+        "the unreadable file was not scanned"
+    );
 
     let output = run_unprivileged(&["scan", path, "--format", "sarif", "--ignore-errors"]);
     assert_eq!(

@@ -36,8 +36,10 @@ impl Progress {
             format!("{per_minute:.1} repos/min")
         };
         eprintln!(
-            "keysweep: [{done}/{}] {name}: {what} · {rate}, {:.1} MB/s · ETA {}",
+            "keysweep: [{done}/{}] {}: {} · {rate}, {:.1} MB/s · ETA {}",
             self.total,
+            crate::escape::text(name),
+            crate::escape::text(what),
             bytes as f64 / 1e6 / elapsed,
             clock(left)
         );

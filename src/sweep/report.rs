@@ -11,6 +11,7 @@ use serde_sarif::sarif::{self, VersionControlDetails};
 
 use crate::app::{self, EXIT_CLEAN};
 use crate::cli::{ReportArgs, StoreFormat};
+use crate::escape::text as e;
 use crate::finding::Finding;
 use crate::report::{redact, sarif as sarif_report, text};
 use crate::rules::RuleSet;
@@ -299,12 +300,12 @@ fn write_findings(repositories: &[Repository], out: &mut dyn Write) -> Result<()
         let reason = repo
             .reason
             .as_deref()
-            .map(|r| format!(": {r}"))
+            .map(|r| format!(": {}", e(r)))
             .unwrap_or_default();
         writeln!(
             out,
             "== {} ({}, {} finding{}{reason})\n",
-            repo.name,
+            e(&repo.name),
             repo.state,
             repo.findings.len(),
             if repo.findings.len() == 1 { "" } else { "s" }
@@ -313,7 +314,7 @@ fn write_findings(repositories: &[Repository], out: &mut dyn Write) -> Result<()
             let note = triage
                 .note
                 .as_deref()
-                .map(|n| format!(" ({n})"))
+                .map(|n| format!(" ({})", e(n)))
                 .unwrap_or_default();
             writeln!(out, "[{}{note}]", triage.status)?;
             text::write_finding(finding, out)?;
@@ -372,7 +373,7 @@ fn write_summary(s: &Summary, out: &mut dyn Write) -> Result<()> {
                 "    {} {}: {}",
                 shared.fingerprint,
                 shared.rule_id,
-                shared.repositories.join(", ")
+                e(&shared.repositories.join(", "))
             )?;
         }
     }
@@ -380,7 +381,7 @@ fn write_summary(s: &Summary, out: &mut dyn Write) -> Result<()> {
         writeln!(out, "  not scanned (no findings here does not mean clean):")?;
         for repo in &s.not_scanned {
             let reason = repo.reason.as_deref().unwrap_or("not reached yet");
-            writeln!(out, "    {} ({}): {reason}", repo.name, repo.state)?;
+            writeln!(out, "    {} ({}): {}", e(&repo.name), repo.state, e(reason))?;
         }
     }
     if let Some(last) = s.runs.last() {
