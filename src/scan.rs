@@ -291,12 +291,16 @@ pub fn scan(path: &Path, rules: &RuleSet, options: &ScanOptions) -> Result<ScanO
                 }
             }
             if let Some(root) = enclosing {
+                let here = std::env::current_dir().and_then(|d| d.canonicalize()).ok();
+                let root = if here.as_deref() == Some(root.as_path()) {
+                    ".".to_string()
+                } else {
+                    root.display().to_string()
+                };
                 notices.push(Notice::note(
                     path.display().to_string(),
                     format!(
-                        "inside the git repository at {}: only these files were scanned, not the repository's history; scan {} for its history",
-                        root.display(),
-                        root.display()
+                        "inside the git repository at {root}: only these files were scanned, not the repository's history; scan {root} for its history"
                     ),
                 ));
             }
@@ -605,7 +609,10 @@ fn add_with_provenance(
         };
         for hit in &hits {
             let mut occurrence = Occurrence::new(path.clone(), hit, source, Some(id.to_string()));
-            occurrence.introduced_as = origin.path.clone().filter(|p| Some(p) != head_path);
+            occurrence.introduced_as = origin
+                .path
+                .clone()
+                .filter(|p| head_path.is_some_and(|at_head| at_head != p));
             occurrence.commit = origin.commit.clone();
             occurrence.refs = origin.refs.clone();
             occurrence.refs_total = origin.refs_total;

@@ -521,7 +521,10 @@ fn a_renamed_file_is_reported_at_its_head_path() {
     let repo = Repo::new();
     let token = github_token(161);
     repo.write("old/name.env", format!("T={token}\n"));
+    let gone = github_token(162);
+    repo.write("gone.env", format!("T={gone}\n"));
     repo.commit("add");
+    std::fs::remove_file(repo.path().join("gone.env")).unwrap();
     std::fs::create_dir(repo.path().join("config")).unwrap();
     repo.git(&["mv", "old/name.env", "config/prod.env"]);
     repo.commit("rename");
@@ -530,6 +533,10 @@ fn a_renamed_file_is_reported_at_its_head_path() {
     let occurrence = &finding_with(&report, &token)["occurrences"][0];
     assert_eq!(occurrence["path"], "config/prod.env");
     assert_eq!(occurrence["introduced_as"], "old/name.env");
+    // Removed, not renamed: no introducing path beside the path.
+    let removed = &finding_with(&report, &gone)["occurrences"][0];
+    assert_eq!(removed["path"], "gone.env");
+    assert!(removed.get("introduced_as").is_none(), "{removed}");
     let out = run(&["scan", repo.path_str(), "--format", "sarif"]);
     let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(

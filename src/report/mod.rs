@@ -42,7 +42,10 @@ pub fn write(
 pub fn summary_line(outcome: &ScanOutcome, seconds: f64) -> String {
     let s = &outcome.stats;
     let what = if outcome.repository {
-        format!("{} blobs and {} files", s.blobs, s.files)
+        format!(
+            "{} blobs, {} commit and tag messages and {} files",
+            s.blobs, s.messages, s.files
+        )
     } else {
         format!("{} files", s.files)
     };
