@@ -417,6 +417,13 @@ impl Store {
         for row in rows {
             let (json, triage, validation) = row?;
             let mut finding: Finding = serde_json::from_str(&json)?;
+            // Every report shows a finding at its first occurrence; one without any is a damaged
+            // store (a hand-edited or corrupted shard merged in), not a finding.
+            anyhow::ensure!(
+                !finding.occurrences.is_empty(),
+                "the store holds finding {} without an occurrence",
+                finding.fingerprint
+            );
             if let Some(validation) = validation {
                 finding.validation = Some(serde_json::from_str(&validation)?);
             }
@@ -564,4 +571,37 @@ fn object_id(bytes: &[u8]) -> Result<ObjectId> {
     Ok(gix::oid::try_from_bytes(bytes)
         .context("the store holds a malformed blob id")?
         .to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stored_finding_without_occurrences_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("store.db")).unwrap();
+        let repo = store
+            .repo("example/repo", "https://example.com/repo")
+            .unwrap();
+        store
+            .conn
+            .execute(
+                "INSERT INTO findings(fingerprint, rule_id, first_seen) VALUES ('f', 'r', 0)",
+                [],
+            )
+            .unwrap();
+        let finding = r#"{"rule_id": "r", "rule_name": "R", "severity": "low",
+            "confidence": "low", "fingerprint": "f", "secret": "s", "entropy": 1.0,
+            "occurrences": []}"#;
+        store
+            .conn
+            .execute(
+                "INSERT INTO repo_findings(repo, fingerprint, finding) VALUES (?1, 'f', ?2)",
+                params![repo.id, finding],
+            )
+            .unwrap();
+        let error = store.findings_of(repo.id).unwrap_err().to_string();
+        assert!(error.contains("without an occurrence"), "{error}");
+    }
 }
