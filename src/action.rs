@@ -17,23 +17,20 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
-use clap::Parser;
 use serde_json::Value;
 
-use crate::app::{
-    EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, load_rules, print_notices, scan_filtered_under,
-    validate_findings,
-};
-use crate::cli::{Cli, Command};
+use crate::app::{has_errors, load_rules, print_notices, scan_filtered_under, validate_findings};
 use crate::config::{self, Config};
+use crate::exit;
 use crate::finding::Finding;
 use crate::report::{self, redact};
+use crate::request::{ScanRequest, Target};
 use crate::rules::RuleSet;
 use crate::scan::ScanOutcome;
-use crate::source::Level;
+use crate::scan::Scope;
 use crate::source::Notice;
 use crate::source::git::is_null_id;
-use crate::source::git::range::resolve;
+use crate::source::git::range::{Revisions, resolve};
 use crate::source::git::tree_files::TreeFiles;
 
 /// What to scan for an event.
@@ -294,88 +291,123 @@ fn fit_sarif_within(
     }
 }
 
-/// The Action's scan step. Inputs arrive as `INPUT_<NAME>` variables (see action.yml).
-pub fn run() -> Result<u8> {
-    let env = |key: &str| std::env::var(key).ok().filter(|v| !v.is_empty());
-    let input = |name: &str, default: &str| {
-        env(&format!("INPUT_{}", name.to_uppercase().replace('-', "_")))
-            .unwrap_or_else(|| default.to_string())
-    };
-    let flag = |name: &str, default: &str| input(name, default).trim().eq_ignore_ascii_case("true");
-    let workspace = PathBuf::from(env("GITHUB_WORKSPACE").unwrap_or_else(|| ".".into()));
-    let path = workspace.join(input("path", "."));
-    let event_name = env("GITHUB_EVENT_NAME").unwrap_or_default();
-    let event: serde_json::Value = match env("GITHUB_EVENT_PATH") {
-        Some(p) => serde_json::from_str(
-            &std::fs::read_to_string(&p).with_context(|| format!("reading the event {p}"))?,
-        )
-        .with_context(|| format!("parsing the event {p}"))?,
-        None => serde_json::Value::Null,
-    };
-    let repo = crate::source::git::open(&path)?.with_context(|| {
+/// The Action's inputs (`INPUT_<NAME>` variables, see action.yml) and GitHub's environment.
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    /// The repository to scan (the `path` input, under the workspace).
+    pub path: PathBuf,
+    /// The `args` input: extra `keysweep scan` arguments, split on whitespace.
+    pub args: Vec<String>,
+    pub event_name: String,
+    pub event: Value,
+    pub redact: bool,
+    pub validate: bool,
+    pub only_verified: bool,
+    pub fail_on_findings: bool,
+    pub sarif_file: PathBuf,
+    /// `GITHUB_STEP_SUMMARY` and `GITHUB_OUTPUT`, when GitHub gives them.
+    pub step_summary: Option<String>,
+    pub output: Option<String>,
+}
+
+impl Inputs {
+    /// Reads the inputs and the event from the environment GitHub sets.
+    pub fn from_env() -> Result<Inputs> {
+        let env = |key: &str| std::env::var(key).ok().filter(|v| !v.is_empty());
+        let input = |name: &str, default: &str| {
+            env(&format!("INPUT_{}", name.to_uppercase().replace('-', "_")))
+                .unwrap_or_else(|| default.to_string())
+        };
+        let flag =
+            |name: &str, default: &str| input(name, default).trim().eq_ignore_ascii_case("true");
+        let workspace = PathBuf::from(env("GITHUB_WORKSPACE").unwrap_or_else(|| ".".into()));
+        let event = match env("GITHUB_EVENT_PATH") {
+            Some(p) => serde_json::from_str(
+                &std::fs::read_to_string(&p).with_context(|| format!("reading the event {p}"))?,
+            )
+            .with_context(|| format!("parsing the event {p}"))?,
+            None => Value::Null,
+        };
+        Ok(Inputs {
+            path: workspace.join(input("path", ".")),
+            sarif_file: workspace.join(input("sarif-file", "keysweep.sarif")),
+            args: input("args", "")
+                .split_whitespace()
+                .map(str::to_string)
+                .collect(),
+            event_name: env("GITHUB_EVENT_NAME").unwrap_or_default(),
+            event,
+            redact: flag("redact", "true"),
+            validate: flag("validate", "false"),
+            only_verified: flag("only-verified", "false"),
+            fail_on_findings: flag("fail-on-findings", "true"),
+            step_summary: env("GITHUB_STEP_SUMMARY"),
+            output: env("GITHUB_OUTPUT"),
+        })
+    }
+}
+
+/// The Action's scan step: `request` carries the `args` input (as the front end parsed it);
+/// the event decides the scope, the inputs the validation and the outputs.
+pub fn run(inputs: &Inputs, mut request: ScanRequest) -> Result<u8> {
+    let path = &inputs.path;
+    let repo = crate::source::git::open(path)?.with_context(|| {
         format!(
             "{} is not a git repository: run actions/checkout first",
             path.display()
         )
     })?;
-    let plan = plan(&repo, &event_name, &event)?;
-    let redact = flag("redact", "true");
-    let sarif_file = workspace.join(input("sarif-file", "keysweep.sarif"));
-
-    let mut argv: Vec<String> = vec!["keysweep".into(), "scan".into(), path.display().to_string()];
+    let plan = plan(&repo, &inputs.event_name, &inputs.event)?;
+    request.target = Target::Path(path.clone());
     let scanned = match &plan {
         Plan::Range(spec) => {
-            argv.extend(["--range".into(), spec.clone()]);
+            request.scope = Scope::Commits(Revisions::parse(spec));
             format!("the commits of `{spec}`")
         }
         Plan::FullHistory => "the full history and the work tree".to_string(),
         Plan::Nothing => "nothing (the push deleted a ref)".to_string(),
     };
-    if flag("validate", "false") {
-        argv.push("--validate".into());
-    }
-    if flag("only-verified", "false") {
-        argv.push("--only-valid".into());
-    }
-    argv.extend(input("args", "").split_whitespace().map(str::to_string));
-    let Command::Scan(args) = Cli::try_parse_from(&argv)
-        .context("the `args` input")?
-        .command
-    else {
-        unreachable!("argv starts with `scan`")
-    };
+    request.validation.enabled |= inputs.validate;
+    request.validation.only_valid |= inputs.only_verified;
     let started = Instant::now();
     let (mut outcome, rules) = if plan == Plan::Nothing {
-        (ScanOutcome::empty(), load_rules(&args.rules)?)
+        (ScanOutcome::empty(), load_rules(&request.rules)?)
     } else {
-        let is_pull_request = matches!(event_name.as_str(), "pull_request" | "pull_request_target");
-        let (config, note) = if is_pull_request && args.config.is_none() {
-            let (config, note) = base_config(&repo, field(&event, "/pull_request/base/sha")?)?;
+        let is_pull_request = matches!(
+            inputs.event_name.as_str(),
+            "pull_request" | "pull_request_target"
+        );
+        let (config, note) = if is_pull_request && request.config.is_none() {
+            let base = field(&inputs.event, "/pull_request/base/sha")?;
+            let (config, note) = base_config(&repo, base)?;
             (config, Some(note))
         } else {
-            (Config::discover(args.config.as_deref(), &args.path)?, None)
+            (Config::discover(request.config.as_deref(), path)?, None)
         };
-        let (mut outcome, rules) = scan_filtered_under(&args, config)?;
+        let (mut outcome, rules) = scan_filtered_under(&request, config)?;
         outcome.notices.extend(note);
-        validate_findings(&args, &mut outcome, &rules)?;
+        validate_findings(&request, &mut outcome, &rules)?;
         (outcome, rules)
     };
-    if redact {
+    if inputs.redact {
         redact::apply(&mut outcome.findings);
     }
     let total = outcome.findings.len();
     let sarif = fit_sarif(&mut outcome, &rules)?;
-    std::fs::write(&sarif_file, sarif)
-        .with_context(|| format!("writing {}", sarif_file.display()))?;
+    std::fs::write(&inputs.sarif_file, sarif)
+        .with_context(|| format!("writing {}", inputs.sarif_file.display()))?;
 
     print!("{}", annotations(&outcome.findings));
-    if let Some(summary_file) = env("GITHUB_STEP_SUMMARY") {
-        append(&summary_file, &summary(&outcome.findings, &scanned))?;
+    if let Some(summary_file) = &inputs.step_summary {
+        append(summary_file, &summary(&outcome.findings, &scanned))?;
     }
-    if let Some(output) = env("GITHUB_OUTPUT") {
+    if let Some(output) = &inputs.output {
         append(
-            &output,
-            &format!("findings={total}\nsarif-file={}\n", sarif_file.display()),
+            output,
+            &format!(
+                "findings={total}\nsarif-file={}\n",
+                inputs.sarif_file.display()
+            ),
         )?;
     }
     print_notices(&outcome.notices, false);
@@ -383,14 +415,10 @@ pub fn run() -> Result<u8> {
         "{}",
         report::summary_line(&outcome, started.elapsed().as_secs_f64())
     );
-    let errors = outcome.notices.iter().any(|n| n.level == Level::Error);
-    Ok(if errors {
-        EXIT_ERROR
-    } else if total > 0 && flag("fail-on-findings", "true") {
-        EXIT_FINDINGS
-    } else {
-        EXIT_CLEAN
-    })
+    Ok(exit::code(
+        has_errors(&outcome),
+        total > 0 && inputs.fail_on_findings,
+    ))
 }
 
 fn append(path: &str, text: &str) -> Result<()> {

@@ -1,47 +1,41 @@
-//! What the commands share: loading rules under a config, a scan followed by its filters,
-//! live validation, printing notices, and the exit codes. The front ends (`scan`, the hooks, the Action) are
-//! thin wrappers around these.
+//! What the front ends share: loading rules under a config, a scan followed by its filters,
+//! live validation and printing notices. The command line, the hooks and the Action each build a
+//! [`ScanRequest`] and call these.
 
-use std::io::IsTerminal;
 use std::path::Path;
 
 use anyhow::{Context, Result};
 
 use crate::baseline::Baseline;
-use crate::cli::{self, RuleArgs, ScanArgs};
 use crate::config::{Config, RuleText};
 use crate::filter;
 use crate::finding::{Occurrence, Status};
+use crate::request::{DEFAULT_MAX_FILE_SIZE, RuleSelection, ScanRequest, Target};
 use crate::rules::{RuleSet, gitleaks};
-use crate::scan::{self, ScanOptions, Scope};
-use crate::source::git::range::Revisions;
+use crate::scan::{self, ScanOptions};
 use crate::source::{Level, Notice};
 use crate::untrusted;
 use crate::validate::{self, Endpoints};
 
-/// Exit codes: the contract CI systems and hooks rely on.
-pub const EXIT_CLEAN: u8 = 0;
-pub const EXIT_FINDINGS: u8 = 1;
-pub const EXIT_ERROR: u8 = 2;
-
 /// At most this many notices of one level are printed on stderr (all are in the reports).
 const MAX_NOTICES_PRINTED: usize = 20;
 
-pub fn load_rules(args: &RuleArgs) -> Result<RuleSet> {
-    load_rules_with(args, &mut Config::default())
+/// The built-in rules and the selection's extra files, under no configuration.
+pub fn load_rules(selection: &RuleSelection) -> Result<RuleSet> {
+    load_rules_with(selection, &mut Config::default())
 }
 
 /// Built-in rules, plus the config's and the command line's extra files, minus what the config
-/// disables or ranks below its confidence floor, narrowed by `--only-rules`.
+/// disables or ranks below its confidence floor, narrowed by `selection.only`.
 /// A gitleaks or Betterleaks config among the rule files brings its rules and its allowlist.
-pub fn load_rules_with(args: &RuleArgs, config: &mut Config) -> Result<RuleSet> {
+pub fn load_rules_with(selection: &RuleSelection, config: &mut Config) -> Result<RuleSet> {
     let mut set = RuleSet::builtin()?;
     // A configuration file may sit in the scanned repository: its rules must not decide
     // where `--validate` sends secrets. Live checks come from built-in rules and --rules.
     for file in std::mem::take(&mut config.rule_files) {
         add_rule_file(&mut set, config, &file, false)?;
     }
-    for path in &args.extra {
+    for path in &selection.extra {
         for file in rule_files_at(path)? {
             add_rule_file(&mut set, config, &file, true)?;
         }
@@ -50,8 +44,8 @@ pub fn load_rules_with(args: &RuleArgs, config: &mut Config) -> Result<RuleSet> 
     if let Some(min) = config.min_confidence {
         set.rules.retain(|r| r.confidence >= min);
     }
-    if !args.only_rules.is_empty() {
-        set.retain_ids(&args.only_rules);
+    if !selection.only.is_empty() {
+        set.retain_ids(&selection.only);
         anyhow::ensure!(!set.rules.is_empty(), "--only-rules selects no rule");
     }
     Ok(set)
@@ -107,56 +101,38 @@ fn add_rule_file(
 }
 
 /// The scan and its filters (config allowlists, inline allows, baseline).
-pub fn scan_filtered(args: &ScanArgs) -> Result<(scan::ScanOutcome, RuleSet)> {
-    let config = Config::discover(args.config.as_deref(), &args.path)?;
-    scan_filtered_under(args, config)
+pub fn scan_filtered(request: &ScanRequest) -> Result<(scan::ScanOutcome, RuleSet)> {
+    let config = Config::discover(request.config.as_deref(), &request.root())?;
+    scan_filtered_under(request, config)
 }
 
 /// [`scan_filtered`] under a configuration the caller chose (a pull request's base's).
 pub fn scan_filtered_under(
-    args: &ScanArgs,
+    request: &ScanRequest,
     mut config: Config,
 ) -> Result<(scan::ScanOutcome, RuleSet)> {
-    anyhow::ensure!(args.path.exists(), "{} does not exist", args.path.display());
-    let rules = load_rules_with(&args.rules, &mut config)?;
-    let threads = args
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build_global()?;
-    let scope = if let Some(spec) = &args.range {
-        Scope::Commits(Revisions::parse(spec))
-    } else if let Some(from) = &args.since_commit {
-        Scope::Commits(Revisions::parse(&format!("{from}..HEAD")))
-    } else if args.staged {
-        Scope::Staged
-    } else if args.no_history {
-        Scope::WorkTree
-    } else if args.history_only {
-        Scope::History
-    } else {
-        Scope::Everything
-    };
-    let default_size = cli::parse_size(cli::DEFAULT_MAX_FILE_SIZE).expect("valid default");
+    if let Target::Path(path) = &request.target {
+        anyhow::ensure!(path.exists(), "{} does not exist", path.display());
+    }
+    let rules = load_rules_with(&request.rules, &mut config)?;
     let options = ScanOptions {
-        scope,
-        respect_ignore: !args.no_ignore,
-        include_binary: args.include_binary,
-        max_file_size: args
+        scope: request.scope.clone(),
+        respect_ignore: request.respect_ignore,
+        include_binary: request.include_binary,
+        max_file_size: request
             .max_file_size
             .or(config.max_file_size)
-            .unwrap_or(default_size),
-        threads,
-        progress: !args.no_progress && !args.quiet && std::io::stderr().is_terminal(),
-        decode: crate::decode::Limits {
-            max_depth: args.max_decode_depth,
-            archives: !args.no_archives,
-            ..crate::decode::Limits::default()
-        },
+            .unwrap_or(DEFAULT_MAX_FILE_SIZE),
+        threads: request.threads,
+        progress: request.progress,
+        decode: request.decode.clone(),
     };
-    let mut outcome = scan::scan(&args.path, &rules, &options)?;
-    let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
+    let mut outcome = scan::scan(&request.target, &rules, &options)?;
+    let baseline = request
+        .baseline
+        .as_deref()
+        .map(Baseline::load)
+        .transpose()?;
     let (findings, suppressed, notices) = filter::apply(
         std::mem::take(&mut outcome.findings),
         &config,
@@ -166,6 +142,11 @@ pub fn scan_filtered_under(
     outcome.suppressed = suppressed;
     outcome.notices.extend(notices);
     Ok((outcome, rules))
+}
+
+/// Whether the outcome holds an error notice: part of the input was not read.
+pub fn has_errors(outcome: &scan::ScanOutcome) -> bool {
+    outcome.notices.iter().any(|n| n.level == Level::Error)
 }
 
 pub fn print_notices(notices: &[Notice], quiet: bool) {
@@ -195,27 +176,29 @@ pub fn print_notices(notices: &[Notice], quiet: bool) {
     }
 }
 
-/// `--validate`, `--only-valid` and `--validate-dry-run`: asks the providers about the
-/// findings that survived the filters (so allowlisted secrets are never sent anywhere).
+/// The request's live validation: asks the providers about the findings that survived the
+/// filters (so allowlisted secrets are never sent anywhere).
 pub fn validate_findings(
-    args: &ScanArgs,
+    request: &ScanRequest,
     outcome: &mut scan::ScanOutcome,
     rules: &RuleSet,
 ) -> Result<()> {
-    if !(args.validate || args.only_valid || args.validate_dry_run) {
+    let asked = &request.validation;
+    if !asked.is_asked() {
         return Ok(());
     }
     let options = validate::Options {
-        dry_run: args.validate_dry_run,
-        concurrency: args.validate_concurrency.max(1),
-        total_timeout: std::time::Duration::from_secs(args.validate_timeout.max(1)),
-        per_provider_interval: std::time::Duration::from_secs(1) / args.validate_rate.max(1),
-        endpoints: Endpoints::from_args_and_env(&args.validate_endpoint)?,
+        dry_run: asked.dry_run,
+        concurrency: asked.concurrency.max(1),
+        total_timeout: asked.timeout.max(std::time::Duration::from_secs(1)),
+        per_provider_interval: std::time::Duration::from_secs(1) / asked.rate.max(1),
+        endpoints: Endpoints::from_args_and_env(&asked.endpoints)?,
         ..validate::Options::default()
     };
+    let root = request.root();
     // Checks that need more than the secret (a GCP key file) re-read where it was found.
     let repo = if outcome.repository {
-        crate::source::git::open(&args.path)?
+        crate::source::git::open(&root)?
     } else {
         None
     };
@@ -224,15 +207,15 @@ pub fn validate_findings(
             let id = gix::ObjectId::from_hex(blob.as_bytes()).ok()?;
             return repo.find_object(id).ok().map(|object| object.data.to_vec());
         }
-        let path = if args.path.is_file() {
-            args.path.clone()
-        } else {
-            args.path.join(&o.path)
+        let path = match &request.target {
+            Target::Stdin => return None, // read once, gone
+            Target::Path(path) if path.is_file() => path.clone(),
+            Target::Path(path) => path.join(&o.path),
         };
         std::fs::read(path).ok()
     };
     let planned = validate::run(&mut outcome.findings, rules, &options, &load);
-    if args.validate_dry_run {
+    if asked.dry_run {
         for p in &planned {
             eprintln!(
                 "keysweep: would check {} ({}) with {} {} for {}",
@@ -245,7 +228,7 @@ pub fn validate_findings(
         );
         return Ok(());
     }
-    if !args.quiet {
+    if !request.quiet {
         let count = |status| {
             outcome
                 .findings
@@ -261,7 +244,7 @@ pub fn validate_findings(
             count(Status::Unsupported)
         );
     }
-    if args.only_valid {
+    if asked.only_valid {
         outcome.findings.retain(|f| {
             f.validation
                 .as_ref()

@@ -203,7 +203,7 @@ impl Config {
             .max_file_size
             .as_deref()
             .map(|s| {
-                crate::cli::parse_size(s).map_err(|_| {
+                parse_size(s).map_err(|_| {
                     anyhow::anyhow!(
                         "in config {shown}: [scan] max_file_size is not a size like 10M"
                     )
@@ -283,9 +283,41 @@ impl Config {
     }
 }
 
+/// `1024`, `10K`, `25M`, `1G` (binary multiples).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let (digits, multiplier) = match text.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => {
+            let m = match c.to_ascii_uppercase() {
+                'K' => 1u64 << 10,
+                'M' => 1 << 20,
+                'G' => 1 << 30,
+                _ => return Err(format!("unknown size suffix {c:?} (use K, M or G)")),
+            };
+            (&text[..i], m)
+        }
+        _ => (text, 1),
+    };
+    let value: u64 = digits
+        .parse()
+        .map_err(|_| format!("not a size: {text:?}"))?;
+    value
+        .checked_mul(multiplier)
+        .ok_or_else(|| format!("size too large: {text:?}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parses_sizes() {
+        assert_eq!(parse_size("1024"), Ok(1024));
+        assert_eq!(parse_size("10K"), Ok(10 * 1024));
+        assert_eq!(parse_size("25m"), Ok(25 << 20));
+        assert!(parse_size("3X").is_err());
+        assert!(parse_size("M").is_err());
+    }
 
     #[test]
     fn parses_every_section() {

@@ -15,13 +15,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use crate::app::{self, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
-use crate::cli::{self, RuleArgs};
-use crate::config::Config;
-use crate::filter;
+use crate::app;
+use crate::exit;
 use crate::report::{self, redact};
-use crate::scan::{self, ScanOptions, Scope};
-use crate::source::Level;
+use crate::request::{RuleSelection, ScanRequest, Target};
+use crate::scan::Scope;
 use crate::source::git::is_null_id;
 use crate::source::git::range::Revisions;
 
@@ -222,7 +220,7 @@ pub fn install(repo_dir: &Path, keysweep: &Path, existing: Existing) -> Result<P
 /// git runs hooks from the work tree's root (or the git directory of a bare repository).
 /// `remote` and `url` are the hook's arguments, as git passes them.
 pub fn run_pre_push(
-    rule_args: &RuleArgs,
+    rules: &RuleSelection,
     remote: Option<String>,
     url: Option<String>,
 ) -> Result<u8> {
@@ -247,32 +245,20 @@ pub fn run_pre_push(
     let remote = remote.filter(|name| is_remote_name(&repo.remote_names(), name, url.as_deref()));
     let revisions = revisions_for_push(&repo, remote.as_deref(), &updates);
     if revisions.include.is_empty() {
-        return Ok(EXIT_CLEAN); // only deletions
+        return Ok(exit::CLEAN); // only deletions
     }
     // Same config as a scan of the repository: the hook and CI must agree on what is allowed.
-    let mut config = Config::discover(None, &here)?;
-    let rules = app::load_rules_with(rule_args, &mut config)?;
-    let options = ScanOptions {
+    let request = ScanRequest {
+        rules: rules.clone(),
         scope: Scope::Commits(revisions),
-        respect_ignore: true,
-        include_binary: false,
-        max_file_size: config
-            .max_file_size
-            .unwrap_or_else(|| cli::parse_size(cli::DEFAULT_MAX_FILE_SIZE).expect("valid default")),
-        threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
-        progress: false,
-        decode: crate::decode::Limits::default(),
+        ..ScanRequest::new(Target::Path(here))
     };
-    let mut outcome = scan::scan(&here, &rules, &options)?;
-    let (findings, suppressed, _) =
-        filter::apply(std::mem::take(&mut outcome.findings), &config, None);
-    outcome.findings = findings;
-    outcome.suppressed = suppressed;
+    let (mut outcome, _) = app::scan_filtered(&request)?;
     redact::apply(&mut outcome.findings);
     app::print_notices(&outcome.notices, false);
-    let errors = outcome.notices.iter().any(|n| n.level == Level::Error);
+    let errors = app::has_errors(&outcome);
     if outcome.findings.is_empty() && !errors {
-        return Ok(EXIT_CLEAN);
+        return Ok(exit::CLEAN);
     }
     let mut err = std::io::stderr().lock();
     if !outcome.findings.is_empty() {
@@ -292,7 +278,7 @@ pub fn run_pre_push(
             "keysweep: the push was not fully scanned (see the errors above); blocking it to be safe"
         )?;
     }
-    Ok(if errors { EXIT_ERROR } else { EXIT_FINDINGS })
+    Ok(exit::code(errors, true))
 }
 
 #[cfg(test)]

@@ -7,27 +7,27 @@ use std::{
     time::Instant,
 };
 
+mod cli;
+
 use anyhow::{Context, Result};
 use clap::Parser;
 
 use keysweep::action;
-use keysweep::app::{
-    EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, load_rules, print_notices, scan_filtered,
-    validate_findings,
-};
+use keysweep::app::{has_errors, load_rules, print_notices, scan_filtered, validate_findings};
 use keysweep::baseline::Baseline;
-use keysweep::cli::{
-    BaselineCommand, Cli, Command, FindingsCommand, HookCommand, ListFormat, RulesCommand, ScanArgs,
-};
+use keysweep::exit;
 use keysweep::hook;
 use keysweep::matcher::Matcher;
 use keysweep::private_file;
 use keysweep::report::{self, redact};
 use keysweep::rules::{check, list};
 use keysweep::scan;
-use keysweep::source::Level;
 use keysweep::store::Store;
 use keysweep::sweep;
+
+use cli::{
+    BaselineCommand, Cli, Command, FindingsCommand, HookCommand, ListFormat, RulesCommand, ScanArgs,
+};
 
 /// Where `baseline create` writes without `--output`.
 const DEFAULT_BASELINE: &str = ".keysweep-baseline.json";
@@ -38,9 +38,12 @@ fn main() -> ExitCode {
         Command::Scan(args) => run_scan(args),
         Command::Rules { command } => run_rules(command),
         Command::Hook { command } => run_hook(command),
-        Command::GithubAction => action::run(),
-        Command::Sweep(args) => sweep::run(&args),
-        Command::Report(args) => sweep::report::run(&args),
+        Command::GithubAction => run_github_action(),
+        Command::Sweep(args) => {
+            let plan = args.plan();
+            init_thread_pool(plan.threads).and_then(|()| sweep::run(&plan))
+        }
+        Command::Report(args) => sweep::report::run(&args.request()),
         Command::Findings {
             command:
                 FindingsCommand::Triage {
@@ -58,10 +61,10 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         // The reader went away (`keysweep rules list | head`): nothing left to say.
-        Err(e) if is_broken_pipe(&e) => ExitCode::from(EXIT_ERROR),
+        Err(e) if is_broken_pipe(&e) => ExitCode::from(exit::ERROR),
         Err(e) => {
             eprintln!("keysweep: error: {e:#}");
-            ExitCode::from(EXIT_ERROR)
+            ExitCode::from(exit::ERROR)
         }
     }
 }
@@ -74,7 +77,7 @@ fn run_triage(
 ) -> Result<u8> {
     let changed = Store::open_existing(store)?.triage(fingerprints, status, note)?;
     eprintln!("keysweep: {changed} secret(s) marked {status}, in every repository that holds them");
-    Ok(EXIT_CLEAN)
+    Ok(exit::CLEAN)
 }
 
 fn run_merge(into: &std::path::Path, stores: &[PathBuf]) -> Result<u8> {
@@ -88,7 +91,7 @@ fn run_merge(into: &std::path::Path, stores: &[PathBuf]) -> Result<u8> {
             merged.blobs
         );
     }
-    Ok(EXIT_CLEAN)
+    Ok(exit::CLEAN)
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
@@ -99,10 +102,39 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
+/// The scanning commands' threads: rayon's global pool, set once, here and nowhere in the
+/// library.
+fn init_thread_pool(threads: usize) -> Result<()> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.max(1))
+        .build_global()
+        .context("starting the worker threads")
+}
+
+/// `keysweep github-action`: the Action's inputs, its `args` input read as `scan` arguments.
+fn run_github_action() -> Result<u8> {
+    let inputs = action::Inputs::from_env()?;
+    let argv = ["keysweep".to_string(), "scan".to_string()]
+        .into_iter()
+        .chain([inputs.path.display().to_string()])
+        .chain(inputs.args.iter().cloned());
+    let Command::Scan(args) = Cli::try_parse_from(argv)
+        .context("the `args` input")?
+        .command
+    else {
+        unreachable!("argv starts with `scan`")
+    };
+    let request = args.request();
+    init_thread_pool(request.threads)?;
+    action::run(&inputs, request)
+}
+
 fn run_scan(args: ScanArgs) -> Result<u8> {
     let started = Instant::now();
-    let (mut outcome, rules) = scan_filtered(&args)?;
-    validate_findings(&args, &mut outcome, &rules)?;
+    let request = args.request();
+    init_thread_pool(request.threads)?;
+    let (mut outcome, rules) = scan_filtered(&request)?;
+    validate_findings(&request, &mut outcome, &rules)?;
     if args.redact {
         redact::apply(&mut outcome.findings);
     }
@@ -115,7 +147,7 @@ fn run_scan(args: ScanArgs) -> Result<u8> {
         )),
         None => Box::new(BufWriter::new(std::io::stdout().lock())),
     };
-    report::write(args.format, &outcome, &rules, &mut out)?;
+    report::write(args.format.into(), &outcome, &rules, &mut out)?;
     drop(out);
     finish(&outcome, &args, started)
 }
@@ -123,7 +155,9 @@ fn run_scan(args: ScanArgs) -> Result<u8> {
 /// `keysweep baseline create`: scan, then record every finding's fingerprint.
 fn run_baseline_create(args: ScanArgs) -> Result<u8> {
     let started = Instant::now();
-    let (outcome, _) = scan_filtered(&args)?;
+    let request = args.request();
+    init_thread_pool(request.threads)?;
+    let (outcome, _) = scan_filtered(&request)?;
     let path = args
         .output
         .clone()
@@ -138,10 +172,10 @@ fn run_baseline_create(args: ScanArgs) -> Result<u8> {
     );
     let code = finish(&outcome, &args, started)?;
     // Recording findings is the point here: only an incomplete scan is a failure.
-    Ok(if code == EXIT_ERROR {
-        EXIT_ERROR
+    Ok(if code == exit::ERROR {
+        exit::ERROR
     } else {
-        EXIT_CLEAN
+        exit::CLEAN
     })
 }
 
@@ -154,20 +188,16 @@ fn finish(outcome: &scan::ScanOutcome, args: &ScanArgs, started: Instant) -> Res
             report::summary_line(outcome, started.elapsed().as_secs_f64())
         );
     }
-    let errors = outcome.notices.iter().any(|n| n.level == Level::Error);
-    Ok(if errors && !args.ignore_errors {
-        EXIT_ERROR
-    } else if outcome.findings.is_empty() {
-        EXIT_CLEAN
-    } else {
-        EXIT_FINDINGS
-    })
+    Ok(exit::code(
+        has_errors(outcome) && !args.ignore_errors,
+        !outcome.findings.is_empty(),
+    ))
 }
 
 fn run_rules(command: RulesCommand) -> Result<u8> {
     match command {
         RulesCommand::List { rules, format } => {
-            let set = load_rules(&rules)?;
+            let set = load_rules(&rules.selection())?;
             let mut out = std::io::stdout().lock();
             match format {
                 ListFormat::Json => list::json(&set, &mut out)?,
@@ -176,10 +206,10 @@ fn run_rules(command: RulesCommand) -> Result<u8> {
                     list::text(&set, &engine, &mut out)?
                 }
             }
-            Ok(EXIT_CLEAN)
+            Ok(exit::CLEAN)
         }
         RulesCommand::Check { rules } => {
-            let set = load_rules(&rules)?;
+            let set = load_rules(&rules.selection())?;
             let problems = check::check(&set)?;
             for p in &problems {
                 println!("{}: {}", p.rule, p.message);
@@ -189,10 +219,10 @@ fn run_rules(command: RulesCommand) -> Result<u8> {
                     "{} rules checked: all examples match, no negative example matches",
                     set.rules.len()
                 );
-                Ok(EXIT_CLEAN)
+                Ok(exit::CLEAN)
             } else {
                 println!("{} problem(s) in {} rules", problems.len(), set.rules.len());
-                Ok(EXIT_FINDINGS)
+                Ok(exit::FINDINGS)
             }
         }
     }
@@ -214,8 +244,10 @@ fn run_hook(command: HookCommand) -> Result<u8> {
                 "keysweep: installed the pre-push hook at {}",
                 path.display()
             );
-            Ok(EXIT_CLEAN)
+            Ok(exit::CLEAN)
         }
-        HookCommand::PrePush { remote, url, rules } => hook::run_pre_push(&rules, remote, url),
+        HookCommand::PrePush { remote, url, rules } => {
+            hook::run_pre_push(&rules.selection(), remote, url)
+        }
     }
 }

@@ -26,16 +26,17 @@ use proptest::sample::{Index, select};
 use proptest::test_runner::TestCaseError;
 
 use keysweep::baseline::{Baseline, Entry};
-use keysweep::cli::{ReportArgs, StoreFormat};
 use keysweep::config::Config;
 use keysweep::decode::{self, Limits, Outcome};
 use keysweep::finding::Validation;
 use keysweep::hook::{RefUpdate, parse_updates};
 use keysweep::matcher::Matcher;
 use keysweep::owners::CodeOwners;
+use keysweep::request::RuleSelection;
 use keysweep::rules::{RuleSet, gitleaks};
 use keysweep::source::Notice;
 use keysweep::store::{BlobRecord, RepoResult, Store, StoredHit};
+use keysweep::sweep::report::{ReportRequest, StoreFormat};
 
 /// `cases` cases, or `PROPTEST_CASES`; failures are not written next to the sources (a failing
 /// case is printed, and kept as a named test if it is a bug).
@@ -1361,11 +1362,11 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("rules.toml");
         std::fs::write(&path, &text).unwrap();
-        let args = keysweep::cli::RuleArgs { extra: vec![path], only_rules: Vec::new() };
+        let args = RuleSelection { extra: vec![path], only: Vec::new() };
         let mut config = Config::default();
         let _ = keysweep::app::load_rules_with(&args, &mut config);
         // A directory of them: each `*.toml` file in it.
-        let args = keysweep::cli::RuleArgs { extra: vec![dir.path().to_path_buf()], only_rules: Vec::new() };
+        let args = RuleSelection { extra: vec![dir.path().to_path_buf()], only: Vec::new() };
         let _ = keysweep::app::load_rules_with(&args, &mut Config::default());
     }
 }
@@ -1982,7 +1983,7 @@ fn merge_and_report(dir: &Path, shard: &Path, format: StoreFormat, redact: bool)
         let _ = store.notices_of(repo.id);
     }
     drop(store);
-    let args = ReportArgs {
+    let args = ReportRequest {
         store: into,
         repo: None,
         status: Vec::new(),
@@ -1990,10 +1991,7 @@ fn merge_and_report(dir: &Path, shard: &Path, format: StoreFormat, redact: bool)
         summary: false,
         output: Some(dir.join("report")),
         redact,
-        rules: keysweep::cli::RuleArgs {
-            extra: Vec::new(),
-            only_rules: Vec::new(),
-        },
+        rules: RuleSelection::default(),
     };
     let _ = keysweep::sweep::report::run(&args);
 }

@@ -215,6 +215,7 @@ fn corpus_scan_meets_recall_and_precision_thresholds() {
 /// the corpus. The table shows what each buys in precision and costs in recall.
 #[test]
 fn every_generic_filter_removes_false_positives_on_the_corpus() {
+    use keysweep::request::Target;
     use keysweep::rules::{Rule, RuleSet};
     use keysweep::scan::{self, ScanOptions, Scope};
 
@@ -241,7 +242,7 @@ fn every_generic_filter_removes_false_positives_on_the_corpus() {
             switch_off(rule);
         }
         let outcome = scan::scan(
-            std::path::Path::new(&format!("{CORPUS}/cases")),
+            &Target::Path(format!("{CORPUS}/cases").into()),
             &rules,
             &options,
         )

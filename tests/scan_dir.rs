@@ -507,3 +507,54 @@ fn symlinks_and_special_files_are_noted_not_silently_dropped() {
         1
     );
 }
+
+#[test]
+fn standard_input_is_scanned_as_one_file_named_stdin() {
+    let github = github_token(40);
+    let aws = aws_key_id(41);
+    let input = format!("line one\nexport GH={github}\nkey = {aws}\n");
+    let dir = tree(); // an empty working directory: no configuration applies
+    let out = run_with_stdin(
+        keysweep()
+            .current_dir(dir.path())
+            .args(["scan", "-", "--format", "json"]),
+        &input,
+    );
+    assert_eq!(out.status.code(), Some(1), "findings exit 1");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        summary(&report),
+        vec![
+            ("github.pat-classic".to_string(), "<stdin>".to_string(), 2),
+            ("aws.access-key-id".to_string(), "<stdin>".to_string(), 3),
+        ]
+    );
+    assert_eq!(report["summary"]["files"], 1);
+
+    let clean = run_with_stdin(
+        keysweep().current_dir(dir.path()).args(["scan", "-"]),
+        "nothing here\n",
+    );
+    assert_eq!(clean.status.code(), Some(0));
+}
+
+#[test]
+fn standard_input_refuses_history_and_never_cuts_silently() {
+    let out = run_with_stdin(keysweep().args(["scan", "-", "--history-only"]), "x\n");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("standard input is not a git repository"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // Over the size limit: an error naming the limit, not a clean run over half the input.
+    let big = format!("{}\nGH={}\n", "a".repeat(2048), github_token(42));
+    let out = run_with_stdin(
+        keysweep().args(["scan", "-", "--max-file-size", "1K", "--format", "json"]),
+        &big,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(notices_matching(&report, "error", "max-file-size"), 1);
+}

@@ -8,12 +8,11 @@ pub mod text;
 
 use std::io::Write;
 
-use clap::ValueEnum;
-
 use crate::rules::RuleSet;
 use crate::scan::ScanOutcome;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+/// A scan report's shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Text,
     Json,

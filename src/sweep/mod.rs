@@ -7,6 +7,7 @@
 //! at all when its refs have not moved. Findings are attributed per repository afterwards, from
 //! every matched blob the repository holds, whoever scanned it.
 
+mod blobs;
 pub mod forge;
 mod inputs;
 mod ledger;
@@ -24,16 +25,18 @@ use anyhow::{Context, Result};
 use gix::ObjectId;
 use gix::objs::{Exists, Kind};
 
-use crate::app::{self, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
-use crate::cli::SweepArgs;
+use crate::app;
 use crate::config::Config;
+use crate::exit;
 use crate::filter;
 use crate::matcher::Matcher;
 use crate::owners::{CODEOWNERS_PATHS, CodeOwners};
+use crate::request::RuleSelection;
 use crate::rules::RuleSet;
-use crate::scan::{self, BlobSelection, ScanOptions, ScannedBlob, Scope};
+use crate::scan::{ScanOptions, Scope};
 use crate::source::{Notice, git, git::range::Revisions};
 use crate::store::{BlobRecord, RepoRecord, RepoResult, Store, StoredHit};
+use blobs::{BlobSelection, ScannedBlob};
 use inputs::Target;
 use ledger::{Claim, Ledger};
 use progress::Progress;
@@ -42,16 +45,55 @@ use progress::Progress;
 const BATCH_BLOBS: usize = 2000;
 const BATCH_AGE: Duration = Duration::from_millis(500);
 
-pub fn run(args: &SweepArgs) -> Result<u8> {
+/// What to sweep and how: built by a front end (the command line's `sweep`), plain data.
+#[derive(Debug, Clone)]
+pub struct SweepPlan {
+    /// Clone URLs (mirrored into `cache`) or local paths (scanned in place).
+    pub repos: Vec<String>,
+    /// Files of clone URLs or local paths, one per line (`#` starts a comment).
+    pub repos_from: Vec<PathBuf>,
+    /// Directories holding many clones: each git repository directly under one.
+    pub dir: Vec<PathBuf>,
+    /// GitHub organisations or users whose every repository is swept.
+    pub github_org: Vec<String>,
+    pub github_api_url: String,
+    /// GitLab groups (and their subgroups) whose every project is swept.
+    pub gitlab_group: Vec<String>,
+    pub gitlab_api_url: String,
+    pub include_forks: bool,
+    pub include_archived: bool,
+    /// The datastore (SQLite).
+    pub store: PathBuf,
+    /// Where clone URLs are mirrored.
+    pub cache: PathBuf,
+    /// Scan the cached mirrors as they are.
+    pub no_fetch: bool,
+    /// Only shard I of N (0-based) of the repository list.
+    pub shard: Option<(usize, usize)>,
+    /// Repositories scanned at once (default: one per thread).
+    pub jobs: Option<usize>,
+    /// Clones and fetches at once.
+    pub fetch_jobs: usize,
+    /// Worker threads in all; the caller owns the thread pool.
+    pub threads: usize,
+    pub rules: RuleSelection,
+    pub include_binary: bool,
+    pub max_file_size: u64,
+    pub max_decode_depth: usize,
+    pub no_archives: bool,
+    pub quiet: bool,
+    /// Ask providers whether newly found secrets are live.
+    pub validate: bool,
+    /// `PROVIDER=URL` overrides of a provider's base URL.
+    pub validate_endpoint: Vec<String>,
+}
+
+/// Sweeps every repository of `plan` into its store; the exit code says whether any finding
+/// awaits triage or any repository failed.
+pub fn run(args: &SweepPlan) -> Result<u8> {
     let started = Instant::now();
     let rules = app::load_rules(&args.rules)?;
-    let cores = args
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .max(1);
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(cores)
-        .build_global()?;
+    let cores = args.threads.max(1);
     let mut targets = inputs::dedup(collect_targets(args)?);
     if let Some((index, count)) = args.shard {
         targets = inputs::shard(targets, index, count);
@@ -145,20 +187,14 @@ pub fn run(args: &SweepArgs) -> Result<u8> {
             args.store.display()
         );
     }
-    Ok(if outcomes.failed > 0 {
-        EXIT_ERROR
-    } else if new_findings > 0 {
-        EXIT_FINDINGS
-    } else {
-        EXIT_CLEAN
-    })
+    Ok(exit::code(outcomes.failed > 0, new_findings > 0))
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-fn collect_targets(args: &SweepArgs) -> Result<Vec<Target>> {
+fn collect_targets(args: &SweepPlan) -> Result<Vec<Target>> {
     let mut targets = Vec::new();
     for spec in &args.repos {
         targets.push(inputs::target(spec)?);
@@ -202,7 +238,7 @@ fn forge_target(clone_url: &str) -> Target {
 
 /// Forge tokens for cloning (listed or given repositories alike), each bound to its forge's
 /// web host.
-fn forge_tokens(args: &SweepArgs) -> Vec<mirror::HostToken> {
+fn forge_tokens(args: &SweepPlan) -> Vec<mirror::HostToken> {
     let mut tokens = Vec::new();
     let mut add = |variable: &str, api_url: &str, user: &str| {
         if let Ok(token) = std::env::var(variable)
@@ -233,7 +269,7 @@ fn web_host(api_url: &str) -> Option<String> {
 /// and records the answers. A check that needs the file (a GCP key) reads the blob from a
 /// repository that holds it.
 fn validate_new_secrets(
-    args: &SweepArgs,
+    args: &SweepPlan,
     store: &mut Store,
     rules: &RuleSet,
     swept: &[(i64, PathBuf)],
@@ -528,7 +564,7 @@ impl Sweep<'_> {
             contains: &knows,
             learn: &learn,
         };
-        let (stats, mut notices) = scan::scan_claimed_blobs(
+        let (stats, mut notices) = blobs::scan_claimed_blobs(
             &repo,
             &self.matcher,
             &options,
@@ -590,7 +626,7 @@ impl Sweep<'_> {
                 }
             }
         }
-        let (mut findings, mut notices) = scan::attribute(repo, self.rules, matched);
+        let (mut findings, mut notices) = blobs::attribute(repo, self.rules, matched);
         if let Some((path, owners)) = codeowners(repo) {
             for occurrence in findings.iter_mut().flat_map(|f| f.occurrences.iter_mut()) {
                 let path = occurrence.path.split('!').next().unwrap_or_default();

@@ -9,11 +9,12 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 use serde_sarif::sarif::{self, VersionControlDetails};
 
-use crate::app::{self, EXIT_CLEAN};
-use crate::cli::{ReportArgs, StoreFormat};
+use crate::app;
 use crate::escape::text as e;
+use crate::exit;
 use crate::finding::Finding;
 use crate::report::{redact, sarif as sarif_report, text};
+use crate::request::RuleSelection;
 use crate::rules::RuleSet;
 use crate::scan::{ScanOutcome, Stats};
 use crate::source::Notice;
@@ -94,7 +95,36 @@ struct Document<'a> {
     repositories: Option<&'a [Repository]>,
 }
 
-pub fn run(args: &ReportArgs) -> Result<u8> {
+/// The shapes a sweep's report takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreFormat {
+    Text,
+    Json,
+    Sarif,
+}
+
+/// What `keysweep report` was asked: built by a front end, plain data.
+#[derive(Debug, Clone)]
+pub struct ReportRequest {
+    /// The sweep's datastore.
+    pub store: std::path::PathBuf,
+    /// Only this repository (its name as the sweep printed it).
+    pub repo: Option<String>,
+    /// Only findings with these triage statuses (empty: all).
+    pub status: Vec<String>,
+    pub format: StoreFormat,
+    /// Only the summary, no findings.
+    pub summary: bool,
+    /// Write here instead of standard output.
+    pub output: Option<std::path::PathBuf>,
+    /// Show secrets only as a short prefix and a mask.
+    pub redact: bool,
+    /// The rules of the sweep (for SARIF's rule descriptions).
+    pub rules: RuleSelection,
+}
+
+/// Writes the report `args` asks for.
+pub fn run(args: &ReportRequest) -> Result<u8> {
     for status in &args.status {
         anyhow::ensure!(
             TRIAGE_STATES.contains(&status.as_str()),
@@ -144,7 +174,7 @@ pub fn run(args: &ReportArgs) -> Result<u8> {
         }
     }
     out.flush()?;
-    Ok(EXIT_CLEAN)
+    Ok(exit::CLEAN)
 }
 
 /// The repository called `name`, or the only one whose name ends with `/name` (`acme/api`

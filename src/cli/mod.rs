@@ -1,10 +1,12 @@
-//! Command-line definitions (clap). Wiring lives in `main.rs`; nothing here scans.
+//! The command line (clap): the only place that knows it. Each command's arguments become a
+//! library request in [`requests`]; wiring lives in `main.rs`; nothing here scans.
+
+pub mod requests;
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-
-use crate::report::Format;
+use keysweep::config::parse_size;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -300,12 +302,13 @@ pub struct RuleArgs {
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// What to scan: a directory, a file, or a git repository (work tree or bare).
+    /// What to scan: a directory, a file, a git repository (work tree or bare), or `-` for
+    /// standard input.
     #[arg(default_value = ".")]
     pub path: PathBuf,
 
-    #[arg(long, short, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[arg(long, short, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
     /// Write the report here instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -410,35 +413,20 @@ pub struct ScanArgs {
     pub validate_timeout: u64,
 }
 
-/// Files and blobs larger than this are skipped (and listed) unless `--max-file-size` says otherwise.
+/// `--max-file-size`'s default for sweeps, as shown in `--help` (the library's default).
 pub const DEFAULT_MAX_FILE_SIZE: &str = "25M";
 
-/// `1024`, `10K`, `25M`, `1G` (binary multiples).
-pub fn parse_size(text: &str) -> Result<u64, String> {
-    let text = text.trim();
-    let (digits, multiplier) = match text.char_indices().last() {
-        Some((i, c)) if c.is_ascii_alphabetic() => {
-            let m = match c.to_ascii_uppercase() {
-                'K' => 1u64 << 10,
-                'M' => 1 << 20,
-                'G' => 1 << 30,
-                _ => return Err(format!("unknown size suffix {c:?} (use K, M or G)")),
-            };
-            (&text[..i], m)
-        }
-        _ => (text, 1),
-    };
-    let value: u64 = digits
-        .parse()
-        .map_err(|_| format!("not a size: {text:?}"))?;
-    value
-        .checked_mul(multiplier)
-        .ok_or_else(|| format!("size too large: {text:?}"))
+/// A scan report's shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
+    Jsonl,
+    Sarif,
 }
 
 #[cfg(test)]
 mod tests {
-    use super::parse_size;
 
     #[test]
     fn parses_shards() {
@@ -447,14 +435,5 @@ mod tests {
         assert!(super::parse_shard("4/4").is_err());
         assert!(super::parse_shard("1/0").is_err());
         assert!(super::parse_shard("1").is_err());
-    }
-
-    #[test]
-    fn parses_sizes() {
-        assert_eq!(parse_size("1024"), Ok(1024));
-        assert_eq!(parse_size("10K"), Ok(10 * 1024));
-        assert_eq!(parse_size("25m"), Ok(25 << 20));
-        assert!(parse_size("3X").is_err());
-        assert!(parse_size("M").is_err());
     }
 }

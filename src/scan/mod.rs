@@ -1,0 +1,160 @@
+//! The pipeline, wired: a [`Source`] hands out bytes, the matcher finds matches, matches
+//! become hits, hits become findings with their occurrences and (for git) provenance.
+//!
+//! Every kind of input (a directory, a repository's history, a commit range, the index,
+//! standard input) is a [`Source`] in a file of its own, opened by [`open`]; they share one
+//! [`Scanner`]. Work is parallel over files and blobs; results are collected and sorted at the
+//! end, so output is deterministic whatever the thread count.
+
+mod directory;
+mod engine;
+mod repository;
+mod stdin;
+
+use anyhow::Result;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+
+use crate::decode;
+use crate::finding::{Finding, FindingSet};
+use crate::request::Target;
+use crate::rules::RuleSet;
+use crate::source::{Notice, git, git::range};
+
+pub use engine::Scanner;
+pub(crate) use repository::add_with_provenance;
+
+/// Which parts of a repository to scan.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Scope {
+    /// Every blob of the object database, plus uncommitted work-tree files.
+    #[default]
+    Everything,
+    /// Only the work tree (`--no-history`).
+    WorkTree,
+    /// Only the object database (`--history-only`).
+    History,
+    /// Only the blobs the selected commits introduce (`A..B`, a push).
+    Commits(range::Revisions),
+    /// Only the blobs staged in the index.
+    Staged,
+}
+
+impl Scope {
+    fn includes_history(&self) -> bool {
+        matches!(self, Scope::Everything | Scope::History)
+    }
+
+    fn includes_work_tree(&self) -> bool {
+        matches!(self, Scope::Everything | Scope::WorkTree)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    pub scope: Scope,
+    pub respect_ignore: bool,
+    pub include_binary: bool,
+    pub max_file_size: u64,
+    pub threads: usize,
+    pub progress: bool,
+    /// Decoding layers and archive limits (`--max-decode-depth`, `--no-archives`).
+    pub decode: decode::Limits,
+}
+
+/// What was scanned, for the summary line and the reports.
+#[derive(Debug, Default, Serialize)]
+pub struct Stats {
+    pub files: u64,
+    pub blobs: u64,
+    /// Commit and tag messages scanned.
+    pub messages: u64,
+    pub bytes: u64,
+    pub skipped_binary: u64,
+    pub skipped_too_large: u64,
+    pub lfs_pointers: u64,
+}
+
+pub struct ScanOutcome {
+    pub findings: Vec<Finding>,
+    pub notices: Vec<Notice>,
+    pub stats: Stats,
+    /// The path was a git repository (findings then say whether they are still at HEAD).
+    pub repository: bool,
+    /// What the filters removed (filled in by `filter::apply`'s caller).
+    pub suppressed: crate::filter::Suppressed,
+}
+
+impl ScanOutcome {
+    /// A scan of nothing (e.g. a push that only deleted a ref).
+    pub fn empty() -> ScanOutcome {
+        ScanOutcome {
+            findings: Vec::new(),
+            notices: Vec::new(),
+            stats: Stats::default(),
+            repository: true,
+            suppressed: Default::default(),
+        }
+    }
+}
+
+/// A place bytes come from. Adding an input kind is a new file in this module implementing
+/// this, and one arm in [`open`].
+pub trait Source {
+    /// Whether findings can say if they are still at HEAD (a git repository).
+    fn is_repository(&self) -> bool;
+
+    /// Scans what the source holds (as far as `scanner`'s options select), adding to
+    /// `findings` and saying in `notices` what could not be read.
+    fn scan(
+        &self,
+        scanner: &Scanner,
+        rules: &RuleSet,
+        findings: &mut FindingSet,
+        notices: &mut Vec<Notice>,
+    ) -> Result<()>;
+}
+
+/// The source behind `target`: standard input, a git repository, or a directory or file.
+pub fn open(target: &Target, scope: &Scope) -> Result<Box<dyn Source>> {
+    Ok(match target {
+        Target::Stdin => Box::new(stdin::Stdin::new(scope)?),
+        Target::Path(path) => match git::open(path)? {
+            Some(repo) => Box::new(repository::Repository::new(repo)),
+            None => Box::new(directory::Directory::new(path, scope)?),
+        },
+    })
+}
+
+/// Scans `target`: a repository (per `options.scope`), a plain directory or file, or stdin.
+pub fn scan(target: &Target, rules: &RuleSet, options: &ScanOptions) -> Result<ScanOutcome> {
+    let source = open(target, &options.scope)?;
+    let progress = if options.progress {
+        let bar = ProgressBar::new_spinner();
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} scanning: {bytes} ({bytes_per_sec}) {msg}")
+                .expect("static template"),
+        );
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let matcher = crate::matcher::Matcher::new(rules)?;
+    let scanner = Scanner::new(&matcher, options, progress);
+    let mut findings = FindingSet::default();
+    let mut notices = Vec::new();
+    source.scan(&scanner, rules, &mut findings, &mut notices)?;
+    let repository = source.is_repository();
+    let (stats, skipped) = scanner.finish();
+    notices.extend(skipped);
+    notices.sort();
+    notices.dedup();
+    Ok(ScanOutcome {
+        findings: findings.into_sorted(repository),
+        notices,
+        stats,
+        repository,
+        suppressed: Default::default(),
+    })
+}
