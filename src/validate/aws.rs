@@ -26,8 +26,7 @@ pub fn request(subject: &Subject, endpoints: &Endpoints) -> Result<Request, Vali
         .split_once("://")
         .and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..]))
         .unwrap_or("/");
-    let (y, mo, d, h, mi, s) = utc::civil(utc::now());
-    let amz_date = format!("{y:04}{mo:02}{d:02}T{h:02}{mi:02}{s:02}Z");
+    let amz_date = utc::format(utc::now(), "%Y%m%dT%H%M%SZ");
     let authorization = sign(&Signing {
         method: "POST",
         host: &host,
