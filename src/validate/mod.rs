@@ -30,6 +30,7 @@ pub use endpoint::Endpoints;
 pub use request::Request;
 
 use crate::finding::{Finding, Occurrence, Validation};
+use crate::http_url::HttpUrl;
 use crate::report::redact::redact_secret;
 use crate::rules::RuleSet;
 use crate::rules::validation::ValidateSpec;
@@ -284,8 +285,8 @@ impl Response {
                 self.status,
                 self.location
                     .as_deref()
-                    .and_then(endpoint::host_of)
-                    .map(|h| format!(" to {h}"))
+                    .and_then(HttpUrl::parse)
+                    .map(|u| format!(" to {}", u.host_port()))
                     .unwrap_or_default()
             )),
             429 => Validation::error("HTTP 429: rate limited by the provider (after retries)"),
