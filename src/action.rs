@@ -439,7 +439,6 @@ mod tests {
 
     fn finding(rule: &str, severity: Severity) -> Finding {
         Finding {
-            rule: 0,
             rule_id: rule.into(),
             rule_name: rule.into(),
             severity,
@@ -500,7 +499,7 @@ mod tests {
             } else {
                 Severity::Critical
             };
-            let mut f = finding(&format!("r{i}"), severity);
+            let mut f = finding(&rules.rules[i % rules.rules.len()].id, severity);
             f.fingerprint = format!("{i:032}");
             f.occurrences.push(Occurrence::new(
                 format!("dir/file{i}.env"),

@@ -319,8 +319,8 @@ impl Occurrence {
 /// One distinct secret of one rule, with every place it was found.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Finding {
-    #[serde(skip)]
-    pub rule: usize,
+    /// The rule, by id (see [`RuleSet::get`]): a finding read back from a store or a report
+    /// has no index into a rule set, so it carries none.
     pub rule_id: String,
     pub rule_name: String,
     pub severity: Severity,
@@ -393,7 +393,6 @@ impl FindingSet {
             .by_fingerprint
             .entry(fingerprint.clone())
             .or_insert_with(|| Finding {
-                rule: hit.rule,
                 rule_id: rule.id.clone(),
                 rule_name: rule.name.clone(),
                 severity: rule.severity,

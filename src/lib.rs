@@ -15,6 +15,7 @@ pub mod exit;
 pub mod filter;
 pub mod finding;
 pub mod hook;
+pub mod http_url;
 pub mod matcher;
 pub mod owners;
 pub mod private_file;

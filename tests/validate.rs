@@ -334,10 +334,8 @@ fn scan_builtin(dir: &std::path::Path, providers: &[&str], base: &str) -> (i32, 
 }
 
 fn hmac(key: &[u8], data: &str) -> Vec<u8> {
-    use hmac::{KeyInit, Mac};
-    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key).unwrap();
-    mac.update(data.as_bytes());
-    mac.finalize().into_bytes().to_vec()
+    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, key);
+    ring::hmac::sign(&key, data.as_bytes()).as_ref().to_vec()
 }
 
 fn hex(bytes: &[u8]) -> String {

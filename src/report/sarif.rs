@@ -6,7 +6,7 @@
 //! which fail for paths that exist only in history), and git provenance as properties. Other
 //! occurrences of the same secret are `relatedLocations`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
 use serde_json::{Value, json};
@@ -35,15 +35,17 @@ pub fn write(outcome: &ScanOutcome, rules: &RuleSet, out: &mut dyn Write) -> any
 
 pub fn build(outcome: &ScanOutcome, rules: &RuleSet) -> Sarif {
     // Only the rules that produced results, in id order; results point at them by index.
-    let mut used: Vec<usize> = outcome.findings.iter().map(|f| f.rule).collect();
-    used.sort_by(|a, b| rules.rules[*a].id.cmp(&rules.rules[*b].id));
-    used.dedup();
-    let descriptors: Vec<ReportingDescriptor> =
-        used.iter().map(|&i| descriptor(&rules.rules[i])).collect();
+    let used: BTreeSet<&str> = outcome
+        .findings
+        .iter()
+        .map(|f| f.rule_id.as_str())
+        .collect();
+    let used: Vec<&Rule> = used.into_iter().filter_map(|id| rules.get(id)).collect();
+    let descriptors: Vec<ReportingDescriptor> = used.iter().map(|r| descriptor(r)).collect();
     let results: Vec<sarif::Result> = outcome
         .findings
         .iter()
-        .map(|f| result(f, used.iter().position(|&i| i == f.rule).unwrap_or(0)))
+        .map(|f| result(f, used.iter().position(|r| r.id == f.rule_id)))
         .collect();
     let successful = !outcome.notices.iter().any(|n| n.level == Level::Error);
     let invocation = Invocation::builder()
@@ -162,7 +164,8 @@ fn level(severity: Severity) -> ResultLevel {
     }
 }
 
-fn result(finding: &Finding, rule_index: usize) -> sarif::Result {
+/// `rule_index` is where the finding's rule stands among the run's rules, if it does.
+fn result(finding: &Finding, rule_index: Option<usize>) -> sarif::Result {
     let primary = finding.primary();
     let related: Vec<Location> = finding
         .occurrences
@@ -179,7 +182,6 @@ fn result(finding: &Finding, rule_index: usize) -> sarif::Result {
         .collect();
     let mut result = sarif::Result::builder()
         .rule_id(&finding.rule_id)
-        .rule_index(rule_index as i64)
         .level(level(finding.severity))
         .message(Message::builder().text(message(finding)).build())
         .locations(vec![location(primary)])
@@ -189,6 +191,7 @@ fn result(finding: &Finding, rule_index: usize) -> sarif::Result {
         )]))
         .properties(bag(None, properties(finding)))
         .build();
+    result.rule_index = rule_index.map(|i| i as i64);
     if !related.is_empty() {
         result.related_locations = Some(related);
     }
@@ -324,7 +327,34 @@ fn notification(notice: &Notice) -> Notification {
 
 #[cfg(test)]
 mod tests {
-    use super::uri_path;
+    use super::{build, uri_path};
+    use crate::finding::Finding;
+    use crate::rules::RuleSet;
+    use crate::scan::ScanOutcome;
+
+    #[test]
+    fn a_finding_read_back_points_at_its_own_rule() {
+        let rules = RuleSet::builtin().unwrap();
+        // Not the first rule: an index lost in (de)serialization must not become rule 0.
+        let rule = &rules.rules[rules.rules.len() / 2];
+        let json = format!(
+            r#"{{"rule_id": "{}", "rule_name": "R", "severity": "low", "confidence": "low",
+            "fingerprint": "f", "secret": "s", "entropy": 1.0, "occurrences": [{{"path": "a",
+            "line": 1, "column": 1, "end_line": 1, "end_column": 2, "byte_start": 0,
+            "byte_end": 1, "context": "s", "source": "file"}}]}}"#,
+            rule.id
+        );
+        let finding: Finding = serde_json::from_str(&json).unwrap();
+        let mut outcome = ScanOutcome::empty();
+        outcome.findings = vec![finding];
+        let log = serde_json::to_value(build(&outcome, &rules)).unwrap();
+        let run = &log["runs"][0];
+        let index = run["results"][0]["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(
+            run["tool"]["driver"]["rules"][index]["id"],
+            rule.id.as_str()
+        );
+    }
 
     #[test]
     fn uri_path_encodes_what_a_uri_cannot_hold() {

@@ -411,6 +411,11 @@ impl RuleSet {
         Ok(())
     }
 
+    /// The rule with this id.
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
     /// Keeps only the rules whose id is listed (or starts with a listed `prefix.`).
     pub fn retain_ids(&mut self, wanted: &[String]) {
         self.rules.retain(|r| names(r, wanted));

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::http_url::HttpUrl;
+
 /// Checks written in code, by name.
 pub const CODED: &[&str] = &["aws-sts", "gcp-service-account", "azure-storage"];
 
@@ -94,20 +96,23 @@ impl ValidateSpec {
         let Some(url) = &self.url else {
             return vec!["needs `url` (or `coded`)".into()];
         };
-        match url.strip_prefix("https://") {
-            None => problems.push(format!("url {url:?} must start with https://")),
-            Some(rest) => {
-                let host = rest.split(['/', '?']).next().unwrap_or_default();
-                // One exception: an account's own subdomain of the provider's domain
-                // (`{partner}.myshopify.com`), filled only with a bare DNS label.
-                let fixed = host.strip_prefix("{partner}.").unwrap_or(host);
-                if fixed.is_empty() || !fixed.contains('.') || fixed.contains(['{', '}', '@']) {
-                    problems.push(format!(
-                        "url {url:?}: the host must be fixed (no placeholder but a leading \
-                         {{partner}} subdomain, no user info)"
-                    ));
-                }
+        // Placeholders cannot stand in a host (braces are not host characters), with one
+        // exception: an account's own subdomain of the provider's domain
+        // (`{partner}.myshopify.com`), filled only with a bare DNS label; a stand-in label
+        // takes its place here.
+        let stand_in = url.replacen(&format!("://{PARTNER}."), "://partner.", 1);
+        match HttpUrl::parse(&stand_in) {
+            Some(parsed) if !parsed.is_https() => {
+                problems.push(format!("url {url:?} must start with https://"));
             }
+            Some(parsed) if !parsed.has_userinfo() && parsed.host().contains('.') => {}
+            _ if !url.to_ascii_lowercase().starts_with("https://") => {
+                problems.push(format!("url {url:?} must start with https://"));
+            }
+            _ => problems.push(format!(
+                "url {url:?}: the host must be fixed (no placeholder but a leading \
+                 {{partner}} subdomain, no user info) and the URL well-formed"
+            )),
         }
         if !["GET", "POST", "HEAD", "PUT"].contains(&self.method.as_str()) {
             problems.push(format!(
@@ -199,6 +204,29 @@ mod tests {
             "{:?}",
             graphql.problems(false)
         );
+        for tricky in [
+            "https://a@evil.com@api.example.com/{secret}",
+            "https://user@api.example.com/{secret}",
+            "https://api.example.com\\@evil.com/{secret}",
+            "https://{partner}.{secret}.example.com/",
+            "https://{partner}/{secret}",
+            "https://localhost/{secret}",
+        ] {
+            let problems =
+                spec(&format!("url = '{tricky}'\nvalid = {{ status = [200] }}")).problems(true);
+            assert!(
+                problems[0].contains("host must be fixed"),
+                "{tricky}: {problems:?}"
+            );
+        }
+        let upper = spec("url = 'HTTPS://api.example.com/{secret}'\nvalid = { status = [200] }");
+        assert!(
+            upper.problems(false).is_empty(),
+            "{:?}",
+            upper.problems(false)
+        );
+        let ftp = spec("url = 'ftp://api.example.com/{secret}'\nvalid = { status = [200] }");
+        assert!(ftp.problems(false)[0].contains("https://"));
         let typo =
             spec("url = 'https://a.example.com/{secert}/{secret}'\nvalid = { status = [200] }");
         assert!(typo.problems(false)[0].contains("only {secret}"));

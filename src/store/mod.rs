@@ -22,6 +22,7 @@ pub use stored::StoredHit;
 
 use crate::finding::{Finding, Validation};
 use crate::source::{Level, Notice};
+use crate::utc::now;
 
 const SCHEMA: &str = include_str!("schema.sql");
 const SCHEMA_VERSION: &str = "1";
@@ -107,12 +108,6 @@ pub struct RunRecord {
     pub repos: u64,
     pub blobs_scanned: u64,
     pub bytes_scanned: u64,
-}
-
-pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
 }
 
 impl Store {

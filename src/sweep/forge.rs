@@ -13,6 +13,8 @@ use serde::Deserialize;
 use serde::de::{DeserializeOwned, IgnoredAny};
 use ureq::http::HeaderMap;
 
+use crate::http_url::HttpUrl;
+
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 const MAX_PAGES: usize = 10_000;
@@ -321,26 +323,20 @@ struct Origin {
 }
 
 fn origin_of(url: &str) -> Option<Origin> {
-    let (scheme, rest) = url.split_once("://")?;
-    let scheme = scheme.to_ascii_lowercase();
-    let default_port = match scheme.as_str() {
-        "https" => 443,
-        "http" => 80,
-        _ => return None,
-    };
-    let authority = rest.split(['/', '?', '#']).next()?;
+    let url = HttpUrl::parse(url)?;
     // User info would make the host ambiguous to a reader ("https://api.github.com@evil.io").
-    if authority.contains('@') {
+    if url.has_userinfo() {
         return None;
     }
-    let (host, port) = match authority.rsplit_once(':') {
-        Some((host, port)) if !authority.ends_with(']') => (host, port.parse().ok()?),
-        _ => (authority, default_port),
+    let (scheme, default_port) = if url.is_https() {
+        ("https", 443)
+    } else {
+        ("http", 80)
     };
-    (!host.is_empty()).then(|| Origin {
-        scheme,
-        host: host.to_ascii_lowercase(),
-        port,
+    Some(Origin {
+        scheme: scheme.to_string(),
+        host: url.host().to_ascii_lowercase(),
+        port: url.port().unwrap_or(default_port),
     })
 }
 
@@ -419,6 +415,8 @@ mod tests {
             "http://api.github.com/orgs/a/repos",
             "https://api.github.com:8443/x",
             "https://api.github.com@evil.example/x",
+            "https://x@evil.example@api.github.com/x",
+            "https://api.github.com\\@evil.example/x",
             "/orgs/a/repos?page=2",
         ] {
             assert_ne!(origin_of(other).as_ref(), Some(&api), "{other}");

@@ -12,6 +12,8 @@ use std::process::Command;
 use anyhow::{Context, Result};
 use base64::Engine;
 
+use crate::http_url::HttpUrl;
+
 /// Credentials for one host: clones from elsewhere get none.
 #[derive(Clone)]
 pub struct HostToken {
@@ -57,13 +59,10 @@ pub fn cached_path(name: &str, cache: &Path) -> PathBuf {
     cache.join(format!("{}.git", safe_relative(name)))
 }
 
-/// The host of an http(s) URL, without user info.
+/// `host[:port]` of an http(s) URL, without user info; `None` for other URLs and for ones
+/// whose host readers could disagree on, so a token never goes to a host it was not meant for.
 pub fn host_of(url: &str) -> Option<&str> {
-    if !(url.starts_with("https://") || url.starts_with("http://")) {
-        return None;
-    }
-    let authority = crate::validate::endpoint::host_of(url)?;
-    authority.rsplit('@').next()
+    HttpUrl::parse(url).map(|u| u.host_port())
 }
 
 /// A repository name as a relative path: no `..`, no absolute root, no empty parts.
@@ -145,5 +144,11 @@ mod tests {
         );
         assert_eq!(host_of("git@github.com:acme/api.git"), None);
         assert_eq!(host_of("file:///srv/x.git"), None);
+        assert_eq!(host_of("https://x@evil.example@github.com/a/b.git"), None);
+        assert_eq!(host_of("https://github.com\\@evil.example/a/b.git"), None);
+        assert_eq!(
+            host_of("http://127.0.0.1:8080/a/b.git"),
+            Some("127.0.0.1:8080")
+        );
     }
 }

@@ -278,14 +278,13 @@ fn validate_new_secrets(
     let mut holders: std::collections::HashMap<String, PathBuf> = Default::default();
     let mut seen = std::collections::HashSet::new();
     for (repo, path) in swept {
-        for (mut finding, _) in store.findings_of(*repo)? {
-            let Some(rule) = rules.rules.iter().position(|r| r.id == finding.rule_id) else {
+        for (finding, _) in store.findings_of(*repo)? {
+            if rules.get(&finding.rule_id).is_none() {
                 continue;
-            };
+            }
             if finding.validation.is_some() || !seen.insert(finding.fingerprint.clone()) {
                 continue;
             }
-            finding.rule = rule;
             if let Some(blob) = &finding.primary().blob {
                 holders.insert(blob.clone(), path.clone());
             }

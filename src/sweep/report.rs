@@ -441,18 +441,12 @@ fn sarif_log(repositories: &[Repository], rules: &RuleSet) -> Result<sarif::Sari
     for repo in repositories.iter().filter(|r| !r.findings.is_empty()) {
         let mut findings = Vec::new();
         for TriagedFinding { finding, .. } in &repo.findings {
-            let mut finding = finding.clone();
-            finding.rule = rules
-                .rules
-                .iter()
-                .position(|r| r.id == finding.rule_id)
-                .with_context(|| {
-                    format!(
-                        "rule {} is not among the rules: give `report` the --rules the sweep used",
-                        finding.rule_id
-                    )
-                })?;
-            findings.push(finding);
+            anyhow::ensure!(
+                rules.get(&finding.rule_id).is_some(),
+                "rule {} is not among the rules: give `report` the --rules the sweep used",
+                finding.rule_id
+            );
+            findings.push(finding.clone());
         }
         let outcome = ScanOutcome {
             findings,

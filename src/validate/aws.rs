@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 
 use super::digest::{hex, hmac_sha256, sha256_hex};
-use super::{Endpoints, Request, Response, Subject, Validation, endpoint};
+use super::{Endpoints, Request, Response, Subject, Validation};
+use crate::http_url::HttpUrl;
 use crate::rules::validation::ValidateSpec;
 use crate::utc;
 
@@ -21,13 +22,10 @@ pub fn request(subject: &Subject, endpoints: &Endpoints) -> Result<Request, Vali
         ));
     };
     let url = endpoints.resolve(subject.provider, URL);
-    let host = endpoint::host_of(&url).unwrap_or_default().to_string();
-    let path = url
-        .split_once("://")
-        .and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..]))
-        .unwrap_or("/");
-    let (y, mo, d, h, mi, s) = utc::civil(utc::now());
-    let amz_date = format!("{y:04}{mo:02}{d:02}T{h:02}{mi:02}{s:02}Z");
+    let parsed = HttpUrl::parse(&url);
+    let host = parsed.map_or("", |u| u.host_port()).to_string();
+    let path = parsed.map_or("/", |u| u.path_and_query());
+    let amz_date = utc::format(utc::now(), "%Y%m%dT%H%M%SZ");
     let authorization = sign(&Signing {
         method: "POST",
         host: &host,

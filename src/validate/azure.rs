@@ -78,16 +78,7 @@ fn field<'a>(text: &'a str, name: &str) -> Option<&'a str> {
 
 /// `Sun, 29 Nov 2026 10:00:00 GMT`
 fn rfc1123(unix: i64) -> String {
-    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let (y, mo, d, h, mi, s) = utc::civil(unix);
-    format!(
-        "{}, {d:02} {} {y} {h:02}:{mi:02}:{s:02} GMT",
-        DAYS[unix.div_euclid(86_400).rem_euclid(7) as usize],
-        MONTHS[mo as usize - 1]
-    )
+    utc::format(unix, "%a, %d %b %Y %H:%M:%S GMT")
 }
 
 pub fn verdict(_spec: &ValidateSpec, response: &Response) -> Validation {

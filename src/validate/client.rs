@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use super::{Options, Request, Response, endpoint};
+use super::{Options, Request, Response};
+use crate::http_url::HttpUrl;
 
 /// Largest body read from a provider's answer.
 const MAX_BODY: u64 = 1 << 20;
@@ -85,7 +86,7 @@ impl Client {
             status,
             headers,
             body,
-            location: location.filter(|l| endpoint::host_of(l).is_some()),
+            location: location.filter(|l| HttpUrl::parse(l).is_some()),
         })
     }
 }

@@ -1,12 +1,12 @@
 //! The digests the signed checks need (SigV4, Azure SharedKey).
 
-use hmac::{Hmac, KeyInit, Mac};
+use ring::hmac;
 use sha2::{Digest, Sha256};
 
 pub fn hmac_sha256(key: &[u8], data: &[u8]) -> Vec<u8> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes keys of any length");
-    mac.update(data);
-    mac.finalize().into_bytes().to_vec()
+    hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, key), data)
+        .as_ref()
+        .to_vec()
 }
 
 pub fn sha256_hex(data: &[u8]) -> String {

@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 
 use anyhow::{Context, Result, bail};
 
+use crate::http_url::HttpUrl;
+
 const ENV_PREFIX: &str = "KEYSWEEP_VALIDATE_ENDPOINT_";
 
 #[derive(Debug, Clone, Default)]
@@ -43,13 +45,13 @@ impl Endpoints {
 
     pub fn insert(&mut self, provider: &str, url: &str) -> Result<()> {
         let base = url.trim_end_matches('/');
-        let host = host_of(base).context("not a URL")?;
         // Loopback addresses, not names: `localhost` is whatever name resolution says.
-        let loopback = ["127.0.0.1", "[::1]"]
-            .iter()
-            .any(|l| host == *l || host.starts_with(&format!("{l}:")));
-        if !(base.starts_with("https://") || base.starts_with("http://") && loopback) {
-            bail!("an endpoint must be https:// (plain http only to 127.0.0.1 or [::1])");
+        let parsed = HttpUrl::parse(base)
+            .filter(|u| u.is_https() || u.is_loopback_ip())
+            .context("an endpoint must be https:// (plain http only to 127.0.0.1 or [::1])")?;
+        // User info would be sent nowhere but could hide the host from a reader.
+        if parsed.has_userinfo() {
+            bail!("an endpoint must not hold user info (`user@`)");
         }
         self.bases
             .insert(provider.to_ascii_lowercase(), base.to_string());
@@ -60,22 +62,12 @@ impl Endpoints {
     pub fn resolve(&self, provider: &str, url: &str) -> String {
         match self.bases.get(provider) {
             None => url.to_string(),
-            Some(base) => format!("{base}{}", path_and_query(url)),
+            Some(base) => format!(
+                "{base}{}",
+                HttpUrl::parse(url).map_or("/", |u| u.path_and_query())
+            ),
         }
     }
-}
-
-/// `host[:port]` of an absolute URL.
-pub fn host_of(url: &str) -> Option<&str> {
-    let rest = url.split_once("://")?.1;
-    let host = rest.split(['/', '?', '#']).next()?;
-    (!host.is_empty()).then_some(host)
-}
-
-/// Everything after the host (`/user?x=1`), or `/`.
-fn path_and_query(url: &str) -> &str {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    rest.find(['/', '?']).map_or("/", |i| &rest[i..])
 }
 
 #[cfg(test)]
@@ -104,6 +96,10 @@ mod tests {
         assert!(e.insert("x", "http://localhost:8080").is_err());
         assert!(e.insert("x", "http://127.0.0.1.evil.example").is_err());
         assert!(e.insert("x", "http://[::1]:8080").is_ok());
-        assert_eq!(host_of("https://a.b:8443/x"), Some("a.b:8443"));
+        assert!(e.insert("x", "HTTP://127.0.0.1:8080").is_ok());
+        assert!(e.insert("x", "http://127.0.0.1:80@evil.example").is_err());
+        assert!(e.insert("x", "https://a@evil.example@ghe.acme.io").is_err());
+        assert!(e.insert("x", "https://user@ghe.acme.io").is_err());
+        assert!(e.insert("x", "http://127.0.0.1\\@evil.example").is_err());
     }
 }

@@ -30,9 +30,10 @@ pub use endpoint::Endpoints;
 pub use request::Request;
 
 use crate::finding::{Finding, Occurrence, Validation};
+use crate::http_url::HttpUrl;
 use crate::report::redact::redact_secret;
-use crate::rules::RuleSet;
 use crate::rules::validation::ValidateSpec;
+use crate::rules::{Rule, RuleSet};
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -90,12 +91,20 @@ pub struct Subject<'a> {
 /// Reads a provider's answer into a validation.
 type Verdict = fn(&ValidateSpec, &Response) -> Validation;
 
-/// What one finding's check will do: send a request and read the answer, or nothing (why).
-type Job = Result<(Request, Verdict), Validation>;
+/// A request to send and the verdict that reads its answer.
+type Check = (Request, Verdict);
+
+/// What one finding's check will do: send a request (to the rule's provider) and read the
+/// answer, or nothing (why).
+type Job<'r> = Result<(Check, &'r Rule), Validation>;
 
 /// Builds the request for one finding, with the verdict that reads its answer, or says why
 /// there is none.
-fn plan(spec: &ValidateSpec, subject: &Subject, endpoints: &Endpoints) -> Job {
+fn plan(
+    spec: &ValidateSpec,
+    subject: &Subject,
+    endpoints: &Endpoints,
+) -> Result<Check, Validation> {
     let (request, verdict): (Result<Request, Validation>, Verdict) = match spec.coded.as_deref() {
         Some("aws-sts") => (aws::request(subject, endpoints), aws::verdict),
         Some("gcp-service-account") => (gcp::request(subject, endpoints), gcp::verdict),
@@ -120,7 +129,13 @@ pub fn run(
     let mut jobs: Vec<(usize, Job)> = Vec::new();
     let mut planned = Vec::new();
     for (index, finding) in findings.iter().enumerate() {
-        let rule = &rules.rules[finding.rule];
+        let Some(rule) = rules.get(&finding.rule_id) else {
+            jobs.push((
+                index,
+                Err(Validation::unsupported("its rule is not among the rules")),
+            ));
+            continue;
+        };
         let Some(spec) = &rule.validate else {
             jobs.push((
                 index,
@@ -147,12 +162,12 @@ pub fn run(
                 redacted_secret: redact_secret(&finding.secret),
             });
         }
-        jobs.push((index, request));
+        jobs.push((index, request.map(|check| (check, rule))));
     }
     if options.dry_run {
         return planned;
     }
-    let results = execute(jobs, rules, findings, options);
+    let results = execute(jobs, findings, options);
     for (index, validation) in results {
         findings[index].validation = Some(validation);
     }
@@ -162,7 +177,6 @@ pub fn run(
 /// Sends the requests with at most `concurrency` in flight; returns each finding's result.
 fn execute(
     jobs: Vec<(usize, Job)>,
-    rules: &RuleSet,
     findings: &[Finding],
     options: &Options,
 ) -> Vec<(usize, Validation)> {
@@ -182,8 +196,7 @@ fn execute(
                     let finding = &findings[*index];
                     let validation = match job {
                         Err(v) => v.clone(),
-                        Ok((request, verdict)) => {
-                            let rule = &rules.rules[finding.rule];
+                        Ok(((request, verdict), rule)) => {
                             let check = |attempt| {
                                 limiter.wait(rule.provider());
                                 client.send(request, attempt)
@@ -284,8 +297,8 @@ impl Response {
                 self.status,
                 self.location
                     .as_deref()
-                    .and_then(endpoint::host_of)
-                    .map(|h| format!(" to {h}"))
+                    .and_then(HttpUrl::parse)
+                    .map(|u| format!(" to {}", u.host_port()))
                     .unwrap_or_default()
             )),
             429 => Validation::error("HTTP 429: rate limited by the provider (after retries)"),

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use base64::Engine as _;
 
-use super::{Endpoints, Response, Subject, Validation, endpoint};
+use super::{Endpoints, Response, Subject, Validation};
+use crate::http_url::HttpUrl;
 use crate::rules::validation::{PARTNER, SECRET, ValidateSpec};
 
 /// One HTTP request, fully resolved.
@@ -18,8 +19,9 @@ pub struct Request {
 }
 
 impl Request {
+    /// `host[:port]` of the URL, for messages (never the URL: it may hold the secret).
     pub fn host(&self) -> &str {
-        endpoint::host_of(&self.url).unwrap_or_default()
+        HttpUrl::parse(&self.url).map_or("", |u| u.host_port())
     }
 }
 
