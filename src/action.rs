@@ -22,13 +22,15 @@ use serde_json::Value;
 use crate::app::{has_errors, load_rules, print_notices, scan_filtered_under, validate_findings};
 use crate::config::{self, Config};
 use crate::exit;
-use crate::finding::Finding;
-use crate::report::{self, redact};
-use crate::request::{ScanRequest, Target};
+use crate::model::Finding;
+use crate::model::Notice;
+use crate::model::ScanOutcome;
+use crate::redact;
+use crate::report;
+use crate::request::ScanRequest;
 use crate::rules::RuleSet;
-use crate::scan::ScanOutcome;
 use crate::scan::Scope;
-use crate::source::Notice;
+use crate::scan::Target;
 use crate::source::git::is_null_id;
 use crate::source::git::range::{Revisions, resolve};
 use crate::source::git::tree_files::TreeFiles;
@@ -470,7 +472,7 @@ mod tests {
 
     #[test]
     fn sarif_is_cut_to_the_limits_most_severe_first_and_says_so() {
-        use crate::finding::{Hit, Location, Occurrence, SourceKind};
+        use crate::model::{Hit, Location, Occurrence, SourceKind};
         let rules = RuleSet::builtin().unwrap();
         let hit = Hit {
             rule: 0,

@@ -9,11 +9,12 @@ use anyhow::{Context, Result};
 use crate::baseline::Baseline;
 use crate::config::{Config, RuleText};
 use crate::filter;
-use crate::finding::{Occurrence, Status};
-use crate::request::{DEFAULT_MAX_FILE_SIZE, RuleSelection, ScanRequest, Target};
+use crate::model::{Level, Notice};
+use crate::model::{Occurrence, Status};
+use crate::request::{DEFAULT_MAX_FILE_SIZE, RuleSelection, ScanRequest};
 use crate::rules::{RuleSet, gitleaks};
+use crate::scan::Target;
 use crate::scan::{self, ScanOptions};
-use crate::source::{Level, Notice};
 use crate::untrusted;
 use crate::validate::{self, Endpoints};
 
@@ -101,7 +102,7 @@ fn add_rule_file(
 }
 
 /// The scan and its filters (config allowlists, inline allows, baseline).
-pub fn scan_filtered(request: &ScanRequest) -> Result<(scan::ScanOutcome, RuleSet)> {
+pub fn scan_filtered(request: &ScanRequest) -> Result<(crate::model::ScanOutcome, RuleSet)> {
     let config = Config::discover(request.config.as_deref(), &request.root())?;
     scan_filtered_under(request, config)
 }
@@ -110,7 +111,7 @@ pub fn scan_filtered(request: &ScanRequest) -> Result<(scan::ScanOutcome, RuleSe
 pub fn scan_filtered_under(
     request: &ScanRequest,
     mut config: Config,
-) -> Result<(scan::ScanOutcome, RuleSet)> {
+) -> Result<(crate::model::ScanOutcome, RuleSet)> {
     if let Target::Path(path) = &request.target {
         anyhow::ensure!(path.exists(), "{} does not exist", path.display());
     }
@@ -145,7 +146,7 @@ pub fn scan_filtered_under(
 }
 
 /// Whether the outcome holds an error notice: part of the input was not read.
-pub fn has_errors(outcome: &scan::ScanOutcome) -> bool {
+pub fn has_errors(outcome: &crate::model::ScanOutcome) -> bool {
     outcome.notices.iter().any(|n| n.level == Level::Error)
 }
 
@@ -180,7 +181,7 @@ pub fn print_notices(notices: &[Notice], quiet: bool) {
 /// filters (so allowlisted secrets are never sent anywhere).
 pub fn validate_findings(
     request: &ScanRequest,
-    outcome: &mut scan::ScanOutcome,
+    outcome: &mut crate::model::ScanOutcome,
     rules: &RuleSet,
 ) -> Result<()> {
     let asked = &request.validation;

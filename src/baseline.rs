@@ -11,7 +11,7 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
-use crate::finding::Finding;
+use crate::model::Finding;
 
 const VERSION: u32 = 1;
 

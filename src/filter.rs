@@ -8,21 +8,9 @@
 
 use std::collections::HashSet;
 
-use serde::Serialize;
-
 use crate::baseline::Baseline;
 use crate::config::Config;
-use crate::finding::Finding;
-use crate::source::Notice;
-
-/// How many findings and occurrences each filter removed.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
-pub struct Suppressed {
-    pub allowlisted_paths: usize,
-    pub inline_allow: usize,
-    pub allowlisted_secrets: usize,
-    pub baseline: usize,
-}
+use crate::model::{Finding, Notice, Suppressed};
 
 pub fn apply(
     findings: Vec<Finding>,

@@ -17,9 +17,11 @@ use anyhow::{Context, Result, bail};
 
 use crate::app;
 use crate::exit;
-use crate::report::{self, redact};
-use crate::request::{RuleSelection, ScanRequest, Target};
+use crate::redact;
+use crate::report;
+use crate::request::{RuleSelection, ScanRequest};
 use crate::scan::Scope;
+use crate::scan::Target;
 use crate::source::git::is_null_id;
 use crate::source::git::range::Revisions;
 

@@ -17,8 +17,10 @@ pub mod finding;
 pub mod hook;
 pub mod http_url;
 pub mod matcher;
+pub mod model;
 pub mod owners;
 pub mod private_file;
+pub mod redact;
 pub mod report;
 pub mod request;
 pub mod rules;
@@ -29,3 +31,6 @@ pub mod sweep;
 pub mod untrusted;
 pub mod utc;
 pub mod validate;
+
+#[cfg(test)]
+mod layers;

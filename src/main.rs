@@ -18,10 +18,11 @@ use keysweep::baseline::Baseline;
 use keysweep::exit;
 use keysweep::hook;
 use keysweep::matcher::Matcher;
+use keysweep::matcher::check;
 use keysweep::private_file;
-use keysweep::report::{self, redact};
-use keysweep::rules::{check, list};
-use keysweep::scan;
+use keysweep::redact;
+use keysweep::report;
+use keysweep::rules::list;
 use keysweep::store::Store;
 use keysweep::sweep;
 
@@ -180,7 +181,7 @@ fn run_baseline_create(args: ScanArgs) -> Result<u8> {
 }
 
 /// Notices and the summary on stderr; the exit code.
-fn finish(outcome: &scan::ScanOutcome, args: &ScanArgs, started: Instant) -> Result<u8> {
+fn finish(outcome: &keysweep::model::ScanOutcome, args: &ScanArgs, started: Instant) -> Result<u8> {
     print_notices(&outcome.notices, args.quiet);
     if !args.quiet {
         eprintln!(

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::decode;
-use crate::scan::Scope;
+use crate::scan::{Scope, Target};
 
 /// Files and blobs larger than this are skipped (and listed) unless the caller or the
 /// configuration says otherwise.
@@ -24,15 +24,6 @@ pub struct RuleSelection {
     pub extra: Vec<PathBuf>,
     /// Only the rules with these ids or id prefixes (empty: all).
     pub only: Vec<String>,
-}
-
-/// What a scan reads.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
-    /// A directory, a file, or a git repository (work tree or bare).
-    Path(PathBuf),
-    /// The bytes of standard input, as one file.
-    Stdin,
 }
 
 /// One scan: what, with which rules and filters, and how far to look.

@@ -28,13 +28,13 @@ use proptest::test_runner::TestCaseError;
 use keysweep::baseline::{Baseline, Entry};
 use keysweep::config::Config;
 use keysweep::decode::{self, Limits, Outcome};
-use keysweep::finding::Validation;
 use keysweep::hook::{RefUpdate, parse_updates};
 use keysweep::matcher::Matcher;
+use keysweep::model::Notice;
+use keysweep::model::Validation;
 use keysweep::owners::CodeOwners;
 use keysweep::request::RuleSelection;
 use keysweep::rules::{RuleSet, gitleaks};
-use keysweep::source::Notice;
 use keysweep::store::{BlobRecord, RepoResult, Store, StoredHit};
 use keysweep::sweep::report::{ReportRequest, StoreFormat};
 
@@ -1593,7 +1593,7 @@ fn sweep_shard() -> &'static [u8] {
             secret: token.clone(),
             entropy: 4.5,
             checksum_valid: Some(true),
-            location: keysweep::finding::Location {
+            location: keysweep::model::Location {
                 line: 1,
                 column: 14,
                 end_line: 1,
@@ -1609,7 +1609,7 @@ fn sweep_shard() -> &'static [u8] {
             encoding: vec!["base64".into()],
         };
         let fingerprint = "0123456789abcdef0123456789abcdef";
-        let finding: keysweep::finding::Finding = serde_json::from_value(serde_json::json!({
+        let finding: keysweep::model::Finding = serde_json::from_value(serde_json::json!({
             "rule_id": "github.pat-classic",
             "rule_name": "GitHub personal access token (classic)",
             "severity": "high",

@@ -215,8 +215,8 @@ fn corpus_scan_meets_recall_and_precision_thresholds() {
 /// the corpus. The table shows what each buys in precision and costs in recall.
 #[test]
 fn every_generic_filter_removes_false_positives_on_the_corpus() {
-    use keysweep::request::Target;
     use keysweep::rules::{Rule, RuleSet};
+    use keysweep::scan::Target;
     use keysweep::scan::{self, ScanOptions, Scope};
 
     let expected: BTreeSet<Label> = labels()

@@ -5,8 +5,8 @@ use std::io::IsTerminal;
 use std::time::Duration;
 
 use keysweep::report::Format;
-use keysweep::request::{RuleSelection, ScanRequest, Target, ValidationRequest, default_threads};
-use keysweep::scan::Scope;
+use keysweep::request::{RuleSelection, ScanRequest, ValidationRequest, default_threads};
+use keysweep::scan::{Scope, Target};
 use keysweep::source::git::range::Revisions;
 use keysweep::sweep::SweepPlan;
 use keysweep::sweep::report::{ReportRequest, StoreFormat as StoreShape};

@@ -13,10 +13,10 @@ mod detect;
 mod spans;
 mod text;
 
-use crate::finding::{Hit, locate};
+use crate::finding::locate;
 use crate::matcher::Matcher;
+use crate::model::Hit;
 use crate::rules::Confidence;
-use crate::source::is_binary;
 
 /// Bounds on decoding and on archives, per file.
 #[derive(Debug, Clone)]
@@ -289,4 +289,9 @@ impl State<'_, '_> {
         self.decoding_stopped = true;
         false
     }
+}
+
+/// Git's own heuristic: a NUL byte in the first 8 KiB means binary.
+pub fn is_binary(bytes: &[u8]) -> bool {
+    memchr::memchr(0, &bytes[..bytes.len().min(8000)]).is_some()
 }

@@ -13,7 +13,7 @@
 //! stages 2-3 are proportional to the number of keyword hits times the window size, so a rule
 //! with a common keyword (`password`) pays only around the places where that word occurs.
 
-pub mod checksum;
+pub mod check;
 pub mod entropy;
 mod placeholder;
 mod prefilter;
@@ -315,7 +315,7 @@ impl<'r> Matcher<'r> {
             return None;
         }
         let checksum_valid = match &rule.checksum {
-            Some(name) if !checksum::verify(name, bytes) => return None,
+            Some(name) if !crate::rules::checksum::verify(name, bytes) => return None,
             Some(_) => Some(true),
             None => None,
         };

@@ -4,9 +4,9 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::finding::Finding;
-use crate::scan::{ScanOutcome, Stats};
-use crate::source::Notice;
+use crate::model::Finding;
+use crate::model::Notice;
+use crate::model::{ScanOutcome, Stats};
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -28,7 +28,7 @@ struct Summary<'a> {
     repository: bool,
     #[serde(flatten)]
     stats: &'a Stats,
-    suppressed: &'a crate::filter::Suppressed,
+    suppressed: &'a crate::model::Suppressed,
 }
 
 pub fn write(outcome: &ScanOutcome, out: &mut dyn Write) -> anyhow::Result<()> {

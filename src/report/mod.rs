@@ -2,14 +2,13 @@
 //! produced; they know nothing of how it was scanned.
 
 pub mod json;
-pub mod redact;
 pub mod sarif;
 pub mod text;
 
 use std::io::Write;
 
+use crate::model::ScanOutcome;
 use crate::rules::RuleSet;
-use crate::scan::ScanOutcome;
 
 /// A scan report's shape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,7 +50,7 @@ pub fn summary_line(outcome: &ScanOutcome, seconds: f64) -> String {
     let errors = outcome
         .notices
         .iter()
-        .filter(|n| n.level == crate::source::Level::Error)
+        .filter(|n| n.level == crate::model::Level::Error)
         .count();
     let mut line = format!(
         "keysweep: {} finding{} in {what}, {:.1} MB scanned in {seconds:.2} s",

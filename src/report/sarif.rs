@@ -16,10 +16,10 @@ use serde_sarif::sarif::{
     ToolComponent,
 };
 
-use crate::finding::{Finding, Occurrence};
+use crate::model::ScanOutcome;
+use crate::model::{Finding, Occurrence};
+use crate::model::{Level, Notice};
 use crate::rules::{Confidence, Rule, RuleSet, Severity};
-use crate::scan::ScanOutcome;
-use crate::source::{Level, Notice};
 
 /// Key of our fingerprint in `partialFingerprints`.
 pub const FINGERPRINT_KEY: &str = "keysweepSecret/v1";
@@ -328,9 +328,9 @@ fn notification(notice: &Notice) -> Notification {
 #[cfg(test)]
 mod tests {
     use super::{build, uri_path};
-    use crate::finding::Finding;
+    use crate::model::Finding;
+    use crate::model::ScanOutcome;
     use crate::rules::RuleSet;
-    use crate::scan::ScanOutcome;
 
     #[test]
     fn a_finding_read_back_points_at_its_own_rule() {

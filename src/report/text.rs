@@ -5,8 +5,8 @@
 use std::io::Write;
 
 use crate::escape::text as e;
-use crate::finding::{Finding, SourceKind};
-use crate::scan::ScanOutcome;
+use crate::model::ScanOutcome;
+use crate::model::{Finding, SourceKind};
 
 pub fn write(outcome: &ScanOutcome, out: &mut dyn Write) -> anyhow::Result<()> {
     for finding in &outcome.findings {

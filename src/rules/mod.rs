@@ -7,7 +7,7 @@
 //! Cost: loading parses TOML only. A rule's regex is compiled the first time one of its keywords
 //! is seen (see [`Rule::regex`]), so start-up does not pay for rules a scan never needs.
 
-pub mod check;
+pub mod checksum;
 pub mod gitleaks;
 pub mod list;
 pub mod validation;
@@ -387,7 +387,7 @@ impl RuleSet {
                 );
             }
             if let Some(name) = &rule.checksum
-                && !crate::matcher::checksum::is_known(name)
+                && !crate::rules::checksum::is_known(name)
             {
                 bail!(
                     "rule {} in {origin}: unknown checksum validator {name:?}",

@@ -6,9 +6,11 @@ use std::sync::Mutex;
 use anyhow::Result;
 
 use super::{Scanner, Scope, Source};
-use crate::finding::{FindingSet, Occurrence, SourceKind};
+use crate::finding::FindingSet;
+use crate::model::Notice;
+use crate::model::{Occurrence, SourceKind};
 use crate::rules::RuleSet;
-use crate::source::{Notice, fs, git};
+use crate::source::{fs, git};
 
 /// A directory (or file) and, when it lies inside a repository, that repository's root.
 pub struct Directory {

@@ -10,11 +10,13 @@ use gix::objs::Kind;
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 
-use super::{ScanOptions, Stats};
+use super::ScanOptions;
 use crate::decode;
-use crate::finding::Hit;
 use crate::matcher::Matcher;
-use crate::source::{Notice, fs};
+use crate::model::Hit;
+use crate::model::Notice;
+use crate::model::Stats;
+use crate::source::fs;
 
 /// What has been scanned so far, counted from every thread.
 #[derive(Default)]

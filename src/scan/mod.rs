@@ -11,15 +11,17 @@ mod engine;
 mod repository;
 mod stdin;
 
+use std::path::PathBuf;
+
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
-use serde::Serialize;
 
 use crate::decode;
-use crate::finding::{Finding, FindingSet};
-use crate::request::Target;
+use crate::finding::FindingSet;
+use crate::model::Notice;
+use crate::model::ScanOutcome;
 use crate::rules::RuleSet;
-use crate::source::{Notice, git, git::range};
+use crate::source::{git, git::range};
 
 pub use engine::Scanner;
 pub(crate) use repository::add_with_provenance;
@@ -62,40 +64,13 @@ pub struct ScanOptions {
     pub decode: decode::Limits,
 }
 
-/// What was scanned, for the summary line and the reports.
-#[derive(Debug, Default, Serialize)]
-pub struct Stats {
-    pub files: u64,
-    pub blobs: u64,
-    /// Commit and tag messages scanned.
-    pub messages: u64,
-    pub bytes: u64,
-    pub skipped_binary: u64,
-    pub skipped_too_large: u64,
-    pub lfs_pointers: u64,
-}
-
-pub struct ScanOutcome {
-    pub findings: Vec<Finding>,
-    pub notices: Vec<Notice>,
-    pub stats: Stats,
-    /// The path was a git repository (findings then say whether they are still at HEAD).
-    pub repository: bool,
-    /// What the filters removed (filled in by `filter::apply`'s caller).
-    pub suppressed: crate::filter::Suppressed,
-}
-
-impl ScanOutcome {
-    /// A scan of nothing (e.g. a push that only deleted a ref).
-    pub fn empty() -> ScanOutcome {
-        ScanOutcome {
-            findings: Vec::new(),
-            notices: Vec::new(),
-            stats: Stats::default(),
-            repository: true,
-            suppressed: Default::default(),
-        }
-    }
+/// What a scan reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A directory, a file, or a git repository (work tree or bare).
+    Path(PathBuf),
+    /// The bytes of standard input, as one file.
+    Stdin,
 }
 
 /// A place bytes come from. Adding an input kind is a new file in this module implementing

@@ -12,12 +12,11 @@ use rayon::prelude::*;
 
 use super::directory::{scan_walked, walk};
 use super::{Scanner, Scope, Source};
-use crate::finding::{FindingSet, Hit, Occurrence, SourceKind};
+use crate::finding::FindingSet;
+use crate::model::Notice;
+use crate::model::{Hit, Occurrence, SourceKind};
 use crate::rules::RuleSet;
-use crate::source::{
-    Notice,
-    git::{self, provenance, range, work_tree},
-};
+use crate::source::git::{self, provenance, range, work_tree};
 
 /// A git repository: its object database, work tree, a commit range or the index, as the
 /// scan's scope selects.
@@ -346,7 +345,7 @@ fn scan_introduced(
         .filter(|(_, hits)| !hits.is_empty())
         .collect();
     notices.extend(problems.into_inner().unwrap());
-    let mut commits: HashMap<ObjectId, Option<crate::finding::CommitInfo>> = HashMap::new();
+    let mut commits: HashMap<ObjectId, Option<crate::model::CommitInfo>> = HashMap::new();
     for (i, hits) in results {
         let item = &introduced[i];
         let commit = item.commit.and_then(|c| {

@@ -6,9 +6,10 @@ use std::io::Read;
 use anyhow::Result;
 
 use super::{Scanner, Scope, Source};
-use crate::finding::{FindingSet, Occurrence, SourceKind};
+use crate::finding::FindingSet;
+use crate::model::Notice;
+use crate::model::{Occurrence, SourceKind};
 use crate::rules::RuleSet;
-use crate::source::Notice;
 
 /// How an occurrence on standard input is named in reports.
 pub const NAME: &str = "<stdin>";

@@ -18,7 +18,7 @@ use std::{
 
 use ignore::{WalkBuilder, WalkState};
 
-use super::Notice;
+use crate::model::Notice;
 
 #[derive(Debug, Clone)]
 pub struct WalkOptions {

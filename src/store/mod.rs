@@ -20,8 +20,8 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 pub use stored::StoredHit;
 
-use crate::finding::{Finding, Validation};
-use crate::source::{Level, Notice};
+use crate::model::{Finding, Validation};
+use crate::model::{Level, Notice};
 use crate::utc::now;
 
 const SCHEMA: &str = include_str!("schema.sql");

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::finding::{Hit, Location};
+use crate::model::{Hit, Location};
 use crate::rules::RuleSet;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

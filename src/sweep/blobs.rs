@@ -10,14 +10,14 @@ use gix::objs::{Find, Kind};
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 
-use crate::finding::{Finding, FindingSet, Hit};
+use crate::finding::FindingSet;
 use crate::matcher::Matcher;
+use crate::model::Notice;
+use crate::model::Stats;
+use crate::model::{Finding, Hit};
 use crate::rules::RuleSet;
-use crate::scan::{ScanOptions, Scanner, Stats, add_with_provenance};
-use crate::source::{
-    Notice,
-    git::{self, provenance, range},
-};
+use crate::scan::{ScanOptions, Scanner, add_with_provenance};
+use crate::source::git::{self, provenance, range};
 
 /// Which blobs of a repository a sweep reads.
 #[derive(Debug, Clone)]

@@ -30,11 +30,12 @@ use crate::config::Config;
 use crate::exit;
 use crate::filter;
 use crate::matcher::Matcher;
+use crate::model::Notice;
 use crate::owners::{CODEOWNERS_PATHS, CodeOwners};
 use crate::request::RuleSelection;
 use crate::rules::RuleSet;
 use crate::scan::{ScanOptions, Scope};
-use crate::source::{Notice, git, git::range::Revisions};
+use crate::source::{git, git::range::Revisions};
 use crate::store::{BlobRecord, RepoRecord, RepoResult, Store, StoredHit};
 use blobs::{BlobSelection, ScannedBlob};
 use inputs::Target;
@@ -295,7 +296,7 @@ fn validate_new_secrets(
         endpoints: crate::validate::Endpoints::from_args_and_env(&args.validate_endpoint)?,
         ..crate::validate::Options::default()
     };
-    let load = |o: &crate::finding::Occurrence| -> Option<Vec<u8>> {
+    let load = |o: &crate::model::Occurrence| -> Option<Vec<u8>> {
         let blob = o.blob.as_deref()?;
         let repo = git::open(holders.get(blob)?).ok()??;
         let id = ObjectId::from_hex(blob.as_bytes()).ok()?;
@@ -305,7 +306,7 @@ fn validate_new_secrets(
     let mut valid = 0;
     for finding in &findings {
         if let Some(validation) = &finding.validation {
-            valid += usize::from(validation.status == crate::finding::Status::Valid);
+            valid += usize::from(validation.status == crate::model::Status::Valid);
             store.record_validation(&finding.fingerprint, validation)?;
         }
     }
@@ -610,7 +611,7 @@ impl Sweep<'_> {
     fn attribute(
         &self,
         repo: &gix::Repository,
-    ) -> Result<(Vec<crate::finding::Finding>, Vec<Notice>)> {
+    ) -> Result<(Vec<crate::model::Finding>, Vec<Notice>)> {
         let reader = Store::open_reader(&self.store_path)?;
         let mut matched = Vec::new();
         for id in self.ledger.matched() {

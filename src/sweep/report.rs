@@ -12,12 +12,13 @@ use serde_sarif::sarif::{self, VersionControlDetails};
 use crate::app;
 use crate::escape::text as e;
 use crate::exit;
-use crate::finding::Finding;
-use crate::report::{redact, sarif as sarif_report, text};
+use crate::model::Finding;
+use crate::model::Notice;
+use crate::model::{ScanOutcome, Stats};
+use crate::redact;
+use crate::report::{sarif as sarif_report, text};
 use crate::request::RuleSelection;
 use crate::rules::RuleSet;
-use crate::scan::{ScanOutcome, Stats};
-use crate::source::Notice;
 use crate::store::{RepoRecord, RunRecord, Store, TRIAGE_STATES, Triage};
 
 /// One repository with what the store holds of it.

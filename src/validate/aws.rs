@@ -155,6 +155,6 @@ mod tests {
         assert_eq!(ok.facts["account"], "123456789012");
         assert_eq!(ok.facts["arn"], "arn:aws:iam::123456789012:user/ci");
         let bad = verdict(&spec, &answer(403, "<Code>InvalidClientTokenId</Code>"));
-        assert_eq!(bad.status, crate::finding::Status::Invalid);
+        assert_eq!(bad.status, crate::model::Status::Invalid);
     }
 }

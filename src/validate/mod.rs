@@ -29,9 +29,9 @@ use std::{
 pub use endpoint::Endpoints;
 pub use request::Request;
 
-use crate::finding::{Finding, Occurrence, Validation};
 use crate::http_url::HttpUrl;
-use crate::report::redact::redact_secret;
+use crate::model::{Finding, Occurrence, Validation};
+use crate::redact::redact_secret;
 use crate::rules::validation::ValidateSpec;
 use crate::rules::{Rule, RuleSet};
 
@@ -211,7 +211,7 @@ fn execute(
                             };
                             // Say where: a key of another region or a self-hosted instance is
                             // unknown to the public host (see --validate-endpoint).
-                            if validation.status == crate::finding::Status::Invalid {
+                            if validation.status == crate::model::Status::Invalid {
                                 validation.reason = Some(format!("rejected by {}", request.host()));
                             }
                             validation

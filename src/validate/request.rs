@@ -198,7 +198,7 @@ mod tests {
             ..subject
         };
         let missing = declarative(&spec(), &alone, &Endpoints::default()).unwrap_err();
-        assert_eq!(missing.status, crate::finding::Status::Unsupported);
+        assert_eq!(missing.status, crate::model::Status::Unsupported);
     }
 
     #[test]
@@ -216,13 +216,13 @@ mod tests {
                 r#"{"ok":true,"user":{"name":"ci-bot"},"scopes":["read","write"]}"#,
             ),
         );
-        assert_eq!(live.status, crate::finding::Status::Valid);
+        assert_eq!(live.status, crate::model::Status::Valid);
         assert_eq!(live.facts["user.name"], "ci-bot");
         assert_eq!(live.facts["scopes"], "read,write");
         assert_eq!(live.facts["x-plan"], "pro");
         assert_eq!(
             verdict(&spec(), &answer(401, "")).status,
-            crate::finding::Status::Invalid
+            crate::model::Status::Invalid
         );
         // 200 without the marker, a 500, a redirect: errors, with the status.
         let odd = verdict(&spec(), &answer(200, "<html>maintenance</html>"));

@@ -89,7 +89,7 @@ fn capped_summary(summary: &BStr) -> String {
 }
 
 /// Reads a commit's metadata for reports.
-pub fn commit_info(repo: &gix::Repository, id: &gix::oid) -> Result<crate::finding::CommitInfo> {
+pub fn commit_info(repo: &gix::Repository, id: &gix::oid) -> Result<crate::model::CommitInfo> {
     let mut buf = Vec::new();
     let data = repo
         .objects
@@ -102,7 +102,7 @@ pub fn commit_info(repo: &gix::Repository, id: &gix::oid) -> Result<crate::findi
         .author()
         .map_err(|e| anyhow::anyhow!("commit {id}: {e}"))?;
     let timestamp = author.seconds();
-    Ok(crate::finding::CommitInfo {
+    Ok(crate::model::CommitInfo {
         id: id.to_string(),
         author_name: author.name.to_string(),
         author_email: author.email.to_string(),

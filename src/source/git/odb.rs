@@ -27,7 +27,7 @@ use gix::odb::pack::{
 use rayon::prelude::*;
 
 use super::short;
-use crate::source::Notice;
+use crate::model::Notice;
 
 /// Called with each distinct blob's, commit's and tag's id, kind and content, from several
 /// threads at once (trees are not handed out: they hold names, not text).

@@ -3,8 +3,8 @@
 //! Runs each example through the real matcher (keyword prefilter, window, regex, gates), so a
 //! rule that passes here behaves the same in a scan.
 
-use super::{Example, RuleSet};
-use crate::matcher::Matcher;
+use super::Matcher;
+use crate::rules::{Example, RuleSet};
 
 /// Minimum number of positive and of negative examples per rule.
 pub const MIN_EXAMPLES: usize = 2;

@@ -4,7 +4,7 @@
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-use crate::finding::Finding;
+use crate::model::Finding;
 
 const MASK: &str = "********";
 

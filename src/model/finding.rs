@@ -1,0 +1,277 @@
+//! Findings as every stage after the matcher sees them: a located hit, where its bytes came
+//! from (an [`Occurrence`]), one [`Finding`] per distinct secret, and what a provider said.
+
+use std::{collections::BTreeMap, fmt};
+
+use serde::{Deserialize, Serialize};
+
+use crate::rules::{Confidence, Severity};
+
+/// A match located in the bytes it was found in: everything that depends on those bytes.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub rule: usize,
+    pub secret: String,
+    pub entropy: f64,
+    pub checksum_valid: Option<bool>,
+    pub location: Location,
+    pub context: String,
+    /// Byte offset of the secret's start inside `context`.
+    pub secret_in_context: usize,
+    /// The line carries an inline allow marker (`keysweep:allow`, `gitleaks:allow`).
+    pub allowed_inline: bool,
+    /// The other half of a paired credential (rule index, secret).
+    pub partner: Option<(usize, String)>,
+    /// Inside an archive: the entry's path (`inner/config.env`, or `b.zip!c.txt` when nested).
+    pub inner_path: Option<String>,
+    /// The decoding layers the secret was found under, outermost first (`base64`, `escapes`);
+    /// the location is then that of the encoded text.
+    pub encoding: Vec<String>,
+}
+
+/// Where a secret stands inside one file or blob. Lines and columns are 1-based; columns count
+/// Unicode code points; byte offsets are 0-based and end-exclusive.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Location {
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub byte_start: usize,
+    pub byte_end: usize,
+}
+
+/// Where the bytes of an occurrence came from.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceKind {
+    /// A file on disk (a plain directory, or a repository's work tree not yet committed).
+    File,
+    /// A staged blob (the index), not yet committed.
+    Staged,
+    /// A blob of the repository's history.
+    History,
+    /// A commit's or a tag's message.
+    Message,
+}
+
+/// A commit, as reports show it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CommitInfo {
+    pub id: String,
+    pub author_name: String,
+    pub author_email: String,
+    /// ISO 8601, UTC.
+    pub date: String,
+    /// Seconds since the Unix epoch (for sorting).
+    #[serde(skip_serializing, default)]
+    pub timestamp: i64,
+    pub summary: String,
+}
+
+impl CommitInfo {
+    /// The first 12 hex digits, as messages show commits.
+    pub fn short_id(&self) -> &str {
+        self.id.get(..12).unwrap_or(&self.id)
+    }
+}
+
+/// One place a secret was found.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Occurrence {
+    /// Path relative to the scanned root (for history: the path at the introducing commit);
+    /// inside an archive, `archive.zip!inner/path`.
+    pub path: String,
+    /// How the secret was encoded there (`base64 -> escapes`); the location is the encoded
+    /// text's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+    /// The blob's path in the commit that introduced it, when HEAD has it elsewhere (renamed
+    /// since): `path` is then HEAD's, the one code scanning can show.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub introduced_as: Option<String>,
+    #[serde(flatten)]
+    pub location: Location,
+    pub context: String,
+    #[serde(skip)]
+    pub secret_in_context: usize,
+    #[serde(skip)]
+    pub allowed_inline: bool,
+    pub source: SourceKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blob: Option<String>,
+    /// The commit that first introduced the blob (history) or the commit scanned (ranges).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<CommitInfo>,
+    /// Refs from which the introducing commit is reachable (at most a few; see `refs_total`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refs: Vec<String>,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub refs_total: usize,
+    /// The blob is reachable from no ref (dangling, or only in the reflog).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unreachable: bool,
+    /// The blob is part of HEAD's tree.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub at_head: bool,
+    /// Who owns the path, from the repository's CODEOWNERS (sweeps).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub owners: Vec<String>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+impl Occurrence {
+    /// An occurrence with no git provenance yet.
+    pub fn new(path: String, hit: &Hit, source: SourceKind, blob: Option<String>) -> Occurrence {
+        let path = match &hit.inner_path {
+            Some(inner) => format!("{path}!{inner}"),
+            None => path,
+        };
+        Occurrence {
+            path,
+            encoding: (!hit.encoding.is_empty()).then(|| hit.encoding.join(" -> ")),
+            introduced_as: None,
+            location: hit.location.clone(),
+            context: hit.context.clone(),
+            secret_in_context: hit.secret_in_context,
+            allowed_inline: hit.allowed_inline,
+            source,
+            blob,
+            commit: None,
+            refs: Vec::new(),
+            refs_total: 0,
+            unreachable: false,
+            at_head: false,
+            owners: Vec::new(),
+        }
+    }
+
+    pub(crate) fn sort_key(&self) -> (SourceKind, i64, &str, usize, usize) {
+        let time = self.commit.as_ref().map_or(i64::MIN, |c| c.timestamp);
+        (
+            self.source,
+            time,
+            &self.path,
+            self.location.line,
+            self.location.column,
+        )
+    }
+}
+
+/// One distinct secret of one rule, with every place it was found.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Finding {
+    /// The rule, by id (see [`RuleSet::get`]): a finding read back from a store or a report
+    /// has no index into a rule set, so it carries none.
+    pub rule_id: String,
+    pub rule_name: String,
+    pub severity: Severity,
+    pub confidence: Confidence,
+    pub fingerprint: String,
+    pub secret: String,
+    pub entropy: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checksum_valid: Option<bool>,
+    /// The other half of a paired credential, found next to this one (e.g. the AWS access key
+    /// id of a secret access key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paired_with: Option<Paired>,
+    /// For repositories: is the secret in HEAD or the work tree (`true`), or only in history?
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub present_at_head: Option<bool>,
+    /// What the provider said about the secret (`--validate` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation: Option<Validation>,
+    /// The first occurrence is the one reports show as the finding's location.
+    pub occurrences: Vec<Occurrence>,
+}
+
+impl Finding {
+    pub fn primary(&self) -> &Occurrence {
+        &self.occurrences[0]
+    }
+
+    /// Recomputes `present_at_head` from the occurrences (for repository scans only): in HEAD
+    /// or the work tree, or only in history.
+    pub fn refresh_presence(&mut self) {
+        if self.present_at_head.is_some() {
+            self.present_at_head =
+                Some(self.occurrences.iter().any(|o| {
+                    o.at_head || matches!(o.source, SourceKind::File | SourceKind::Staged)
+                }));
+        }
+    }
+}
+
+/// The joined half of a paired credential.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Paired {
+    pub rule_id: String,
+    pub secret: String,
+}
+
+/// What the provider said about a secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Valid,
+    Invalid,
+    Error,
+    Unsupported,
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Status::Valid => "valid",
+            Status::Invalid => "invalid",
+            Status::Error => "error",
+            Status::Unsupported => "unsupported",
+        })
+    }
+}
+
+/// A finding's validation result, in every report format.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Validation {
+    pub status: Status,
+    /// Why, for errors and unsupported secrets (never contains the secret).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// What the provider told about the credential (account, user, scopes, expiry).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub facts: BTreeMap<String, String>,
+}
+
+impl Validation {
+    fn new(status: Status, reason: Option<String>) -> Validation {
+        Validation {
+            status,
+            reason,
+            facts: BTreeMap::new(),
+        }
+    }
+
+    pub fn valid(facts: BTreeMap<String, String>) -> Validation {
+        Validation {
+            status: Status::Valid,
+            reason: None,
+            facts,
+        }
+    }
+
+    pub fn invalid() -> Validation {
+        Validation::new(Status::Invalid, None)
+    }
+
+    pub fn error(reason: impl Into<String>) -> Validation {
+        Validation::new(Status::Error, Some(reason.into()))
+    }
+
+    pub fn unsupported(reason: impl Into<String>) -> Validation {
+        Validation::new(Status::Unsupported, Some(reason.into()))
+    }
+}
