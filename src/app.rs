@@ -103,7 +103,7 @@ fn add_rule_file(
 
 /// The scan and its filters (config allowlists, inline allows, baseline).
 pub fn scan_filtered(request: &ScanRequest) -> Result<(crate::model::ScanOutcome, RuleSet)> {
-    let config = Config::discover(request.config.as_deref(), &request.root())?;
+    let config = Config::discover(request.config.as_deref(), &request.target.root())?;
     scan_filtered_under(request, config)
 }
 
@@ -196,7 +196,7 @@ pub fn validate_findings(
         endpoints: Endpoints::from_args_and_env(&asked.endpoints)?,
         ..validate::Options::default()
     };
-    let root = request.root();
+    let root = request.target.root();
     // Checks that need more than the secret (a GCP key file) re-read where it was found.
     let repo = if outcome.repository {
         crate::source::git::open(&root)?
@@ -208,12 +208,7 @@ pub fn validate_findings(
             let id = gix::ObjectId::from_hex(blob.as_bytes()).ok()?;
             return repo.find_object(id).ok().map(|object| object.data.to_vec());
         }
-        let path = match &request.target {
-            Target::Stdin => return None, // read once, gone
-            Target::Path(path) if path.is_file() => path.clone(),
-            Target::Path(path) => path.join(&o.path),
-        };
-        std::fs::read(path).ok()
+        std::fs::read(request.target.reread_path(&o.path)?).ok()
     };
     let planned = validate::run(&mut outcome.findings, rules, &options, &load);
     if asked.dry_run {

@@ -71,15 +71,6 @@ impl ScanRequest {
             quiet: false,
         }
     }
-
-    /// The path scanned; standard input is read from the current directory's point of view
-    /// (its configuration file, if any, applies).
-    pub fn root(&self) -> PathBuf {
-        match &self.target {
-            Target::Path(path) => path.clone(),
-            Target::Stdin => PathBuf::from("."),
-        }
-    }
 }
 
 /// Live validation of the findings that survived the filters. Off unless one of `enabled`,

@@ -73,6 +73,27 @@ pub enum Target {
     Stdin,
 }
 
+impl Target {
+    /// Where the configuration file is looked for: the path scanned, or the current directory
+    /// for an input without one (standard input).
+    pub fn root(&self) -> PathBuf {
+        match self {
+            Target::Path(path) => path.clone(),
+            Target::Stdin => PathBuf::from("."),
+        }
+    }
+
+    /// Where the bytes of a file the scan reported at `path` can be read again (a live check
+    /// that needs the whole file); `None` when they cannot.
+    pub fn reread_path(&self, path: &str) -> Option<PathBuf> {
+        match self {
+            Target::Stdin => None, // read once, gone
+            Target::Path(root) if root.is_file() => Some(root.clone()),
+            Target::Path(root) => Some(root.join(path)),
+        }
+    }
+}
+
 /// A place bytes come from. Adding an input kind is a new file in this module implementing
 /// this, and one arm in [`open`].
 pub trait Source {
