@@ -4,9 +4,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::model::Finding;
-use crate::model::Notice;
-use crate::model::{ScanOutcome, Stats};
+use crate::model::{Finding, Notice, ScanOutcome, Stats};
 
 #[derive(Serialize)]
 struct Document<'a> {

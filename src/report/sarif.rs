@@ -16,9 +16,7 @@ use serde_sarif::sarif::{
     ToolComponent,
 };
 
-use crate::model::ScanOutcome;
-use crate::model::{Finding, Occurrence};
-use crate::model::{Level, Notice};
+use crate::model::{Finding, Level, Notice, Occurrence, ScanOutcome};
 use crate::rules::{Confidence, Rule, RuleSet, Severity};
 
 /// Key of our fingerprint in `partialFingerprints`.

@@ -5,8 +5,7 @@
 use std::io::Write;
 
 use crate::escape::text as e;
-use crate::model::ScanOutcome;
-use crate::model::{Finding, SourceKind};
+use crate::model::{Finding, ScanOutcome, SourceKind};
 
 pub fn write(outcome: &ScanOutcome, out: &mut dyn Write) -> anyhow::Result<()> {
     for finding in &outcome.findings {

@@ -13,9 +13,7 @@ use rayon::prelude::*;
 use super::ScanOptions;
 use crate::decode;
 use crate::matcher::Matcher;
-use crate::model::Hit;
-use crate::model::Notice;
-use crate::model::Stats;
+use crate::model::{Hit, Notice, Stats};
 use crate::source::fs;
 
 /// What has been scanned so far, counted from every thread.

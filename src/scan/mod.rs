@@ -18,8 +18,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::decode;
 use crate::finding::FindingSet;
-use crate::model::Notice;
-use crate::model::ScanOutcome;
+use crate::model::{Notice, ScanOutcome};
 use crate::rules::RuleSet;
 use crate::source::{git, git::range};
 

@@ -13,8 +13,7 @@ use rayon::prelude::*;
 use super::directory::{scan_walked, walk};
 use super::{Scanner, Scope, Source};
 use crate::finding::FindingSet;
-use crate::model::Notice;
-use crate::model::{Hit, Occurrence, SourceKind};
+use crate::model::{Hit, Notice, Occurrence, SourceKind};
 use crate::rules::RuleSet;
 use crate::source::git::{self, provenance, range, work_tree};
 

@@ -7,8 +7,7 @@ use anyhow::Result;
 
 use super::{Scanner, Scope, Source};
 use crate::finding::FindingSet;
-use crate::model::Notice;
-use crate::model::{Occurrence, SourceKind};
+use crate::model::{Notice, Occurrence, SourceKind};
 use crate::rules::RuleSet;
 
 /// How an occurrence on standard input is named in reports.

@@ -20,8 +20,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 pub use stored::StoredHit;
 
-use crate::model::{Finding, Validation};
-use crate::model::{Level, Notice};
+use crate::model::{Finding, Level, Notice, Validation};
 use crate::utc::now;
 
 const SCHEMA: &str = include_str!("schema.sql");

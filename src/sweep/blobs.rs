@@ -12,9 +12,7 @@ use rayon::prelude::*;
 
 use crate::finding::FindingSet;
 use crate::matcher::Matcher;
-use crate::model::Notice;
-use crate::model::Stats;
-use crate::model::{Finding, Hit};
+use crate::model::{Finding, Hit, Notice, Stats};
 use crate::rules::RuleSet;
 use crate::scan::{ScanOptions, Scanner, add_with_provenance};
 use crate::source::git::{self, provenance, range};

@@ -15,8 +15,7 @@ use gix::bstr::{BString, ByteSlice, ByteVec};
 use gix::objs::{Find, Kind, TreeRefIter};
 
 use super::{commit_info, display_path, short};
-use crate::model::CommitInfo;
-use crate::model::Notice;
+use crate::model::{CommitInfo, Notice};
 
 /// How many ref names an occurrence lists (the total is always given).
 const MAX_REFS_LISTED: usize = 10;
