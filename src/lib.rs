@@ -28,3 +28,4 @@ pub mod sweep;
 pub mod untrusted;
 pub mod utc;
 pub mod validate;
+mod word_enum;
