@@ -15,6 +15,7 @@ const LAYERS: &[&[&str]] = &[
         "private_file",
         "exit",
         "http_url",
+        "word_enum",
     ],
     // The signature vocabulary: rules, severities, checksum names, validation requests.
     &["rules"],

@@ -31,6 +31,7 @@ pub mod sweep;
 pub mod untrusted;
 pub mod utc;
 pub mod validate;
+mod word_enum;
 
 #[cfg(test)]
 mod layers;

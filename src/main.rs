@@ -76,6 +76,7 @@ fn run_triage(
     note: Option<&str>,
     fingerprints: &[String],
 ) -> Result<u8> {
+    let status: keysweep::store::TriageStatus = status.parse().map_err(anyhow::Error::msg)?;
     let changed = Store::open_existing(store)?.triage(fingerprints, status, note)?;
     eprintln!("keysweep: {changed} secret(s) marked {status}, in every repository that holds them");
     Ok(exit::CLEAN)

@@ -34,7 +34,7 @@ use keysweep::model::{Notice, Validation};
 use keysweep::owners::CodeOwners;
 use keysweep::request::RuleSelection;
 use keysweep::rules::{RuleSet, gitleaks};
-use keysweep::store::{BlobRecord, RepoResult, Store, StoredHit};
+use keysweep::store::{BlobRecord, RepoResult, Store, StoredHit, TriageStatus};
 use keysweep::sweep::report::{ReportRequest, StoreFormat};
 
 /// `cases` cases, or `PROPTEST_CASES`; failures are not written next to the sources (a failing
@@ -1688,7 +1688,11 @@ fn sweep_shard() -> &'static [u8] {
         .unwrap();
         store.record_validation(fingerprint, &validation).unwrap();
         store
-            .triage(&[fingerprint.to_string()], "accepted", Some("test key"))
+            .triage(
+                &[fingerprint.to_string()],
+                TriageStatus::Accepted,
+                Some("test key"),
+            )
             .unwrap();
         store.finish_run(run).unwrap();
         // Closing the last connection checkpoints the write-ahead log into the file.

@@ -314,8 +314,8 @@ impl<'r> Matcher<'r> {
         {
             return None;
         }
-        let checksum_valid = match &rule.checksum {
-            Some(name) if !crate::rules::checksum::verify(name, bytes) => return None,
+        let checksum_valid = match rule.checksum {
+            Some(checksum) if !crate::rules::checksum::verify(checksum, bytes) => return None,
             Some(_) => Some(true),
             None => None,
         };

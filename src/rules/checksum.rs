@@ -5,32 +5,19 @@
 //! hash that happens to share the prefix), so the matcher drops it. That is the cheapest false
 //! positive filter there is: no network, a few nanoseconds per candidate.
 
+use crate::rules::Checksum;
+
 const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-/// The validators a rule may name in its `checksum` field.
-const KNOWN: &[&str] = &[
-    "github-crc32",
-    "npm-crc32",
-    "jwt-structure",
-    "pem-der",
-    "base64-json",
-];
-
-pub fn is_known(name: &str) -> bool {
-    KNOWN.contains(&name)
-}
-
-/// Runs the named validator over a secret. Unknown names never validate (rules are checked for
-/// known names when they are loaded).
-pub fn verify(name: &str, secret: &[u8]) -> bool {
-    match name {
+/// Runs a validator over a secret.
+pub fn verify(checksum: Checksum, secret: &[u8]) -> bool {
+    match checksum {
         // GitHub tokens (ghp_, gho_, ghu_, ghs_, ghr_) and npm tokens (npm_) share one layout:
         // `<prefix>_<30 random base62><6 base62 digits of the CRC32 of those 30>`.
-        "github-crc32" | "npm-crc32" => prefixed_crc32_base62(secret),
-        "jwt-structure" => jwt_structure(secret),
-        "pem-der" => pem_der(secret),
-        "base64-json" => base64_json(secret),
-        _ => false,
+        Checksum::GithubCrc32 | Checksum::NpmCrc32 => prefixed_crc32_base62(secret),
+        Checksum::JwtStructure => jwt_structure(secret),
+        Checksum::PemDer => pem_der(secret),
+        Checksum::Base64Json => base64_json(secret),
     }
 }
 
@@ -176,28 +163,28 @@ mod tests {
     #[test]
     fn github_checksum_accepts_its_own_tokens_and_rejects_a_changed_digit() {
         let token = make_token("ghp_", "aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1");
-        assert!(verify("github-crc32", token.as_bytes()));
+        assert!(verify(Checksum::GithubCrc32, token.as_bytes()));
         let mut bad = token.into_bytes();
         let last = bad.len() - 1;
         bad[last] = if bad[last] == b'A' { b'B' } else { b'A' };
-        assert!(!verify("github-crc32", &bad));
+        assert!(!verify(Checksum::GithubCrc32, &bad));
     }
 
     #[test]
     fn jwt_structure_needs_json_header_with_alg_and_json_payload() {
         let good = b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
-        assert!(verify("jwt-structure", good));
+        assert!(verify(Checksum::JwtStructure, good));
         // Header without alg, header not JSON, two parts only.
         assert!(!verify(
-            "jwt-structure",
+            Checksum::JwtStructure,
             b"eyJ0eXAiOiAiSldUIn0.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
         ));
         assert!(!verify(
-            "jwt-structure",
+            Checksum::JwtStructure,
             b"eyJ0IGpzb24gYXQgYWxsIQ.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
         ));
         assert!(!verify(
-            "jwt-structure",
+            Checksum::JwtStructure,
             b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ4In0"
         ));
     }
@@ -212,32 +199,38 @@ mod tests {
             "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----",
             encode(&der)
         );
-        assert!(verify("pem-der", key.as_bytes()));
+        assert!(verify(Checksum::PemDer, key.as_bytes()));
         // The same key as a JSON string, newlines escaped.
-        assert!(verify("pem-der", key.replace('\n', "\\n").as_bytes()));
+        assert!(verify(
+            Checksum::PemDer,
+            key.replace('\n', "\\n").as_bytes()
+        ));
         // One byte short of what the header declares, and not a SEQUENCE at all.
         let short = key.replace(&encode(&der), &encode(&der[..der.len() - 1]));
-        assert!(!verify("pem-der", short.as_bytes()));
+        assert!(!verify(Checksum::PemDer, short.as_bytes()));
         der[0] = 0x31;
         let not_sequence = format!(
             "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----",
             encode(&der)
         );
-        assert!(!verify("pem-der", not_sequence.as_bytes()));
+        assert!(!verify(Checksum::PemDer, not_sequence.as_bytes()));
     }
 
     #[test]
     fn base64_json_needs_an_object_after_the_prefix() {
         // base64 of {"o":"1","n":"x"}
-        assert!(verify("base64-json", b"glc_eyJvIjoiMSIsIm4iOiJ4In0="));
-        assert!(!verify("base64-json", b"glc_eyJvIjoiMSIsIm4iOiJ4I"));
-        assert!(!verify("base64-json", b"glc_abcdefghijklmnop"));
+        assert!(verify(
+            Checksum::Base64Json,
+            b"glc_eyJvIjoiMSIsIm4iOiJ4In0="
+        ));
+        assert!(!verify(Checksum::Base64Json, b"glc_eyJvIjoiMSIsIm4iOiJ4I"));
+        assert!(!verify(Checksum::Base64Json, b"glc_abcdefghijklmnop"));
     }
 
     #[test]
     fn wrong_length_never_validates() {
-        assert!(!verify("github-crc32", b"ghp_short"));
-        assert!(!verify("npm-crc32", b"no-underscore-at-all"));
+        assert!(!verify(Checksum::GithubCrc32, b"ghp_short"));
+        assert!(!verify(Checksum::NpmCrc32, b"no-underscore-at-all"));
     }
 
     #[test]

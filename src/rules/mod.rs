@@ -18,6 +18,8 @@ use anyhow::{Result, bail};
 use regex::bytes::{Regex, RegexBuilder};
 use serde::{Deserialize, Serialize};
 
+use crate::word_enum::word_enum;
+
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_signatures.rs"));
 }
@@ -86,6 +88,23 @@ pub struct Pair {
 
 fn default_pair_distance() -> usize {
     1024
+}
+
+word_enum! {
+    /// An offline validator a rule may name in its `checksum` field (run by
+    /// `matcher::checksum`).
+    pub enum Checksum("checksum validator") {
+        /// GitHub tokens: `<prefix>_<30 base62><CRC32 of those 30 in 6 base62 digits>`.
+        GithubCrc32 = "github-crc32",
+        /// npm tokens, laid out as GitHub's.
+        NpmCrc32 = "npm-crc32",
+        /// A JWT whose header (with `alg`) and payload are JSON objects.
+        JwtStructure = "jwt-structure",
+        /// A PEM private key whose body is one DER SEQUENCE.
+        PemDer = "pem-der",
+        /// A token whose body is base64 of a JSON object.
+        Base64Json = "base64-json",
+    }
 }
 
 /// A class of characters a secret may be required to contain.
@@ -167,8 +186,8 @@ pub struct Rule {
     /// Maximum characters per token when the secret is split into common words of code (see
     /// `matcher::words`): random credentials score ~1, identifiers and prose 2 or more.
     pub max_token_efficiency: Option<f64>,
-    /// Name of an offline validator (see `matcher::checksum`).
-    pub checksum: Option<String>,
+    /// The offline validator its candidates must pass.
+    pub checksum: Option<Checksum>,
     /// A secret containing any of these (ASCII case-insensitive) is a placeholder, not a leak.
     #[serde(default)]
     pub stopwords: Vec<String>,
@@ -322,7 +341,8 @@ impl RuleSet {
                     (
                         r.entropy,
                         r.max_token_efficiency,
-                        &r.checksum,
+                        // As the words they were when this field held them.
+                        r.checksum.map(Checksum::as_str),
                         &r.stopwords,
                         &r.require,
                         &r.exclude_secret_regex,
@@ -386,14 +406,6 @@ impl RuleSet {
                     rule.id
                 );
             }
-            if let Some(name) = &rule.checksum
-                && !crate::rules::checksum::is_known(name)
-            {
-                bail!(
-                    "rule {} in {origin}: unknown checksum validator {name:?}",
-                    rule.id
-                );
-            }
             if let Some(spec) = &rule.validate
                 && let Some(problem) = spec.problems(rule.pair.is_some()).first()
             {
@@ -436,4 +448,40 @@ fn names(rule: &Rule, ids: &[String]) -> bool {
                 .strip_prefix(id.as_str())
                 .is_some_and(|rest| rest.starts_with('.'))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule_file(extra: &str) -> String {
+        format!(
+            "[[rules]]\nid = 't.x'\nname = 'X'\nkeywords = ['x_']\nregex = 'x_([a-z]{{8}})'\n\
+             severity = 'low'\nconfidence = 'low'\n{extra}\n"
+        )
+    }
+
+    #[test]
+    fn named_checks_are_known_when_the_rules_load() {
+        let mut set = RuleSet::default();
+        set.add_toml(&rule_file("checksum = 'jwt-structure'"), "ok.toml")
+            .unwrap();
+        assert_eq!(set.rules[0].checksum, Some(Checksum::JwtStructure));
+        for (extra, unknown) in [
+            ("checksum = 'crc-nope'", "unknown checksum validator"),
+            ("checksum = 'JWT-Structure'", "unknown checksum validator"),
+            ("validate = { coded = 'aws-nope' }", "unknown coded check"),
+        ] {
+            let error = RuleSet::default()
+                .add_toml(&rule_file(extra), "bad.toml")
+                .unwrap_err()
+                .to_string();
+            assert!(
+                error.starts_with("parsing rules file bad.toml: line "),
+                "{error}"
+            );
+            assert!(error.contains(unknown), "{error}");
+            assert!(error.contains("(one of: "), "{error}");
+        }
+    }
 }

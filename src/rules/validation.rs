@@ -7,9 +7,19 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::http_url::HttpUrl;
+use crate::word_enum::word_enum;
 
-/// Checks written in code, by name.
-pub const CODED: &[&str] = &["aws-sts", "gcp-service-account", "azure-storage"];
+word_enum! {
+    /// A check written in code, for providers whose requests must be signed.
+    pub enum Coded("coded check") {
+        /// AWS STS `GetCallerIdentity`, signed with SigV4.
+        AwsSts = "aws-sts",
+        /// A Google service-account key's signed JWT, exchanged for a token.
+        GcpServiceAccount = "gcp-service-account",
+        /// An Azure Storage account key, signing a SharedKey request.
+        AzureStorage = "azure-storage",
+    }
+}
 
 /// The placeholders a request template may hold.
 pub const SECRET: &str = "{secret}";
@@ -18,8 +28,8 @@ pub const PARTNER: &str = "{partner}";
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ValidateSpec {
-    /// A check written in code (see [`CODED`]); the other fields are then unused.
-    pub coded: Option<String>,
+    /// A check written in code; the other fields are then unused.
+    pub coded: Option<Coded>,
     #[serde(default = "default_method")]
     pub method: String,
     /// The provider's fixed HTTPS endpoint. `{secret}` and `{partner}` (the paired rule's
@@ -87,10 +97,7 @@ impl ValidateSpec {
     /// partner for `{partner}`.
     pub fn problems(&self, paired: bool) -> Vec<String> {
         let mut problems = Vec::new();
-        if let Some(name) = &self.coded {
-            if !CODED.contains(&name.as_str()) {
-                problems.push(format!("unknown coded check {name:?} (known: {CODED:?})"));
-            }
+        if self.coded.is_some() {
             return problems;
         }
         let Some(url) = &self.url else {
@@ -195,7 +202,13 @@ mod tests {
         let no_secret = spec("url = 'https://a.example.com/'\nvalid = { status = [200] }");
         assert!(no_secret.problems(false)[0].contains("never sends"));
         assert!(spec("coded = 'aws-sts'").problems(false).is_empty());
-        assert!(!spec("coded = 'nope'").problems(false).is_empty());
+        let unknown = toml::from_str::<ValidateSpec>("coded = 'nope'").unwrap_err();
+        assert!(
+            unknown
+                .message()
+                .starts_with(r#"unknown coded check "nope" (one of: aws-sts, "#),
+            "{unknown}"
+        );
         let graphql = spec(
             "method = 'POST'\nurl = 'https://api.example.com/graphql'\nheaders = { Authorization = '{secret}' }\nbody = '{\"query\": \"{ viewer { id } }\"}'\nvalid = { status = [200] }",
         );

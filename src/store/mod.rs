@@ -16,12 +16,14 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use gix::ObjectId;
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 pub use stored::StoredHit;
 
 use crate::model::{Finding, Level, Notice, Validation};
 use crate::utc::now;
+use crate::word_enum::word_enum;
 
 const SCHEMA: &str = include_str!("schema.sql");
 const SCHEMA_VERSION: &str = "1";
@@ -31,8 +33,50 @@ const SCHEMA_VERSION: &str = "1";
 /// transaction's statements ran and before it commits.
 const FAULT_ABORT_AT_COMMIT: &str = "KEYSWEEP_FAULT_ABORT_AT_COMMIT";
 
-/// Triage states of a finding.
-pub const TRIAGE_STATES: [&str; 4] = ["new", "accepted", "false-positive", "revoked"];
+word_enum! {
+    /// Where a distinct secret stands in triage (`keysweep findings triage --status`).
+    pub enum TriageStatus("status") {
+        /// Not looked at yet: every secret starts here.
+        New = "new",
+        /// A real secret whose risk is accepted.
+        Accepted = "accepted",
+        /// Not a secret after all.
+        FalsePositive = "false-positive",
+        /// Revoked at its provider (still in history, so still reported).
+        Revoked = "revoked",
+    }
+}
+
+word_enum! {
+    /// How far a sweep got with a repository.
+    pub enum RepoState("repository state") {
+        /// Not reached yet (the schema's default).
+        Pending = "pending",
+        /// Scanned completely; its findings are current.
+        Scanned = "scanned",
+        /// Could not be cloned, fetched or scanned; `reason` says why.
+        Failed = "failed",
+    }
+}
+
+/// These columns hold the words, as the schema's comments list them.
+macro_rules! stored_as_word {
+    ($($name:ident),+) => {$(
+        impl ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                Ok(self.as_str().into())
+            }
+        }
+
+        impl FromSql for $name {
+            fn column_result(value: ValueRef<'_>) -> FromSqlResult<$name> {
+                value.as_str()?.parse().map_err(|e: String| FromSqlError::Other(e.into()))
+            }
+        }
+    )+};
+}
+
+stored_as_word!(TriageStatus, RepoState);
 
 pub struct Store {
     conn: Connection,
@@ -64,7 +108,7 @@ pub struct RepoRecord {
     pub id: i64,
     pub name: String,
     pub url: String,
-    pub state: String,
+    pub state: RepoState,
     pub reason: Option<String>,
     /// The refs of the last complete scan.
     pub tips: BTreeMap<String, String>,
@@ -360,10 +404,11 @@ impl Store {
             insert_notices(&tx, result.repo, &result.notices)?;
         }
         tx.execute(
-            "UPDATE repos SET state = 'scanned', reason = NULL, tips = ?1, rules_digest = ?2,
-                    scanned_at = ?3, blobs = ?4, new_blobs = ?5, bytes = ?6, seconds = ?7
-             WHERE id = ?8",
+            "UPDATE repos SET state = ?1, reason = NULL, tips = ?2, rules_digest = ?3,
+                    scanned_at = ?4, blobs = ?5, new_blobs = ?6, bytes = ?7, seconds = ?8
+             WHERE id = ?9",
             params![
+                RepoState::Scanned,
                 serde_json::to_string(&result.tips)?,
                 result.rules_digest,
                 now(),
@@ -382,8 +427,8 @@ impl Store {
     pub fn record_failure(&mut self, repo: i64, reason: &str) -> Result<()> {
         let tx = self.conn.transaction()?;
         tx.execute(
-            "UPDATE repos SET state = 'failed', reason = ?1 WHERE id = ?2",
-            params![reason, repo],
+            "UPDATE repos SET state = ?1, reason = ?2 WHERE id = ?3",
+            params![RepoState::Failed, reason, repo],
         )?;
         tx.execute("DELETE FROM notices WHERE repo = ?1", [repo])?;
         insert_notices(&tx, repo, &[Notice::error("repository", reason)])?;
@@ -502,14 +547,9 @@ impl Store {
     pub fn triage(
         &mut self,
         fingerprints: &[String],
-        status: &str,
+        status: TriageStatus,
         note: Option<&str>,
     ) -> Result<usize> {
-        anyhow::ensure!(
-            TRIAGE_STATES.contains(&status),
-            "unknown status {status:?} (one of: {})",
-            TRIAGE_STATES.join(", ")
-        );
         let tx = self.conn.transaction()?;
         let mut changed = 0;
         for fingerprint in fingerprints {
@@ -541,7 +581,7 @@ impl Store {
 /// A finding's triage, as reports show it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Triage {
-    pub status: String,
+    pub status: TriageStatus,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
@@ -570,6 +610,51 @@ fn object_id(bytes: &[u8]) -> Result<ObjectId> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn states_are_stored_as_their_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("store.db")).unwrap();
+        let repo = store.repo("a/b", "https://example.com/a/b").unwrap();
+        assert_eq!(repo.state, RepoState::Pending, "the schema's default");
+        store.record_failure(repo.id, "unreachable").unwrap();
+        let word: String = store
+            .conn
+            .query_row("SELECT state FROM repos", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(word, "failed");
+        assert_eq!(store.repos(None).unwrap()[0].state, RepoState::Failed);
+
+        store
+            .conn
+            .execute(
+                "INSERT INTO findings(fingerprint, rule_id, first_seen) VALUES (?1, 'r', 0)",
+                ["0123456789abcdef0123456789abcdef"],
+            )
+            .unwrap();
+        let read = |store: &Store| -> (String, rusqlite::Result<TriageStatus>) {
+            let sql = "SELECT status FROM findings";
+            (
+                store.conn.query_row(sql, [], |r| r.get(0)).unwrap(),
+                store.conn.query_row(sql, [], |r| r.get(0)),
+            )
+        };
+        assert_eq!(read(&store).0, "new");
+        assert_eq!(read(&store).1.unwrap(), TriageStatus::New);
+        let changed = store
+            .triage(&["01234567".into()], TriageStatus::FalsePositive, None)
+            .unwrap();
+        assert_eq!(changed, 1);
+        assert_eq!(read(&store).0, "false-positive");
+        assert_eq!(read(&store).1.unwrap(), TriageStatus::FalsePositive);
+        // A word this keysweep does not know (a damaged or newer store) is an error.
+        store
+            .conn
+            .execute("UPDATE findings SET status = 'wontfix'", [])
+            .unwrap();
+        let error = read(&store).1.unwrap_err().to_string();
+        assert!(error.contains(r#"unknown status "wontfix""#), "{error}");
+    }
 
     #[test]
     fn a_stored_finding_without_occurrences_is_an_error() {

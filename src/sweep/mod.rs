@@ -36,7 +36,7 @@ use crate::request::RuleSelection;
 use crate::rules::RuleSet;
 use crate::scan::{ScanOptions, Scope};
 use crate::source::{git, git::range::Revisions};
-use crate::store::{BlobRecord, RepoRecord, RepoResult, Store, StoredHit};
+use crate::store::{BlobRecord, RepoRecord, RepoResult, RepoState, Store, StoredHit, TriageStatus};
 use blobs::{BlobSelection, ScannedBlob};
 use inputs::Target;
 use ledger::{Claim, Ledger};
@@ -323,7 +323,7 @@ fn count_new_findings(store: &Store, swept: &[(i64, PathBuf)]) -> Result<usize> 
     let mut fingerprints = std::collections::HashSet::new();
     for (repo, _) in swept {
         for (finding, triage) in store.findings_of(*repo)? {
-            if triage.status == "new" {
+            if triage.status == TriageStatus::New {
                 fingerprints.insert(finding.fingerprint);
             }
         }
@@ -512,7 +512,7 @@ impl Sweep<'_> {
             .with_context(|| format!("{} is not a git repository", path.display()))?;
         let tips = tips(&repo);
         let same_rules = record.rules_digest.as_deref() == Some(self.digest.as_str());
-        if record.state == "scanned" && same_rules && record.tips == tips {
+        if record.state == RepoState::Scanned && same_rules && record.tips == tips {
             return Ok(RepoOutcome::Unchanged);
         }
         let selection = if same_rules {

@@ -17,14 +17,14 @@ use crate::redact;
 use crate::report::{sarif as sarif_report, text};
 use crate::request::RuleSelection;
 use crate::rules::RuleSet;
-use crate::store::{RepoRecord, RunRecord, Store, TRIAGE_STATES, Triage};
+use crate::store::{RepoRecord, RepoState, RunRecord, Store, Triage, TriageStatus};
 
 /// One repository with what the store holds of it.
 #[derive(Serialize)]
 struct Repository {
     name: String,
     url: String,
-    state: String,
+    state: RepoState,
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -80,7 +80,7 @@ struct Shared {
 #[derive(Serialize)]
 struct NotScanned {
     name: String,
-    state: String,
+    state: RepoState,
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<String>,
 }
@@ -124,13 +124,11 @@ pub struct ReportRequest {
 
 /// Writes the report `args` asks for.
 pub fn run(args: &ReportRequest) -> Result<u8> {
-    for status in &args.status {
-        anyhow::ensure!(
-            TRIAGE_STATES.contains(&status.as_str()),
-            "unknown status {status:?} (one of: {})",
-            TRIAGE_STATES.join(", ")
-        );
-    }
+    let statuses = args
+        .status
+        .iter()
+        .map(|s| s.parse::<TriageStatus>().map_err(anyhow::Error::msg))
+        .collect::<Result<Vec<_>>>()?;
     let store = Store::open_existing(&args.store)?;
     let records = match &args.repo {
         Some(name) => vec![find_repo(store.repos(None)?, name)?],
@@ -138,7 +136,7 @@ pub fn run(args: &ReportRequest) -> Result<u8> {
     };
     let mut repositories = Vec::new();
     for record in records {
-        repositories.push(load(&store, record, &args.status, args.redact)?);
+        repositories.push(load(&store, record, &statuses, args.redact)?);
     }
     let summary = summarize(&store, &repositories, args.repo.is_none())?;
 
@@ -204,7 +202,7 @@ fn find_repo(records: Vec<RepoRecord>, name: &str) -> Result<RepoRecord> {
 fn load(
     store: &Store,
     record: RepoRecord,
-    statuses: &[String],
+    statuses: &[TriageStatus],
     redacted: bool,
 ) -> Result<Repository> {
     let mut findings: Vec<(Finding, Triage)> = store
@@ -282,11 +280,11 @@ fn summarize(store: &Store, repositories: &[Repository], whole_store: bool) -> R
     }
     let mut holders: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
     for repo in repositories {
-        *summary.states.entry(repo.state.clone()).or_default() += 1;
-        if repo.state != "scanned" {
+        *summary.states.entry(repo.state.to_string()).or_default() += 1;
+        if repo.state != RepoState::Scanned {
             summary.not_scanned.push(NotScanned {
                 name: repo.name.clone(),
-                state: repo.state.clone(),
+                state: repo.state,
                 reason: repo.reason.clone(),
             });
         }
@@ -301,7 +299,10 @@ fn summarize(store: &Store, repositories: &[Repository], whole_store: bool) -> R
                 *summary.by_owner.entry(owner).or_default() += 1;
             }
             *summary.by_validity.entry(validity(finding)).or_default() += 1;
-            *summary.by_status.entry(triage.status.clone()).or_default() += 1;
+            *summary
+                .by_status
+                .entry(triage.status.to_string())
+                .or_default() += 1;
             holders
                 .entry((finding.fingerprint.clone(), finding.rule_id.clone()))
                 .or_default()
@@ -323,7 +324,7 @@ fn summarize(store: &Store, repositories: &[Repository], whole_store: bool) -> R
 
 fn write_findings(repositories: &[Repository], out: &mut dyn Write) -> Result<()> {
     for repo in repositories {
-        if repo.findings.is_empty() && repo.state == "scanned" {
+        if repo.findings.is_empty() && repo.state == RepoState::Scanned {
             continue;
         }
         let reason = repo
@@ -493,8 +494,8 @@ fn suppression(triage: &Triage) -> Option<sarif::Suppression> {
     let mut suppression = sarif::Suppression::builder()
         .kind(serde_json::json!("external"))
         .build();
-    match triage.status.as_str() {
-        "accepted" | "false-positive" => {
+    match triage.status {
+        TriageStatus::Accepted | TriageStatus::FalsePositive => {
             suppression.justification = Some(format!(
                 "{}{}",
                 triage.status,

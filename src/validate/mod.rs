@@ -32,7 +32,7 @@ pub use request::Request;
 use crate::http_url::HttpUrl;
 use crate::model::{Finding, Occurrence, Validation};
 use crate::redact::redact_secret;
-use crate::rules::validation::ValidateSpec;
+use crate::rules::validation::{Coded, ValidateSpec};
 use crate::rules::{Rule, RuleSet};
 
 #[derive(Debug, Clone)]
@@ -105,11 +105,10 @@ fn plan(
     subject: &Subject,
     endpoints: &Endpoints,
 ) -> Result<Check, Validation> {
-    let (request, verdict): (Result<Request, Validation>, Verdict) = match spec.coded.as_deref() {
-        Some("aws-sts") => (aws::request(subject, endpoints), aws::verdict),
-        Some("gcp-service-account") => (gcp::request(subject, endpoints), gcp::verdict),
-        Some("azure-storage") => (azure::request(subject, endpoints), azure::verdict),
-        Some(other) => return Err(Validation::unsupported(format!("unknown check {other}"))),
+    let (request, verdict): (Result<Request, Validation>, Verdict) = match spec.coded {
+        Some(Coded::AwsSts) => (aws::request(subject, endpoints), aws::verdict),
+        Some(Coded::GcpServiceAccount) => (gcp::request(subject, endpoints), gcp::verdict),
+        Some(Coded::AzureStorage) => (azure::request(subject, endpoints), azure::verdict),
         None => (
             request::declarative(spec, subject, endpoints),
             request::verdict,

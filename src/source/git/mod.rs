@@ -30,7 +30,6 @@ pub fn open(path: &Path) -> Result<Option<gix::Repository>> {
     }
     let options = gix::open::Options::isolated();
     let repo = gix::open_opts(path, options)
-        .map_err(|e| anyhow::anyhow!("{e}"))
         .with_context(|| format!("opening git repository {}", path.display()))?;
     Ok(Some(repo))
 }
@@ -94,13 +93,11 @@ pub fn commit_info(repo: &gix::Repository, id: &gix::oid) -> Result<crate::model
     let data = repo
         .objects
         .try_find(id, &mut buf)
-        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .with_context(|| format!("reading commit {id}"))?
         .with_context(|| format!("commit {id} is missing"))?;
     let commit = gix::objs::CommitRef::from_bytes(data.data, repo.object_hash())
-        .map_err(|e| anyhow::anyhow!("commit {id}: {e}"))?;
-    let author = commit
-        .author()
-        .map_err(|e| anyhow::anyhow!("commit {id}: {e}"))?;
+        .with_context(|| format!("commit {id}"))?;
+    let author = commit.author().with_context(|| format!("commit {id}"))?;
     let timestamp = author.seconds();
     Ok(crate::model::CommitInfo {
         id: id.to_string(),

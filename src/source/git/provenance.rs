@@ -10,6 +10,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use anyhow::Context;
 use gix::ObjectId;
 use gix::bstr::{BString, ByteSlice, ByteVec};
 use gix::objs::{Find, Kind, TreeRefIter};
@@ -135,13 +136,13 @@ pub(super) fn walk_tree(
         let data = repo
             .objects
             .try_find(&tree_id, &mut buf)
-            .map_err(|e| anyhow::anyhow!("tree {tree_id}: {e}"))?
-            .ok_or_else(|| anyhow::anyhow!("tree {tree_id} is missing"))?;
+            .with_context(|| format!("tree {tree_id}"))?
+            .with_context(|| format!("tree {tree_id} is missing"))?;
         if data.kind != Kind::Tree {
             anyhow::bail!("object {tree_id} is a {}, expected a tree", data.kind);
         }
         for entry in TreeRefIter::from_bytes(data.data, repo.object_hash()) {
-            let entry = entry.map_err(|e| anyhow::anyhow!("tree {tree_id}: {e}"))?;
+            let entry = entry.with_context(|| format!("tree {tree_id}"))?;
             let mut path = prefix.clone();
             if !path.is_empty() {
                 path.push_byte(b'/');

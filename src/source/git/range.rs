@@ -72,11 +72,8 @@ pub fn commits(repo: &gix::Repository, revisions: &Revisions) -> Result<Vec<Obje
     let walk = repo.rev_walk(include).with_hidden(exclude);
     let shallow = super::shallow_boundary(repo);
     let mut commits = Vec::new();
-    for info in walk
-        .all()
-        .map_err(|e| anyhow::anyhow!("walking commits: {e}"))?
-    {
-        let info = info.map_err(|e| anyhow::anyhow!("walking commits: {e}{}", SHALLOW_HINT))?;
+    for info in walk.all().context("walking commits")? {
+        let info = info.with_context(|| format!("walking commits{SHALLOW_HINT}"))?;
         if shallow.contains(&info.id) {
             bail!(
                 "the range reaches the shallow boundary at commit {}: its parents are not in this clone, \
@@ -96,15 +93,12 @@ const SHALLOW_HINT: &str = " (fetch more history: `git fetch --deepen=N` or `--u
 pub fn resolve(repo: &gix::Repository, rev: &str) -> Result<ObjectId> {
     let id = repo
         .rev_parse_single(rev)
-        .map_err(|e| anyhow::anyhow!("{e}"))
         .with_context(|| format!("revision {rev:?} is not in this repository{SHALLOW_HINT}"))?;
     let object = id
         .object()
-        .map_err(|e| anyhow::anyhow!("{e}"))
         .with_context(|| format!("revision {rev:?} points to a missing object{SHALLOW_HINT}"))?;
     let commit = object
         .peel_to_commit()
-        .map_err(|e| anyhow::anyhow!("{e}"))
         .with_context(|| format!("revision {rev:?} is not a commit"))?;
     Ok(commit.id)
 }
@@ -117,7 +111,7 @@ pub fn introduced_by(repo: &gix::Repository, commits: &[ObjectId]) -> Result<Vec
     for commit in commits {
         let data = find(repo, commit, Kind::Commit, &mut buf)?;
         let parsed = gix::objs::CommitRef::from_bytes(&data, repo.object_hash())
-            .map_err(|e| anyhow::anyhow!("commit {commit}: {e}"))?;
+            .with_context(|| format!("commit {commit}"))?;
         let tree = parsed.tree();
         let parent_trees = parsed
             .parents()
@@ -126,7 +120,7 @@ pub fn introduced_by(repo: &gix::Repository, commits: &[ObjectId]) -> Result<Vec
                     .with_context(|| format!("parent of commit {}{SHALLOW_HINT}", short(commit)))?;
                 gix::objs::CommitRef::from_bytes(&data, repo.object_hash())
                     .map(|c| c.tree())
-                    .map_err(|e| anyhow::anyhow!("commit {p}: {e}"))
+                    .with_context(|| format!("commit {p}"))
             })
             .collect::<Result<Vec<_>>>()?;
         let mut found = Vec::new();
@@ -162,7 +156,7 @@ pub fn blobs_of(repo: &gix::Repository, commits: &[ObjectId]) -> Result<Vec<Intr
     for commit in commits {
         let data = find(repo, commit, Kind::Commit, &mut buf)?;
         let tree = gix::objs::CommitRef::from_bytes(&data, repo.object_hash())
-            .map_err(|e| anyhow::anyhow!("commit {commit}: {e}"))?
+            .with_context(|| format!("commit {commit}"))?
             .tree();
         let mut visit = |path: &BString, kind: EntryKind, id: &gix::oid| {
             if kind == EntryKind::Blob && seen_blobs.insert(id.to_owned()) {
@@ -181,9 +175,7 @@ pub fn blobs_of(repo: &gix::Repository, commits: &[ObjectId]) -> Result<Vec<Intr
 
 /// The blobs staged in the index that differ from HEAD at their path.
 pub fn staged(repo: &gix::Repository) -> Result<Vec<Introduced>> {
-    let index = repo
-        .open_index()
-        .map_err(|e| anyhow::anyhow!("reading the index: {e}"))?;
+    let index = repo.open_index().context("reading the index")?;
     let mut head: HashMap<BString, ObjectId> = HashMap::new();
     if let Ok(tree) = repo.head_tree_id() {
         let mut found = Vec::new();
@@ -217,7 +209,7 @@ fn find(repo: &gix::Repository, id: &gix::oid, kind: Kind, buf: &mut Vec<u8>) ->
     let data = repo
         .objects
         .try_find(id, buf)
-        .map_err(|e| anyhow::anyhow!("object {id}: {e}"))?
+        .with_context(|| format!("object {id}"))?
         .with_context(|| format!("object {id} is missing"))?;
     if data.kind != kind {
         bail!("object {id} is a {}, expected a {kind}", data.kind);
@@ -284,7 +276,28 @@ fn diff_tree(
 
 #[cfg(test)]
 mod tests {
-    use super::Revisions;
+    use super::{Revisions, resolve};
+
+    #[test]
+    fn a_git_error_keeps_its_cause() {
+        let dir = tempfile::tempdir().unwrap();
+        let status = std::process::Command::new("git")
+            .args(["init", "-q"])
+            .arg(dir.path())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let repo = super::super::open(dir.path()).unwrap().unwrap();
+        let error = resolve(&repo, "no-such-rev").unwrap_err();
+        // gix's own error is still there to inspect, under what keysweep was doing.
+        assert!(error.downcast_ref::<gix::Error>().is_some(), "{error:?}");
+        let shown = format!("{error:#}");
+        assert!(
+            shown.starts_with("revision \"no-such-rev\" is not in this repository"),
+            "{shown}"
+        );
+        assert!(error.chain().count() >= 2, "{shown}");
+    }
 
     fn r(include: &[&str], exclude: &[&str]) -> Revisions {
         Revisions {

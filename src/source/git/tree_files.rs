@@ -25,9 +25,9 @@ impl<'r> TreeFiles<'r> {
     pub fn at(repo: &'r gix::Repository, commit: ObjectId) -> Result<TreeFiles<'r>> {
         let tree = repo
             .find_object(commit)
-            .map_err(|e| anyhow::anyhow!("commit {commit}: {e}"))?
+            .with_context(|| format!("commit {commit}"))?
             .peel_to_tree()
-            .map_err(|e| anyhow::anyhow!("the tree of {commit}: {e}"))?;
+            .with_context(|| format!("the tree of {commit}"))?;
         Ok(TreeFiles { repo, commit, tree })
     }
 
@@ -49,7 +49,7 @@ impl<'r> TreeFiles<'r> {
         let entry = self
             .tree
             .lookup_entry_by_path(relative)
-            .map_err(|e| anyhow::anyhow!("{}: {e}", relative.display()))?;
+            .with_context(|| relative.display().to_string())?;
         Ok(entry.map(|e| (e.mode().kind(), e.object_id())))
     }
 }
@@ -66,14 +66,14 @@ impl Files for TreeFiles<'_> {
         let header = self
             .repo
             .find_header(id)
-            .map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
+            .with_context(|| shown.to_string())?;
         if header.size() > MAX_FILE {
             bail!("{shown} is larger than {MAX_FILE} bytes");
         }
         let blob = self
             .repo
             .find_object(id)
-            .map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
+            .with_context(|| shown.to_string())?;
         String::from_utf8(blob.data.clone())
             .ok()
             .with_context(|| format!("{shown} is not UTF-8"))
@@ -86,11 +86,11 @@ impl Files for TreeFiles<'_> {
         let tree = self
             .repo
             .find_object(id)
-            .map_err(|e| anyhow::anyhow!("{}: {e}", relative.display()))?
+            .with_context(|| relative.display().to_string())?
             .into_tree();
         let decoded = tree
             .decode()
-            .map_err(|e| anyhow::anyhow!("{}: {e}", relative.display()))?;
+            .with_context(|| relative.display().to_string())?;
         let mut files: Vec<PathBuf> = decoded
             .entries
             .iter()
