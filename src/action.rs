@@ -22,7 +22,7 @@ use serde_json::Value;
 use crate::app::{has_errors, load_rules, print_notices, scan_filtered_under, validate_findings};
 use crate::config::{self, Config};
 use crate::exit;
-use crate::model::{Finding, Notice, ScanOutcome};
+use crate::model::{Finding, Notice, NoticeKind, ScanOutcome};
 use crate::redact;
 use crate::report;
 use crate::request::ScanRequest;
@@ -65,7 +65,10 @@ fn base_config(repo: &gix::Repository, base: &str) -> Result<(Config, Notice)> {
             "pull request: the base commit {short} has no {}, so none applies (the head's is not used)",
             config::FILE_NAME
         );
-        return Ok((Config::default(), Notice::note("configuration", note)));
+        return Ok((
+            Config::default(),
+            Notice::note(NoticeKind::Configuration, "configuration", note),
+        ));
     }
     let config = Config::from_files(&files, name)
         .with_context(|| format!("in the base commit's {}", config::FILE_NAME))?;
@@ -73,7 +76,10 @@ fn base_config(repo: &gix::Repository, base: &str) -> Result<(Config, Notice)> {
         "pull request: the base commit {short}'s {} applies; the head's is not used",
         config::FILE_NAME
     );
-    Ok((config, Notice::note("configuration", note)))
+    Ok((
+        config,
+        Notice::note(NoticeKind::Configuration, "configuration", note),
+    ))
 }
 
 /// Decides what an event brings, checking the commits it names are in the clone.
@@ -267,6 +273,7 @@ fn fit_sarif_within(
     loop {
         if left_out > 0 {
             outcome.notices.push(Notice::warning(
+                NoticeKind::Report,
                 "SARIF",
                 format!(
                     "{left_out} less severe finding(s) left out of the SARIF file: code scanning takes at most \

@@ -10,7 +10,7 @@ use std::collections::HashSet;
 
 use crate::baseline::Baseline;
 use crate::config::Config;
-use crate::model::{Finding, Notice, Suppressed};
+use crate::model::{Finding, Notice, NoticeKind, Suppressed};
 
 pub fn apply(
     findings: Vec<Finding>,
@@ -53,6 +53,7 @@ pub fn apply(
                 .filter(|e| !seen_in_baseline.contains(&e.fingerprint))
                 .map(|e| {
                     Notice::note(
+                        NoticeKind::Baseline,
                         format!("baseline {}", e.fingerprint),
                         format!(
                             "unused baseline entry ({}): it matches no finding any more; remove it",
@@ -79,6 +80,7 @@ impl Suppressed {
             .as_ref()
             .map_or("allowlist".to_string(), |p| p.display().to_string());
         Some(Notice::warning(
+            NoticeKind::Allowlist,
             subject,
             format!(
                 "suppressed, and not in this report: {} occurrence(s) on allowlisted paths, {} marked inline \

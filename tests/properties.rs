@@ -30,7 +30,7 @@ use keysweep::config::Config;
 use keysweep::decode::{self, Limits, Outcome};
 use keysweep::hook::{RefUpdate, parse_updates};
 use keysweep::matcher::Matcher;
-use keysweep::model::{Notice, Validation};
+use keysweep::model::{Notice, NoticeKind, Validation};
 use keysweep::owners::CodeOwners;
 use keysweep::request::RuleSelection;
 use keysweep::rules::{RuleSet, gitleaks};
@@ -1678,7 +1678,11 @@ fn sweep_shard() -> &'static [u8] {
                 bytes: 60,
                 seconds: 0.5,
                 findings: vec![finding],
-                notices: vec![Notice::warning("big.bin", "too large")],
+                notices: vec![Notice::warning(
+                    NoticeKind::TooLarge,
+                    "big.bin",
+                    "too large",
+                )],
             })
             .unwrap();
         store.record_failure(failed.id, "clone failed").unwrap();

@@ -558,3 +558,24 @@ fn standard_input_refuses_history_and_never_cuts_silently() {
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(notices_matching(&report, "error", "max-file-size"), 1);
 }
+
+#[test]
+fn every_notice_says_its_kind() {
+    let dir = tree();
+    write(dir.path(), "big.txt", "x".repeat(4096));
+    write(dir.path(), "small.txt", "nothing\n");
+    std::os::unix::fs::symlink("/etc/hostname", dir.path().join("outside")).unwrap();
+    let (code, report, _) = scan_json(&[dir.path().to_str().unwrap(), "--max-file-size", "1K"]);
+    assert_eq!(code, 0);
+    let kinds: Vec<(&str, &str)> = report["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| (n["subject"].as_str().unwrap(), n["kind"].as_str().unwrap()))
+        .collect();
+    assert!(kinds.contains(&("big.txt", "too-large")), "{kinds:?}");
+    assert!(
+        kinds.iter().any(|(_, kind)| *kind == "not-scanned"),
+        "the symbolic link leaving the tree: {kinds:?}"
+    );
+}

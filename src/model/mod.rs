@@ -9,5 +9,5 @@ mod outcome;
 pub use finding::{
     CommitInfo, Finding, Hit, Location, Occurrence, Paired, SourceKind, Status, Validation,
 };
-pub use notice::{Level, Notice};
+pub use notice::{Level, Notice, NoticeKind};
 pub use outcome::{ScanOutcome, Stats, Suppressed};

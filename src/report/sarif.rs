@@ -320,6 +320,10 @@ fn notification(notice: &Notice) -> Notification {
                 .build(),
         )
         .level(json!(level))
+        .properties(bag(
+            None,
+            BTreeMap::from([("kind".to_string(), json!(notice.kind.as_str()))]),
+        ))
         .build()
 }
 

@@ -7,7 +7,7 @@ use anyhow::Result;
 
 use super::{Scanner, Scope, Source};
 use crate::finding::FindingSet;
-use crate::model::{Notice, Occurrence, SourceKind};
+use crate::model::{Notice, NoticeKind, Occurrence, SourceKind};
 use crate::rules::RuleSet;
 use crate::source::{fs, git};
 
@@ -63,6 +63,7 @@ impl Source for Directory {
                 root.display().to_string()
             };
             notices.push(Notice::note(
+                NoticeKind::Scope,
                 self.path.display().to_string(),
                 format!(
                     "inside the git repository at {root}: only these files were scanned, not the repository's history; scan {root} for its history"

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use super::ScanOptions;
 use crate::decode;
 use crate::matcher::Matcher;
-use crate::model::{Hit, Notice, Stats};
+use crate::model::{Hit, Notice, NoticeKind, Stats};
 use crate::source::fs;
 
 /// What has been scanned so far, counted from every thread.
@@ -78,6 +78,7 @@ impl<'a> Scanner<'a> {
             .skipped_too_large
             .fetch_add(1, Ordering::Relaxed);
         self.skipped.lock().unwrap().push(Notice::warning(
+            NoticeKind::TooLarge,
             subject(),
             format!("skipped: {size} bytes is over --max-file-size {limit}"),
         ));
@@ -105,7 +106,7 @@ impl<'a> Scanner<'a> {
                 outcome
                     .notes
                     .into_iter()
-                    .map(|note| Notice::warning(&subject, note)),
+                    .map(|note| Notice::warning(NoticeKind::Decoding, &subject, note)),
             );
         }
         self.counters
@@ -149,10 +150,11 @@ impl<'a> Scanner<'a> {
                     return None;
                 }
                 if let Err(e) = fs::read_into(&file.path, self.options.max_file_size, buffer) {
-                    notices
-                        .lock()
-                        .unwrap()
-                        .push(Notice::error(&file.relative, format!("cannot read: {e}")));
+                    notices.lock().unwrap().push(Notice::error(
+                        NoticeKind::Unreadable,
+                        &file.relative,
+                        format!("cannot read: {e}"),
+                    ));
                     return None;
                 }
                 // Counted once read: a file that could not be read was not scanned.

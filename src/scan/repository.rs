@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use super::directory::{scan_walked, walk};
 use super::{Scanner, Scope, Source};
 use crate::finding::FindingSet;
-use crate::model::{Hit, Notice, Occurrence, SourceKind};
+use crate::model::{Hit, Notice, NoticeKind, Occurrence, SourceKind};
 use crate::rules::RuleSet;
 use crate::source::git::{self, provenance, range, work_tree};
 
@@ -55,6 +55,7 @@ fn scan_repository(
 ) -> Result<()> {
     if repo.is_shallow().unwrap_or(false) {
         notices.push(Notice::warning(
+            NoticeKind::NotScanned,
             "repository",
             "shallow clone: history before the shallow boundary is not in this clone and was not scanned \
              (run `git fetch --unshallow` to scan it all)",
@@ -62,14 +63,20 @@ fn scan_repository(
     }
     let head = provenance::head_tree(repo).unwrap_or_else(|e| {
         notices.push(Notice::error(
+            NoticeKind::Unreadable,
             "HEAD",
             format!("cannot read HEAD's tree: {e}"),
         ));
         provenance::HeadTree::default()
     });
-    notices.extend(head.note.iter().map(|note| Notice::note("HEAD", note)));
+    notices.extend(
+        head.note
+            .iter()
+            .map(|note| Notice::note(NoticeKind::Scope, "HEAD", note)),
+    );
     for (path, commit) in &head.submodules {
         notices.push(Notice::note(
+            NoticeKind::NotScanned,
             path,
             format!(
                 "submodule (commit {}) not entered: scan its repository separately",
@@ -205,6 +212,7 @@ fn scan_history(
     let lfs = scanner.counters.lfs_pointers.load(Ordering::Relaxed);
     if lfs > 0 {
         notices.push(Notice::note(
+            NoticeKind::NotScanned,
             "repository",
             format!("{lfs} Git LFS pointer(s): the files they point to live outside git and were not fetched"),
         ));
@@ -325,6 +333,7 @@ fn scan_introduced(
                         .map(|hits| (i, hits)),
                     Ok(None) => {
                         problems.lock().unwrap().push(Notice::error(
+                            NoticeKind::Unreadable,
                             &item.path,
                             format!("blob {} is missing", item.blob),
                         ));
@@ -332,6 +341,7 @@ fn scan_introduced(
                     }
                     Err(e) => {
                         problems.lock().unwrap().push(Notice::error(
+                            NoticeKind::Unreadable,
                             &item.path,
                             format!("blob {}: {e}", item.blob),
                         ));

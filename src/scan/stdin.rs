@@ -7,7 +7,7 @@ use anyhow::Result;
 
 use super::{Scanner, Scope, Source};
 use crate::finding::FindingSet;
-use crate::model::{Notice, Occurrence, SourceKind};
+use crate::model::{Notice, NoticeKind, Occurrence, SourceKind};
 use crate::rules::RuleSet;
 
 /// How an occurrence on standard input is named in reports.
@@ -48,12 +48,17 @@ impl Source for Stdin {
             .take(limit.saturating_add(1))
             .read_to_end(&mut bytes);
         if let Err(e) = read {
-            notices.push(Notice::error(NAME, format!("cannot read: {e}")));
+            notices.push(Notice::error(
+                NoticeKind::Unreadable,
+                NAME,
+                format!("cannot read: {e}"),
+            ));
             return Ok(());
         }
         if bytes.len() as u64 > limit {
             // Not a silent cut: the notice makes the run an error unless `--ignore-errors`.
             notices.push(Notice::error(
+                NoticeKind::TooLarge,
                 NAME,
                 format!("over --max-file-size {limit}: raise it to scan this input"),
             ));

@@ -18,7 +18,7 @@ use std::{
 
 use ignore::{WalkBuilder, WalkState};
 
-use crate::model::Notice;
+use crate::model::{Notice, NoticeKind};
 
 #[derive(Debug, Clone)]
 pub struct WalkOptions {
@@ -136,10 +136,11 @@ pub fn walk(root: &Path, options: &WalkOptions) -> (Vec<FileEntry>, Vec<Notice>)
                             ignore::Error::WithPath { path, .. } => relative_path(root, path),
                             _ => root.display().to_string(),
                         };
-                        notices
-                            .lock()
-                            .unwrap()
-                            .push(Notice::error(subject, err.to_string()));
+                        notices.lock().unwrap().push(Notice::error(
+                            NoticeKind::Unreadable,
+                            subject,
+                            err.to_string(),
+                        ));
                     }
                 }
                 WalkState::Continue
@@ -152,6 +153,7 @@ pub fn walk(root: &Path, options: &WalkOptions) -> (Vec<FileEntry>, Vec<Notice>)
     match symlinks.into_inner() {
         0 => {}
         n => notices.push(Notice::note(
+            NoticeKind::NotScanned,
             &subject,
             format!("{n} symbolic link(s) not followed (a target inside the tree is scanned where it lives; one outside it is not scanned)"),
         )),
@@ -160,6 +162,7 @@ pub fn walk(root: &Path, options: &WalkOptions) -> (Vec<FileEntry>, Vec<Notice>)
     nested.sort();
     notices.extend(nested.into_iter().map(|path| {
         Notice::note(
+            NoticeKind::NotScanned,
             path,
             "nested git repository (a submodule or a clone inside the tree) not entered, as git does not: scan it separately",
         )
@@ -167,6 +170,7 @@ pub fn walk(root: &Path, options: &WalkOptions) -> (Vec<FileEntry>, Vec<Notice>)
     match special.into_inner() {
         0 => {}
         n => notices.push(Notice::note(
+            NoticeKind::NotScanned,
             &subject,
             format!("{n} special file(s) skipped (FIFOs, sockets, devices)"),
         )),

@@ -115,8 +115,8 @@ impl Store {
                 params![our_id, their_id],
             )?;
             tx.execute(
-                "INSERT INTO notices(repo, level, subject, message)
-                 SELECT ?1, level, subject, message FROM shard.notices WHERE repo = ?2",
+                "INSERT INTO notices(repo, level, subject, message, kind)
+                 SELECT ?1, level, subject, message, kind FROM shard.notices WHERE repo = ?2",
                 params![our_id, their_id],
             )?;
         }

@@ -21,7 +21,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 pub use stored::StoredHit;
 
-use crate::model::{Finding, Level, Notice, Validation};
+use crate::model::{Finding, Level, Notice, NoticeKind, Validation};
 use crate::utc::now;
 use crate::word_enum::word_enum;
 
@@ -203,6 +203,7 @@ impl Store {
         // In WAL mode NORMAL survives a crash of the process (not of the machine) intact.
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.execute_batch(SCHEMA)?;
+        add_notice_kinds(&conn)?;
         let version: Option<String> = conn
             .query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
                 r.get(0)
@@ -431,7 +432,11 @@ impl Store {
             params![RepoState::Failed, reason, repo],
         )?;
         tx.execute("DELETE FROM notices WHERE repo = ?1", [repo])?;
-        insert_notices(&tx, repo, &[Notice::error("repository", reason)])?;
+        insert_notices(
+            &tx,
+            repo,
+            &[Notice::error(NoticeKind::Unreadable, "repository", reason)],
+        )?;
         self.commits.commit(tx)
     }
 
@@ -487,18 +492,20 @@ impl Store {
     pub fn notices_of(&self, repo: i64) -> Result<Vec<Notice>> {
         let mut statement = self
             .conn
-            .prepare("SELECT level, subject, message FROM notices WHERE repo = ?1")?;
+            .prepare("SELECT level, subject, message, kind FROM notices WHERE repo = ?1")?;
         let rows = statement.query_map([repo], |r| {
             let level: String = r.get(0)?;
-            Ok(Notice {
-                level: match level.as_str() {
+            let kind: String = r.get(3)?;
+            Ok(Notice::new(
+                match level.as_str() {
                     "error" => Level::Error,
                     "warning" => Level::Warning,
                     _ => Level::Note,
                 },
-                subject: r.get(1)?,
-                message: r.get(2)?,
-            })
+                kind.parse().unwrap_or(NoticeKind::Other),
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
         })?;
         let mut notices: Vec<Notice> = rows.collect::<rusqlite::Result<_>>()?;
         notices.sort();
@@ -586,9 +593,21 @@ pub struct Triage {
     pub note: Option<String>,
 }
 
+/// Stores made before notices had kinds get the column (their notices read as `other`); the
+/// schema version stays, so an older keysweep still reads and writes the store.
+fn add_notice_kinds(conn: &Connection) -> Result<()> {
+    let has_kind = conn
+        .prepare("SELECT 1 FROM pragma_table_info('notices') WHERE name = 'kind'")?
+        .exists([])?;
+    if !has_kind {
+        conn.execute_batch("ALTER TABLE notices ADD COLUMN kind TEXT NOT NULL DEFAULT 'other'")?;
+    }
+    Ok(())
+}
+
 fn insert_notices(tx: &Transaction, repo: i64, notices: &[Notice]) -> Result<()> {
     let mut insert = tx.prepare_cached(
-        "INSERT INTO notices(repo, level, subject, message) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO notices(repo, level, subject, message, kind) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
     for notice in notices {
         let level = match notice.level {
@@ -596,7 +615,13 @@ fn insert_notices(tx: &Transaction, repo: i64, notices: &[Notice]) -> Result<()>
             Level::Warning => "warning",
             Level::Note => "note",
         };
-        insert.execute(params![repo, level, notice.subject, notice.message])?;
+        insert.execute(params![
+            repo,
+            level,
+            notice.subject,
+            notice.message,
+            notice.kind.as_str()
+        ])?;
     }
     Ok(())
 }
@@ -654,6 +679,52 @@ mod tests {
             .unwrap();
         let error = read(&store).1.unwrap_err().to_string();
         assert!(error.contains(r#"unknown status "wontfix""#), "{error}");
+    }
+
+    #[test]
+    fn notices_keep_their_kind_and_older_stores_gain_the_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.db");
+        let mut store = Store::open(&path).unwrap();
+        let repo = store
+            .repo("example/repo", "https://example.com/repo")
+            .unwrap();
+        // A store as an older keysweep left it: no kind column, one notice.
+        store
+            .conn
+            .execute_batch("ALTER TABLE notices DROP COLUMN kind")
+            .unwrap();
+        store
+            .conn
+            .execute(
+                "INSERT INTO notices(repo, level, subject, message) VALUES (?1, 'error', 'a', 'old')",
+                [repo.id],
+            )
+            .unwrap();
+        drop(store);
+
+        let mut store = Store::open(&path).unwrap();
+        let tx = store.conn.transaction().unwrap();
+        insert_notices(
+            &tx,
+            repo.id,
+            &[Notice::warning(NoticeKind::TooLarge, "b", "new")],
+        )
+        .unwrap();
+        tx.commit().unwrap();
+        let kinds: Vec<(String, NoticeKind)> = store
+            .notices_of(repo.id)
+            .unwrap()
+            .into_iter()
+            .map(|n| (n.message, n.kind))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                ("old".to_string(), NoticeKind::Other),
+                ("new".to_string(), NoticeKind::TooLarge)
+            ]
+        );
     }
 
     #[test]

@@ -62,7 +62,8 @@ CREATE TABLE IF NOT EXISTS notices (
     repo    INTEGER NOT NULL REFERENCES repos(id),
     level   TEXT NOT NULL,
     subject TEXT NOT NULL,
-    message TEXT NOT NULL
+    message TEXT NOT NULL,
+    kind    TEXT NOT NULL DEFAULT 'other'
 );
 CREATE INDEX IF NOT EXISTS notices_by_repo ON notices(repo);
 

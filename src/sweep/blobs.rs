@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::finding::FindingSet;
 use crate::matcher::Matcher;
-use crate::model::{Finding, Hit, Notice, Stats};
+use crate::model::{Finding, Hit, Notice, NoticeKind, Stats};
 use crate::rules::RuleSet;
 use crate::scan::{ScanOptions, Scanner, add_with_provenance};
 use crate::source::git::{self, provenance, range};
@@ -99,11 +99,13 @@ fn read_blobs(
         || (shared.to_thread_local(), Vec::new()),
         |(repo, buf), id| match repo.objects.try_find(id, buf) {
             Ok(Some(data)) => visit(id, Kind::Blob, data.data),
-            Ok(None) => problems
-                .lock()
-                .unwrap()
-                .push(Notice::error(id.to_string(), "blob is missing")),
+            Ok(None) => problems.lock().unwrap().push(Notice::error(
+                NoticeKind::Unreadable,
+                id.to_string(),
+                "blob is missing",
+            )),
             Err(e) => problems.lock().unwrap().push(Notice::error(
+                NoticeKind::Unreadable,
                 id.to_string(),
                 format!("cannot read blob: {e}"),
             )),
@@ -122,13 +124,18 @@ pub fn attribute(
     let mut notices = Vec::new();
     let head = provenance::head_tree(repo).unwrap_or_else(|e| {
         notices.push(Notice::error(
+            NoticeKind::Unreadable,
             "HEAD",
             format!("cannot read HEAD's tree: {e}"),
         ));
         provenance::HeadTree::default()
     });
     let mut findings = FindingSet::default();
-    notices.extend(head.note.iter().map(|note| Notice::note("HEAD", note)));
+    notices.extend(
+        head.note
+            .iter()
+            .map(|note| Notice::note(NoticeKind::Scope, "HEAD", note)),
+    );
     let no_work_tree = HashMap::new();
     add_with_provenance(
         repo,

@@ -30,7 +30,7 @@ use crate::config::Config;
 use crate::exit;
 use crate::filter;
 use crate::matcher::Matcher;
-use crate::model::Notice;
+use crate::model::{Notice, NoticeKind};
 use crate::owners::{CODEOWNERS_PATHS, CodeOwners};
 use crate::request::RuleSelection;
 use crate::rules::RuleSet;
@@ -632,12 +632,13 @@ impl Sweep<'_> {
                 let path = occurrence.path.split('!').next().unwrap_or_default();
                 occurrence.owners = owners.owners_of(path);
             }
-            notices.extend(
-                owners
-                    .problems()
-                    .iter()
-                    .map(|problem| Notice::note(path, format!("skipped {problem}"))),
-            );
+            notices.extend(owners.problems().iter().map(|problem| {
+                Notice::note(
+                    NoticeKind::Configuration,
+                    path,
+                    format!("skipped {problem}"),
+                )
+            }));
         }
         Ok((findings, notices))
     }

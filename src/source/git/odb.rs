@@ -27,7 +27,7 @@ use gix::odb::pack::{
 use rayon::prelude::*;
 
 use super::short;
-use crate::model::Notice;
+use crate::model::{Notice, NoticeKind};
 
 /// Called with each distinct blob's, commit's and tag's id, kind and content, from several
 /// threads at once (trees are not handed out: they hold names, not text).
@@ -79,7 +79,11 @@ pub fn for_each_new_object(
             Ok(b) => bundles.push(b),
             Err(e) => push(
                 &notices,
-                Notice::error(idx.display().to_string(), format!("cannot open pack: {e}")),
+                Notice::error(
+                    NoticeKind::Unreadable,
+                    idx.display().to_string(),
+                    format!("cannot open pack: {e}"),
+                ),
             ),
         }
     }
@@ -123,7 +127,11 @@ fn object_locations(
         }
         Err(e) => push(
             notices,
-            Notice::error("object database", format!("cannot list alternates: {e}")),
+            Notice::error(
+                NoticeKind::Unreadable,
+                "object database",
+                format!("cannot list alternates: {e}"),
+            ),
         ),
     }
     let mut indexes = Vec::new();
@@ -143,6 +151,7 @@ fn object_locations(
                 push(
                     notices,
                     Notice::error(
+                        NoticeKind::Unreadable,
                         crate::escape::os_name(path.file_name().unwrap_or_default()),
                         "pack has no index (.idx), so its objects cannot be read: run `git index-pack` on it, then scan again",
                     ),
@@ -229,6 +238,7 @@ fn traverse_pack(
         push(
             notices,
             Notice::warning(
+                NoticeKind::Unreadable,
                 pack_name.clone().unwrap_or_default(),
                 format!("pack could not be traversed ({e}); reading its objects one by one"),
             ),
@@ -268,11 +278,19 @@ fn lookup(
             }
             Ok(None) => push(
                 notices,
-                Notice::error(id.to_string(), "object listed in pack index is missing"),
+                Notice::error(
+                    NoticeKind::Unreadable,
+                    id.to_string(),
+                    "object listed in pack index is missing",
+                ),
             ),
             Err(e) => push(
                 notices,
-                Notice::error(id.to_string(), format!("corrupt object: {e}")),
+                Notice::error(
+                    NoticeKind::Unreadable,
+                    id.to_string(),
+                    format!("corrupt object: {e}"),
+                ),
             ),
         },
     );
@@ -294,6 +312,7 @@ fn scan_loose(
             Err(e) => push(
                 notices,
                 Notice::error(
+                    NoticeKind::Unreadable,
                     dir.display().to_string(),
                     format!("cannot list loose objects: {e}"),
                 ),
@@ -307,6 +326,7 @@ fn scan_loose(
             Err(e) => push(
                 notices,
                 Notice::error(
+                    NoticeKind::Unreadable,
                     id.to_string(),
                     format!("corrupt loose object {}: {e}", short(id)),
                 ),

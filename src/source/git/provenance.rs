@@ -16,7 +16,7 @@ use gix::bstr::{BString, ByteSlice, ByteVec};
 use gix::objs::{Find, Kind, TreeRefIter};
 
 use super::{commit_info, display_path, short};
-use crate::model::{CommitInfo, Notice};
+use crate::model::{CommitInfo, Notice, NoticeKind};
 
 /// How many ref names an occurrence lists (the total is always given).
 const MAX_REFS_LISTED: usize = 10;
@@ -182,6 +182,7 @@ fn tips(repo: &gix::Repository, notices: &mut Vec<Notice>) -> Vec<Tip> {
             kind: data.kind,
         }),
         _ => notices.push(Notice::error(
+            NoticeKind::Unreadable,
             name,
             format!("points to missing object {id}"),
         )),
@@ -200,10 +201,18 @@ fn tips(repo: &gix::Repository, notices: &mut Vec<Notice>) -> Vec<Tip> {
                 let name = r.name().as_bstr().to_string();
                 match r.peel_to_id() {
                     Ok(id) => add(name, id.detach(), &mut tips),
-                    Err(e) => broken.push(Notice::error(name, format!("cannot resolve ref: {e}"))),
+                    Err(e) => broken.push(Notice::error(
+                        NoticeKind::Unreadable,
+                        name,
+                        format!("cannot resolve ref: {e}"),
+                    )),
                 }
             }
-            Err(e) => broken.push(Notice::error("refs", format!("cannot read a ref: {e}"))),
+            Err(e) => broken.push(Notice::error(
+                NoticeKind::Unreadable,
+                "refs",
+                format!("cannot read a ref: {e}"),
+            )),
         }
     }
     notices.extend(broken);
@@ -274,6 +283,7 @@ fn commit_graph(repo: &gix::Repository, tips: &[Tip], notices: &mut Vec<Notice>)
             Err(message) => {
                 if missing_reported.insert(id) {
                     notices.push(Notice::error(
+                        NoticeKind::Unreadable,
                         id.to_string(),
                         format!("commit {} {message}", short(&id)),
                     ));
@@ -313,6 +323,7 @@ pub fn attribute(
         };
         if let Err(e) = walk_tree(repo, node.tree, &mut Some(&mut seen_trees), &mut visit) {
             notices.push(Notice::error(
+                NoticeKind::Unreadable,
                 node.id.to_string(),
                 format!("cannot read tree of commit {}: {e}", short(&node.id)),
             ));
@@ -350,7 +361,11 @@ pub fn attribute(
             let node = &graph[*position];
             match commit_info(repo, &node.id) {
                 Ok(info) => entry.commit = Some(info),
-                Err(e) => notices.push(Notice::error(node.id.to_string(), e.to_string())),
+                Err(e) => notices.push(Notice::error(
+                    NoticeKind::Unreadable,
+                    node.id.to_string(),
+                    e.to_string(),
+                )),
             }
             entry.path = Some(path.clone());
             entry
