@@ -4,12 +4,15 @@
 # scan, each next to a "floor" (the time to merely read the same bytes).
 #
 # Usage: benches/compare.sh [--quick] [--runs N] [--mode history|dir|both]
-#                           [--peers-only] [--no-build]
+#                           [--peers-only] [--no-build] [--repo GIT_DIR]...
 #   --quick       smaller repository (4 versions, ~80 MB of blobs) and 1 run: a smoke run
 #   --runs N      runs per tool, the best (lowest wall time) is reported (default 3; env RUNS)
 #   --mode M      only the history or only the directory benchmark (default both)
 #   --peers-only  do not build or run keysweep
 #   --no-build    do not run cargo; use the existing release binary if there is one
+#   --repo DIR    time the history scan of this git repository (bare or not; repeatable) instead
+#                 of Django's: real histories (rust-lang/cargo, curl/curl, git/git) are given by
+#                 path, never downloaded here; implies --mode history
 #
 # Env: KEYSWEEP_BENCH_CACHE  cache dir (default <repo>/target/bench-cache)
 #      KEYSWEEP_BIN          keysweep binary to measure (implies --no-build)
@@ -31,6 +34,7 @@ CACHE=${KEYSWEEP_BENCH_CACHE:-$ROOT/target/bench-cache}
 export KEYSWEEP_BENCH_CACHE=$CACHE
 
 quick=0 peers_only=0 no_build=0 mode=both runs=${RUNS:-}
+repos=()
 while (( $# )); do
     case $1 in
         --quick) quick=1 ;;
@@ -40,6 +44,7 @@ while (( $# )); do
         --runs=*) runs=${1#--runs=} ;;
         --mode) mode=${2:?--mode needs history, dir or both}; shift ;;
         --mode=*) mode=${1#--mode=} ;;
+        --repo) repos+=("$(cd "${2:?--repo needs a path}" && pwd)"); shift ;;
         -h | --help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
@@ -47,6 +52,7 @@ while (( $# )); do
 done
 [[ $mode == history || $mode == dir || $mode == both ]] || { echo "bad --mode $mode" >&2; exit 2; }
 [[ -z $runs ]] && { if (( quick )); then runs=1; else runs=3; fi; }
+(( ${#repos[@]} )) && mode=history
 [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "bad run count: $runs" >&2; exit 2; }
 
 say() { printf '[compare] %s\n' "$*" >&2; }
@@ -82,9 +88,13 @@ fi
 # shellcheck source=/dev/null
 source "$CACHE/peers.env"
 profile=full; (( quick )) && profile=quick
-"$HERE/make-history-repo.sh" "--$profile" >/dev/null
-# shellcheck source=/dev/null
-source "$CACHE/$profile.env"
+if (( ${#repos[@]} == 0 )); then
+    "$HERE/make-history-repo.sh" "--$profile" >/dev/null
+    # shellcheck source=/dev/null
+    source "$CACHE/$profile.env"
+else
+    profile=repos
+fi
 export XDG_CACHE_HOME=$CACHE/xdg-cache # Kingfisher's compiled-rule cache
 PY=$CACHE/venv/bin/python
 
@@ -105,6 +115,8 @@ KS_VERSION=-
 if [[ -n $KS ]]; then
     KS_VERSION=$("$KS" --version 2>/dev/null | head -n1 || true)
     [[ -n $KS_VERSION ]] || KS_VERSION='? (--version failed)'
+fi
+if [[ -n $KS && -n ${SANITY_REPO:-} ]]; then
     # Does keysweep see a secret that only lives in history? (warning only)
     ks_args "$KEYSWEEP_HISTORY_CMD" "$RES/sanity-keysweep.json" "$SANITY_REPO"
     rc=0; "$KS" "${KS_ARGS[@]}" >"$RES/sanity-keysweep.log" 2>&1 || rc=$?
@@ -121,7 +133,7 @@ cmd_for() {
     STDOUT=${out%.json}.stdout
     case $tool/$m in
         floor/history)
-            CMD=(git --git-dir="$target" cat-file --batch-all-objects --batch --unordered); OK="0"; STDOUT=/dev/null ;;
+            CMD=(git -C "$target" cat-file --batch-all-objects --batch --unordered); OK="0"; STDOUT=/dev/null ;;
         floor/dir)
             # shellcheck disable=SC2016 # $0 is expanded by the inner bash
             CMD=(bash -c 'find "$0" -type f -print0 | xargs -0 cat' "$target"); OK="0"; STDOUT=/dev/null ;;
@@ -268,16 +280,31 @@ cpu_model=$(lscpu 2>/dev/null | sed -n 's/^Model name:[[:space:]]*//p' | head -n
     echo "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "- keysweep: ${KS:+$KS_VERSION}${ks_skip_reason:+skipped ($ks_skip_reason)}"
     echo "- betterleaks $BETTERLEAKS_VERSION, gitleaks $GITLEAKS_VERSION, kingfisher $KINGFISHER_VERSION, $(git --version)"
-    echo "- inputs: Django ${VERSIONS%% *} .. ${VERSIONS##* } sdists ($(wc -w <<<"$VERSIONS") versions); validation off everywhere; default rules; reports written to files"
+    if (( ${#repos[@]} )); then
+        echo "- inputs: ${repos[*]}; validation off everywhere; default rules; reports written to files"
+    else
+        echo "- inputs: Django ${VERSIONS%% *} .. ${VERSIONS##* } sdists ($(wc -w <<<"$VERSIONS") versions); validation off everywhere; default rules; reports written to files"
+    fi
     echo "- MB = 10^6 bytes of input (history: total blob bytes, not what each tool decodes); peak RSS is the largest single process of the tool's tree (gitleaks and betterleaks also run \`git log -p\`)"
 } | tee "$RES/summary.md"
 
-# warm the page cache before the first timing
-git --git-dir="$REPO" cat-file --batch-all-objects --batch --unordered >/dev/null
-find "$DIR" -type f -print0 | xargs -0 cat >/dev/null
+if (( ${#repos[@]} )); then
+    for REPO in "${repos[@]}"; do
+        git_dir=$(git -C "$REPO" rev-parse --absolute-git-dir)
+        COMMITS=$(git --git-dir="$git_dir" rev-list --all --count)
+        read -r BLOB_COUNT BLOB_BYTES < <(git --git-dir="$git_dir" cat-file --batch-all-objects \
+            --batch-check='%(objecttype) %(objectsize)' | awk '$1 == "blob" { n++; s += $2 } END { print n, s }')
+        git --git-dir="$git_dir" cat-file --batch-all-objects --batch --unordered >/dev/null # warm the cache
+        run_mode history "$REPO" "$BLOB_BYTES"
+    done
+else
+    # warm the page cache before the first timing
+    git --git-dir="$REPO" cat-file --batch-all-objects --batch --unordered >/dev/null
+    find "$DIR" -type f -print0 | xargs -0 cat >/dev/null
 
-[[ $mode == history || $mode == both ]] && run_mode history "$REPO" "$BLOB_BYTES"
-[[ $mode == dir || $mode == both ]] && run_mode dir "$DIR" "$DIR_BYTES"
+    [[ $mode == history || $mode == both ]] && run_mode history "$REPO" "$BLOB_BYTES"
+    [[ $mode == dir || $mode == both ]] && run_mode dir "$DIR" "$DIR_BYTES"
+fi
 
 echo
 say "logs and reports: $RES"
