@@ -10,12 +10,16 @@ use crate::rules::{Confidence, Severity};
 /// A match located in the bytes it was found in: everything that depends on those bytes.
 #[derive(Debug, Clone)]
 pub struct Hit {
+    /// Index of the rule in the [`RuleSet`](crate::rules::RuleSet) the matcher was built over.
     pub rule: usize,
+    /// The secret's bytes as text (invalid UTF-8 replaced).
     pub secret: String,
-    pub entropy: f64,
-    pub checksum_valid: Option<bool>,
+    pub(crate) entropy: f64,
+    pub(crate) checksum_valid: Option<bool>,
+    /// Where the secret stands in the bytes matched (for a decoded secret, where the encoded
+    /// text stands once [`Hit::anchor_to`] has moved it).
     pub location: Location,
-    pub context: String,
+    pub(crate) context: String,
     /// Byte offset of the secret's start inside `context`.
     pub secret_in_context: usize,
     /// The line carries an inline allow marker (`keysweep:allow`, `gitleaks:allow`).
@@ -33,11 +37,17 @@ pub struct Hit {
 /// Unicode code points; byte offsets are 0-based and end-exclusive.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Location {
+    /// Line of the secret's first byte.
     pub line: usize,
+    /// Column of the secret's first character.
     pub column: usize,
+    /// Line on which the secret ends.
     pub end_line: usize,
+    /// Column just after the secret's last character (end-exclusive, as `byte_end`).
     pub end_column: usize,
+    /// Offset of the secret's first byte.
     pub byte_start: usize,
+    /// Offset just after the secret's last byte.
     pub byte_end: usize,
 }
 
@@ -58,15 +68,15 @@ pub enum SourceKind {
 /// A commit, as reports show it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct CommitInfo {
-    pub id: String,
-    pub author_name: String,
-    pub author_email: String,
+    pub(crate) id: String,
+    pub(crate) author_name: String,
+    pub(crate) author_email: String,
     /// ISO 8601, UTC.
     pub date: String,
     /// Seconds since the Unix epoch (for sorting).
     #[serde(skip_serializing, default)]
     pub timestamp: i64,
-    pub summary: String,
+    pub(crate) summary: String,
 }
 
 impl CommitInfo {
@@ -90,16 +100,17 @@ pub struct Occurrence {
     /// since): `path` is then HEAD's, the one code scanning can show.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub introduced_as: Option<String>,
+    /// Where the secret stands in that file or blob.
     #[serde(flatten)]
     pub location: Location,
-    pub context: String,
+    pub(crate) context: String,
     #[serde(skip)]
-    pub secret_in_context: usize,
+    pub(crate) secret_in_context: usize,
     #[serde(skip)]
-    pub allowed_inline: bool,
-    pub source: SourceKind,
+    pub(crate) allowed_inline: bool,
+    pub(crate) source: SourceKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub blob: Option<String>,
+    pub(crate) blob: Option<String>,
     /// The commit that first introduced the blob (history) or the commit scanned (ranges).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commit: Option<CommitInfo>,
@@ -107,7 +118,7 @@ pub struct Occurrence {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub refs: Vec<String>,
     #[serde(default, skip_serializing_if = "is_zero")]
-    pub refs_total: usize,
+    pub(crate) refs_total: usize,
     /// The blob is reachable from no ref (dangling, or only in the reflog).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unreachable: bool,
@@ -167,14 +178,15 @@ pub struct Finding {
     /// The rule, by id (see [`RuleSet::get`]): a finding read back from a store or a report
     /// has no index into a rule set, so it carries none.
     pub rule_id: String,
-    pub rule_name: String,
-    pub severity: Severity,
-    pub confidence: Confidence,
-    pub fingerprint: String,
+    pub(crate) rule_name: String,
+    pub(crate) severity: Severity,
+    pub(crate) confidence: Confidence,
+    pub(crate) fingerprint: String,
+    /// The secret, as matched (reports mask it with `--redact`).
     pub secret: String,
-    pub entropy: f64,
+    pub(crate) entropy: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub checksum_valid: Option<bool>,
+    pub(crate) checksum_valid: Option<bool>,
     /// The other half of a paired credential, found next to this one (e.g. the AWS access key
     /// id of a secret access key).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -190,7 +202,7 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn primary(&self) -> &Occurrence {
+    pub(crate) fn primary(&self) -> &Occurrence {
         &self.occurrences[0]
     }
 
@@ -209,17 +221,23 @@ impl Finding {
 /// The joined half of a paired credential.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Paired {
-    pub rule_id: String,
-    pub secret: String,
+    pub(crate) rule_id: String,
+    pub(crate) secret: String,
 }
 
 /// What the provider said about a secret.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
+    /// The provider accepted the secret: it is live.
     Valid,
+    /// The provider refused it: revoked, expired or never valid.
     Invalid,
+    /// The check could not tell: a network error, a redirect, rate limiting, an unexpected
+    /// answer.
     Error,
+    /// No live check for this rule, or the check lacks what it needs (the paired half, a key
+    /// it can parse).
     Unsupported,
 }
 
@@ -237,7 +255,7 @@ impl fmt::Display for Status {
 /// A finding's validation result, in every report format.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Validation {
-    pub status: Status,
+    pub(crate) status: Status,
     /// Why, for errors and unsupported secrets (never contains the secret).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -255,7 +273,7 @@ impl Validation {
         }
     }
 
-    pub fn valid(facts: BTreeMap<String, String>) -> Validation {
+    pub(crate) fn valid(facts: BTreeMap<String, String>) -> Validation {
         Validation {
             status: Status::Valid,
             reason: None,
@@ -263,15 +281,15 @@ impl Validation {
         }
     }
 
-    pub fn invalid() -> Validation {
+    pub(crate) fn invalid() -> Validation {
         Validation::new(Status::Invalid, None)
     }
 
-    pub fn error(reason: impl Into<String>) -> Validation {
+    pub(crate) fn error(reason: impl Into<String>) -> Validation {
         Validation::new(Status::Error, Some(reason.into()))
     }
 
-    pub fn unsupported(reason: impl Into<String>) -> Validation {
+    pub(crate) fn unsupported(reason: impl Into<String>) -> Validation {
         Validation::new(Status::Unsupported, Some(reason.into()))
     }
 }

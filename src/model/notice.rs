@@ -7,21 +7,27 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
+    /// Part of the input could not be read or checked: the result is incomplete.
     Error,
+    /// Something left out that the user may want to know: a file over the size limit, a
+    /// decoding limit reached, what allowlists suppressed.
     Warning,
+    /// For information: symbolic links not followed, nested repositories not entered, baseline
+    /// entries that match nothing any more.
     Note,
 }
 
 /// Something a source could not do, or wants the user to know.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Notice {
-    pub level: Level,
+    pub(crate) level: Level,
     /// What it is about: a path, an object id, or the repository.
     pub subject: String,
-    pub message: String,
+    pub(crate) message: String,
 }
 
 impl Notice {
+    /// An [`Level::Error`] notice about `subject`.
     pub fn error(subject: impl Into<String>, message: impl Into<String>) -> Notice {
         Notice {
             level: Level::Error,
@@ -30,6 +36,7 @@ impl Notice {
         }
     }
 
+    /// A [`Level::Warning`] notice about `subject`.
     pub fn warning(subject: impl Into<String>, message: impl Into<String>) -> Notice {
         Notice {
             level: Level::Warning,
@@ -38,6 +45,7 @@ impl Notice {
         }
     }
 
+    /// A [`Level::Note`] notice about `subject`.
     pub fn note(subject: impl Into<String>, message: impl Into<String>) -> Notice {
         Notice {
             level: Level::Note,

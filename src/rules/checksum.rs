@@ -16,7 +16,7 @@ const KNOWN: &[&str] = &[
     "base64-json",
 ];
 
-pub fn is_known(name: &str) -> bool {
+pub(crate) fn is_known(name: &str) -> bool {
     KNOWN.contains(&name)
 }
 
