@@ -8,7 +8,7 @@ use crate::escape::text as e;
 use crate::model::ScanOutcome;
 use crate::model::{Finding, SourceKind};
 
-pub fn write(outcome: &ScanOutcome, out: &mut dyn Write) -> anyhow::Result<()> {
+pub(crate) fn write(outcome: &ScanOutcome, out: &mut dyn Write) -> anyhow::Result<()> {
     for finding in &outcome.findings {
         write_finding(finding, out)?;
     }
@@ -18,7 +18,7 @@ pub fn write(outcome: &ScanOutcome, out: &mut dyn Write) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn write_finding(finding: &Finding, out: &mut dyn Write) -> std::io::Result<()> {
+pub(crate) fn write_finding(finding: &Finding, out: &mut dyn Write) -> std::io::Result<()> {
     let primary = finding.primary();
     writeln!(
         out,
