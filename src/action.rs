@@ -305,16 +305,17 @@ pub struct Inputs {
     pub path: PathBuf,
     /// The `args` input: extra `keysweep scan` arguments, split on whitespace.
     pub args: Vec<String>,
-    pub event_name: String,
-    pub event: Value,
-    pub redact: bool,
-    pub validate: bool,
-    pub only_verified: bool,
-    pub fail_on_findings: bool,
-    pub sarif_file: PathBuf,
-    /// `GITHUB_STEP_SUMMARY` and `GITHUB_OUTPUT`, when GitHub gives them.
+    event_name: String,
+    event: Value,
+    redact: bool,
+    validate: bool,
+    only_verified: bool,
+    fail_on_findings: bool,
+    sarif_file: PathBuf,
+    /// The `GITHUB_STEP_SUMMARY` file, when GitHub gives one.
     pub step_summary: Option<String>,
-    pub output: Option<String>,
+    /// The `GITHUB_OUTPUT` file, when GitHub gives one.
+    output: Option<String>,
 }
 
 impl Inputs {

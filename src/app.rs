@@ -149,6 +149,8 @@ pub fn has_errors(outcome: &crate::model::ScanOutcome) -> bool {
     outcome.notices.iter().any(|n| n.level == Level::Error)
 }
 
+/// Prints notices on stderr, errors first, at most 20 of each level (the reports list all);
+/// `quiet` prints errors only. Text from scanned bytes is escaped.
 pub fn print_notices(notices: &[Notice], quiet: bool) {
     for level in [Level::Error, Level::Warning, Level::Note] {
         if quiet && level != Level::Error {

@@ -15,15 +15,22 @@ use crate::model::Finding;
 
 const VERSION: u32 = 1;
 
+/// A baseline file (`keysweep baseline create`, read with `--baseline`).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Baseline {
+    /// The file format's version; this keysweep reads version 1 only.
     pub version: u32,
+    /// The accepted findings, sorted (as `load` and `from_findings` leave them).
     pub findings: Vec<Entry>,
 }
 
+/// One accepted finding.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Entry {
+    /// The finding's content fingerprint (see [`crate::finding::fingerprint`]): the only part
+    /// compared with findings.
     pub fingerprint: String,
+    /// The finding's rule, for people reading the file and for the note on an unused entry.
     pub rule_id: String,
 }
 
@@ -45,6 +52,7 @@ impl Baseline {
         }
     }
 
+    /// Reads and checks a baseline file; it need not be sorted.
     pub fn load(path: &Path) -> Result<Baseline> {
         // Often committed with the code, so read as a repository's file: bounded, and its
         // errors quote none of it.
@@ -68,10 +76,13 @@ impl Baseline {
         Ok(baseline)
     }
 
+    /// The file's text: pretty JSON with a final newline.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("a baseline always serialises") + "\n"
     }
 
+    /// Whether a finding with this fingerprint is accepted: a binary search of the sorted
+    /// `findings`.
     pub fn contains(&self, fingerprint: &str) -> bool {
         self.findings
             .binary_search_by(|e| e.fingerprint.as_str().cmp(fingerprint))

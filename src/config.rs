@@ -79,17 +79,21 @@ struct ScanSection {
 pub struct Config {
     /// Where it was read from, for messages.
     pub source: Option<PathBuf>,
-    pub allowed_paths: Option<GlobSet>,
+    allowed_paths: Option<GlobSet>,
     /// Path regexes (imported gitleaks allowlists use regexes, not globs).
     pub allowed_path_regexes: Vec<Regex>,
-    pub allowed_secrets: Vec<Regex>,
-    pub stopwords: Vec<String>,
+    allowed_secrets: Vec<Regex>,
+    stopwords: Vec<String>,
+    /// `[rules] disable`: rule ids or dotted id prefixes to drop (imported gitleaks
+    /// `disabledRules` too).
     pub disabled_rules: Vec<String>,
     /// Extra rule files or directories as written, relative to the config file's directory.
     pub extra_rules: Vec<PathBuf>,
     /// Those rule files, read (see [`Config::read_rule_files`]).
     pub rule_files: Vec<RuleText>,
+    /// `[rules] min_confidence`: rules below it are dropped.
     pub min_confidence: Option<Confidence>,
+    /// `[scan] max_file_size` in bytes; `--max-file-size` wins over it.
     pub max_file_size: Option<u64>,
 }
 
@@ -98,7 +102,7 @@ pub struct Config {
 pub struct RuleText {
     /// Where it was read from, for messages and rule origins.
     pub origin: String,
-    pub text: String,
+    pub(crate) text: String,
 }
 
 /// Where a configuration's own files are read from: a directory of the scanned repository, or
@@ -249,6 +253,7 @@ impl Config {
         Ok(())
     }
 
+    /// Whether an allowlist glob or path regex matches `path` (relative to the scanned root).
     pub fn path_allowed(&self, path: &str) -> bool {
         self.allowed_paths
             .as_ref()
@@ -276,6 +281,8 @@ impl Config {
         Ok(())
     }
 
+    /// Whether an allowlist regex matches `secret` or it contains a stopword (ignoring ASCII
+    /// case).
     pub fn secret_allowed(&self, secret: &str) -> bool {
         let lower = secret.to_ascii_lowercase();
         self.allowed_secrets.iter().any(|r| r.is_match(secret))

@@ -12,7 +12,7 @@ use crate::baseline::Baseline;
 use crate::config::Config;
 use crate::model::{Finding, Notice, NoticeKind, Suppressed};
 
-pub fn apply(
+pub(crate) fn apply(
     findings: Vec<Finding>,
     config: &Config,
     baseline: Option<&Baseline>,

@@ -177,7 +177,7 @@ pub struct FindingSet {
 }
 
 impl FindingSet {
-    pub fn add(&mut self, rules: &RuleSet, hit: &Hit, occurrence: Occurrence) {
+    pub(crate) fn add(&mut self, rules: &RuleSet, hit: &Hit, occurrence: Occurrence) {
         let rule = &rules.rules[hit.rule];
         let fingerprint = fingerprint(&rule.id, &hit.secret);
         let finding = self

@@ -28,9 +28,13 @@ use crate::source::git::range::Revisions;
 /// One line of the pre-push hook's standard input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefUpdate {
+    /// The ref pushed from, e.g. `refs/heads/main` (`(delete)` when deleting).
     pub local_ref: String,
+    /// The commit pushed, in hex (all zeros when deleting).
     pub local_oid: String,
+    /// The ref updated on the remote.
     pub remote_ref: String,
+    /// What the remote ref points to now, in hex (all zeros when the remote lacks it).
     pub remote_oid: String,
 }
 
@@ -168,8 +172,11 @@ const MARKER: &str = "# keysweep pre-push hook";
 /// How to treat a pre-push hook that is not ours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Existing {
+    /// Fail and leave it in place (the default).
     Refuse,
+    /// Replace it (`--force`).
     Overwrite,
+    /// Move it to `pre-push.keysweep-chained` and run it before keysweep (`--chain`).
     Chain,
 }
 

@@ -56,7 +56,7 @@ impl<'a> HttpUrl<'a> {
         })
     }
 
-    pub fn is_https(&self) -> bool {
+    pub(crate) fn is_https(&self) -> bool {
         self.https
     }
 

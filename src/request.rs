@@ -29,15 +29,19 @@ pub struct RuleSelection {
 /// One scan: what, with which rules and filters, and how far to look.
 #[derive(Debug, Clone)]
 pub struct ScanRequest {
+    /// What to scan: a path (directory, file or repository) or standard input.
     pub target: Target,
+    /// Rules beyond the built-in library, or a subset of them.
     pub rules: RuleSelection,
     /// A configuration file; `None` looks for `.keysweep.toml` at the target's root.
     pub config: Option<PathBuf>,
     /// Report only findings whose fingerprint this baseline lacks.
     pub baseline: Option<PathBuf>,
+    /// Which parts of a repository to scan (everything by default).
     pub scope: Scope,
     /// Honour `.gitignore`, `.ignore` and `.git/info/exclude` when walking files.
     pub respect_ignore: bool,
+    /// Scan files and blobs that look binary instead of skipping them.
     pub include_binary: bool,
     /// `None`: the configuration's limit, else [`DEFAULT_MAX_FILE_SIZE`].
     pub max_file_size: Option<u64>,
@@ -45,6 +49,7 @@ pub struct ScanRequest {
     pub threads: usize,
     /// Draw a progress bar on stderr.
     pub progress: bool,
+    /// Decoding depth and archive limits (`--max-decode-depth`, `--no-archives`).
     pub decode: decode::Limits,
     /// Whether and how to ask providers if the secrets are live.
     pub validation: ValidationRequest,

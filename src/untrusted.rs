@@ -49,14 +49,14 @@ pub struct Confined {
 }
 
 impl Confined {
-    pub fn new(root: &Path) -> Result<Confined> {
+    pub(crate) fn new(root: &Path) -> Result<Confined> {
         let root = root
             .canonicalize()
             .with_context(|| format!("resolving {}", root.display()))?;
         Ok(Confined { root })
     }
 
-    pub fn root(&self) -> &Path {
+    pub(crate) fn root(&self) -> &Path {
         &self.root
     }
 

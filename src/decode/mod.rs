@@ -23,6 +23,7 @@ use crate::rules::Confidence;
 pub struct Limits {
     /// Decoding layers (base64 inside a JSON string is two); 0 turns decoding off.
     pub max_depth: usize,
+    /// Open zip, tar and gzip files and scan their entries (`--no-archives` turns it off).
     pub archives: bool,
     /// Archives inside archives.
     pub max_archive_depth: usize,
@@ -56,6 +57,8 @@ impl Default for Limits {
 
 /// What scanning one file found, and what it could not open.
 pub struct Outcome {
+    /// Every hit, in the file's own text or decoded from it, located in the file's bytes (or,
+    /// for an archive entry, in the entry's; see [`Hit::inner_path`]).
     pub hits: Vec<Hit>,
     /// Limits reached and archives that could not be read (the rest was scanned).
     pub notes: Vec<String>,

@@ -12,7 +12,9 @@ pub const MIN_EXAMPLES: usize = 2;
 /// One thing wrong with one rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
+    /// The rule's id.
     pub rule: String,
+    /// What is wrong, in words (an example that does not match, a negative one that does).
     pub message: String,
 }
 

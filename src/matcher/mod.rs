@@ -45,8 +45,8 @@ pub struct Match {
 /// The joined half of a paired credential.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Partner {
-    pub rule: usize,
-    pub secret: Range<usize>,
+    pub(crate) rule: usize,
+    pub(crate) secret: Range<usize>,
 }
 
 /// What one automaton pattern triggers: a rule, and the exact bytes when the rule's keywords are
@@ -74,6 +74,8 @@ struct Window {
 }
 
 impl<'r> Matcher<'r> {
+    /// Builds the keyword prefilter over every rule's keywords; regexes are compiled later, on
+    /// a rule's first keyword hit (see [`Rule::regex`]).
     pub fn new(set: &'r RuleSet) -> anyhow::Result<Matcher<'r>> {
         let mut patterns: Vec<Vec<u8>> = Vec::new();
         let mut triggers: Vec<Vec<Trigger>> = Vec::new();
@@ -112,6 +114,7 @@ impl<'r> Matcher<'r> {
         })
     }
 
+    /// The rules matched, in the set's order: [`Match::rule`] indexes this.
     pub fn rules(&self) -> &'r [Rule] {
         self.rules
     }

@@ -118,9 +118,16 @@ pub struct Engine {
     longest: usize,
 }
 
-// SAFETY: a compiled database is immutable and may be shared by threads; each scratch space is
-// taken out of the pool by one scan at a time.
+// SAFETY: the raw pointers are the database and scratch spaces this engine allocated and alone
+// owns (nothing else holds them; `Drop` frees them); Hyperscan ties neither to the thread that
+// allocated it. `api` is a shared reference to function pointers and a `Library`, which are
+// `Sync`.
 unsafe impl Send for Engine {}
+// SAFETY: through `&Engine`, threads only read the database (compiled databases are immutable
+// and Hyperscan allows scanning one from many threads at once) and the plain `lengths` and
+// `longest`. A scratch space is never used by two scans at once: `hits` takes one out of the
+// `Mutex`-guarded pool (or allocates a fresh one) for the whole scan and puts it back after;
+// `alloc_scratch` only reads the database. Freeing needs `&mut self` (`Drop`).
 unsafe impl Sync for Engine {}
 
 impl Engine {

@@ -10,11 +10,18 @@ use crate::rules::{Confidence, Severity};
 /// A match located in the bytes it was found in: everything that depends on those bytes.
 #[derive(Debug, Clone)]
 pub struct Hit {
+    /// Index of the rule in the [`RuleSet`](crate::rules::RuleSet) the matcher was built over.
     pub rule: usize,
+    /// The secret's bytes as text (invalid UTF-8 replaced).
     pub secret: String,
+    /// Shannon entropy of the secret, in bits per character.
     pub entropy: f64,
+    /// `Some(true)` when the rule has an offline checksum and it holds.
     pub checksum_valid: Option<bool>,
+    /// Where the secret stands in the bytes matched (for a decoded secret, where the encoded
+    /// text stands once [`Hit::anchor_to`] has moved it).
     pub location: Location,
+    /// The line holding the secret, cut around it at word boundaries.
     pub context: String,
     /// Byte offset of the secret's start inside `context`.
     pub secret_in_context: usize,
@@ -33,11 +40,17 @@ pub struct Hit {
 /// Unicode code points; byte offsets are 0-based and end-exclusive.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Location {
+    /// Line of the secret's first byte.
     pub line: usize,
+    /// Column of the secret's first character.
     pub column: usize,
+    /// Line on which the secret ends.
     pub end_line: usize,
+    /// Column just after the secret's last character (end-exclusive, as `byte_end`).
     pub end_column: usize,
+    /// Offset of the secret's first byte.
     pub byte_start: usize,
+    /// Offset just after the secret's last byte.
     pub byte_end: usize,
 }
 
@@ -58,14 +71,18 @@ pub enum SourceKind {
 /// A commit, as reports show it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct CommitInfo {
+    /// Full hex id.
     pub id: String,
+    /// Author name, as the commit gives it (text reports escape it).
     pub author_name: String,
+    /// Author e-mail address.
     pub author_email: String,
     /// ISO 8601, UTC.
     pub date: String,
     /// Seconds since the Unix epoch (for sorting).
     #[serde(skip_serializing, default)]
     pub timestamp: i64,
+    /// The subject line, capped at 200 characters.
     pub summary: String,
 }
 
@@ -90,15 +107,21 @@ pub struct Occurrence {
     /// since): `path` is then HEAD's, the one code scanning can show.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub introduced_as: Option<String>,
+    /// Where the secret stands in that file or blob.
     #[serde(flatten)]
     pub location: Location,
+    /// The line holding the secret, cut around it at word boundaries.
     pub context: String,
     #[serde(skip)]
+    /// Byte offset of the secret inside `context` (for redaction and highlighting).
     pub secret_in_context: usize,
     #[serde(skip)]
+    /// The line carries an inline allow marker (`keysweep:allow`, `gitleaks:allow`).
     pub allowed_inline: bool,
+    /// Where the bytes came from: a file, the index, history, a message.
     pub source: SourceKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The blob id (hex) for git sources.
     pub blob: Option<String>,
     /// The commit that first introduced the blob (history) or the commit scanned (ranges).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -107,6 +130,7 @@ pub struct Occurrence {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub refs: Vec<String>,
     #[serde(default, skip_serializing_if = "is_zero")]
+    /// How many refs reach the introducing commit in all (`refs` lists the first few).
     pub refs_total: usize,
     /// The blob is reachable from no ref (dangling, or only in the reflog).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -167,13 +191,20 @@ pub struct Finding {
     /// The rule, by id (see [`RuleSet::get`]): a finding read back from a store or a report
     /// has no index into a rule set, so it carries none.
     pub rule_id: String,
+    /// The rule's human name.
     pub rule_name: String,
+    /// How bad a leak of this kind is.
     pub severity: Severity,
+    /// How sure the rule is that a match is a real secret.
     pub confidence: Confidence,
+    /// Content identity: a hash of rule id and secret (see `finding::fingerprint`).
     pub fingerprint: String,
+    /// The secret, as matched (reports mask it with `--redact`).
     pub secret: String,
+    /// Shannon entropy of the secret, in bits per character.
     pub entropy: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `Some(true)` when the rule has an offline checksum and it holds.
     pub checksum_valid: Option<bool>,
     /// The other half of a paired credential, found next to this one (e.g. the AWS access key
     /// id of a secret access key).
@@ -190,6 +221,7 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// The occurrence reports show as the finding's location.
     pub fn primary(&self) -> &Occurrence {
         &self.occurrences[0]
     }
@@ -209,7 +241,9 @@ impl Finding {
 /// The joined half of a paired credential.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Paired {
+    /// The rule of the other half.
     pub rule_id: String,
+    /// The other half's secret.
     pub secret: String,
 }
 
@@ -217,9 +251,15 @@ pub struct Paired {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
+    /// The provider accepted the secret: it is live.
     Valid,
+    /// The provider refused it: revoked, expired or never valid.
     Invalid,
+    /// The check could not tell: a network error, a redirect, rate limiting, an unexpected
+    /// answer.
     Error,
+    /// No live check for this rule, or the check lacks what it needs (the paired half, a key
+    /// it can parse).
     Unsupported,
 }
 
@@ -237,6 +277,7 @@ impl fmt::Display for Status {
 /// A finding's validation result, in every report format.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Validation {
+    /// Live, revoked, unknown (error) or not checkable.
     pub status: Status,
     /// Why, for errors and unsupported secrets (never contains the secret).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -255,6 +296,7 @@ impl Validation {
         }
     }
 
+    /// The provider accepted the secret; `facts` are what it told about it.
     pub fn valid(facts: BTreeMap<String, String>) -> Validation {
         Validation {
             status: Status::Valid,
@@ -263,14 +305,17 @@ impl Validation {
         }
     }
 
+    /// The provider rejected the secret.
     pub fn invalid() -> Validation {
         Validation::new(Status::Invalid, None)
     }
 
+    /// No answer could be had (network, timeout, an unexpected reply).
     pub fn error(reason: impl Into<String>) -> Validation {
         Validation::new(Status::Error, Some(reason.into()))
     }
 
+    /// The secret cannot be checked (no check for its rule, or a missing partner).
     pub fn unsupported(reason: impl Into<String>) -> Validation {
         Validation::new(Status::Unsupported, Some(reason.into()))
     }

@@ -9,8 +9,13 @@ use crate::word_enum::word_enum;
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
+    /// Part of the input could not be read or checked: the result is incomplete.
     Error,
+    /// Something left out that the user may want to know: a file over the size limit, a
+    /// decoding limit reached, what allowlists suppressed.
     Warning,
+    /// For information: symbolic links not followed, nested repositories not entered, baseline
+    /// entries that match nothing any more.
     Note,
 }
 
@@ -45,10 +50,13 @@ word_enum! {
 /// Something a stage could not do, or wants the user to know.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Notice {
+    /// Whether the scan is incomplete (an error) or only informed (a warning, a note).
     pub level: Level,
     /// What it is about: a path, an object id, or the repository.
     pub subject: String,
+    /// What happened, for a person (never bytes of a scanned file).
     pub message: String,
+    /// What it is about, for a program selecting notices.
     pub kind: NoticeKind,
 }
 

@@ -29,7 +29,7 @@ struct Summary<'a> {
     suppressed: &'a crate::model::Suppressed,
 }
 
-pub fn write(outcome: &ScanOutcome, out: &mut dyn Write) -> anyhow::Result<()> {
+pub(crate) fn write(outcome: &ScanOutcome, out: &mut dyn Write) -> anyhow::Result<()> {
     let document = Document {
         tool: Tool {
             name: env!("CARGO_PKG_NAME"),
@@ -49,7 +49,7 @@ pub fn write(outcome: &ScanOutcome, out: &mut dyn Write) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn write_lines(outcome: &ScanOutcome, out: &mut dyn Write) -> anyhow::Result<()> {
+pub(crate) fn write_lines(outcome: &ScanOutcome, out: &mut dyn Write) -> anyhow::Result<()> {
     for finding in &outcome.findings {
         serde_json::to_writer(&mut *out, finding)?;
         writeln!(out)?;

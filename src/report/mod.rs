@@ -13,9 +13,13 @@ use crate::rules::RuleSet;
 /// A scan report's shape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// Human-readable blocks, one per finding.
     Text,
+    /// One JSON document: tool, summary, findings and notices.
     Json,
+    /// JSON Lines: one finding per line, nothing else.
     Jsonl,
+    /// SARIF 2.1.0, as code scanning reads it.
     Sarif,
 }
 

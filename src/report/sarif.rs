@@ -24,14 +24,18 @@ pub const FINGERPRINT_KEY: &str = "keysweepSecret/v1";
 /// GitHub shows at most 1,000 locations per result.
 const MAX_RELATED: usize = 999;
 
-pub fn write(outcome: &ScanOutcome, rules: &RuleSet, out: &mut dyn Write) -> anyhow::Result<()> {
+pub(crate) fn write(
+    outcome: &ScanOutcome,
+    rules: &RuleSet,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
     let log = build(outcome, rules);
     serde_json::to_writer_pretty(&mut *out, &log)?;
     writeln!(out)?;
     Ok(())
 }
 
-pub fn build(outcome: &ScanOutcome, rules: &RuleSet) -> Sarif {
+pub(crate) fn build(outcome: &ScanOutcome, rules: &RuleSet) -> Sarif {
     // Only the rules that produced results, in id order; results point at them by index.
     let used: BTreeSet<&str> = outcome
         .findings

@@ -7,7 +7,7 @@ use std::io::Write;
 use crate::escape::text as e;
 use crate::model::{Finding, ScanOutcome, SourceKind};
 
-pub fn write(outcome: &ScanOutcome, out: &mut dyn Write) -> anyhow::Result<()> {
+pub(crate) fn write(outcome: &ScanOutcome, out: &mut dyn Write) -> anyhow::Result<()> {
     for finding in &outcome.findings {
         write_finding(finding, out)?;
     }
@@ -17,7 +17,7 @@ pub fn write(outcome: &ScanOutcome, out: &mut dyn Write) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn write_finding(finding: &Finding, out: &mut dyn Write) -> std::io::Result<()> {
+pub(crate) fn write_finding(finding: &Finding, out: &mut dyn Write) -> std::io::Result<()> {
     let primary = finding.primary();
     writeln!(
         out,

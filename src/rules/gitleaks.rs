@@ -74,10 +74,16 @@ struct GitleaksAllowlist {
 /// What an import brings: rules, global allowlist parts, and what it could not take over.
 #[derive(Debug, Default)]
 pub struct Imported {
+    /// The config's rules that keysweep can express, converted and their regexes compiled.
     pub rules: Vec<Rule>,
+    /// Global allowlist `paths`: regexes over the path.
     pub path_regexes: Vec<String>,
+    /// Global allowlist `regexes` that target the secret or the whole match, applied to the
+    /// secret.
     pub secret_regexes: Vec<String>,
+    /// Global allowlist `stopwords`: a secret containing one is allowed.
     pub stopwords: Vec<String>,
+    /// `[extend] disabledRules`: rule ids to drop, as `[rules] disable` does.
     pub disabled_rules: Vec<String>,
     /// Human-readable notes about each thing not imported.
     pub skipped: Vec<String>,
@@ -110,6 +116,8 @@ pub fn is_gitleaks(text: &str) -> bool {
 /// Gitleaks rules may be long (private keys): the window searched around a keyword.
 const IMPORTED_MAX_LEN: usize = 4096;
 
+/// Converts a gitleaks or Betterleaks config (`origin` names it in messages). Only unparsable
+/// TOML is an error: whatever cannot be taken over is listed in [`Imported::skipped`].
 pub fn import(text: &str, origin: &str) -> Result<Imported> {
     let file: GitleaksFile = toml::from_str(text).map_err(|e| {
         anyhow::anyhow!(

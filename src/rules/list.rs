@@ -40,6 +40,8 @@ pub fn validated_providers(set: &RuleSet) -> BTreeSet<&str> {
         .collect()
 }
 
+/// The table: one line per rule (id, severity, confidence, [`checks`], name), then totals
+/// naming the keyword prefilter's engine, `prefilter`.
 pub fn text(set: &RuleSet, prefilter: &str, out: &mut impl Write) -> std::io::Result<()> {
     for r in &set.rules {
         let checks = checks(r);
@@ -64,6 +66,8 @@ pub fn text(set: &RuleSet, prefilter: &str, out: &mut impl Write) -> std::io::Re
     )
 }
 
+/// A JSON array with one object per rule, adding provider, checksum, entropy, keywords and
+/// origin to the table's columns.
 pub fn json(set: &RuleSet, out: &mut impl Write) -> std::io::Result<()> {
     let list: Vec<_> = set
         .rules

@@ -27,12 +27,19 @@ mod embedded {
 /// The longest a whole regex match may be unless a rule says otherwise (bytes).
 pub const DEFAULT_MAX_LEN: usize = 256;
 
+/// How much harm a leak of a rule's secret can do. Sets the SARIF level and GitHub's
+/// `security-severity`; ordered from `Low` to `Critical`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Little harm on its own: an identifier, a sandbox or client-side token, an encrypted
+    /// vault.
     Low,
+    /// Limited scope, e.g. a webhook URL or a project token.
     Medium,
+    /// API access to one service with the rights of whoever the key belongs to.
     High,
+    /// Broad or administrative access: cloud account keys, admin keys, private keys.
     Critical,
 }
 
@@ -59,11 +66,17 @@ impl fmt::Display for Severity {
     }
 }
 
+/// How surely a match of a rule is a real secret rather than a lookalike. Ranks rules that
+/// extract the same bytes, sets SARIF's `precision`, and is what `min_confidence` filters on;
+/// ordered from `Low` to `High`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Confidence {
+    /// A generic shape (a password assignment, credentials in a URL): expect false positives.
     Low,
+    /// A format recognised by the provider's name next to it rather than by its own bytes.
     Medium,
+    /// A distinctive format (a fixed prefix, a checksum): a match is almost surely a secret.
     High,
 }
 
@@ -81,9 +94,9 @@ impl fmt::Display for Confidence {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Pair {
-    pub rule: String,
+    pub(crate) rule: String,
     #[serde(default = "default_pair_distance")]
-    pub within: usize,
+    pub(crate) within: usize,
 }
 
 fn default_pair_distance() -> usize {
@@ -111,16 +124,20 @@ word_enum! {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CharClass {
+    /// An ASCII digit.
     Digit,
+    /// An ASCII letter, either case.
     Letter,
+    /// An ASCII uppercase letter.
     Upper,
+    /// An ASCII lowercase letter.
     Lower,
     /// Anything but ASCII letters and digits.
     Special,
 }
 
 impl CharClass {
-    pub fn occurs_in(self, bytes: &[u8]) -> bool {
+    pub(crate) fn occurs_in(self, bytes: &[u8]) -> bool {
         bytes.iter().any(|&b| match self {
             CharClass::Digit => b.is_ascii_digit(),
             CharClass::Letter => b.is_ascii_alphabetic(),
@@ -138,16 +155,23 @@ pub enum Example {
     /// Only the text: the rule must match somewhere in it.
     Text(String),
     /// The text and exactly the secret the rule must yield from it.
-    WithSecret { text: String, secret: String },
+    WithSecret {
+        /// The text, as it would stand in a file.
+        text: String,
+        /// Exactly the secret the rule must extract from `text`.
+        secret: String,
+    },
 }
 
 impl Example {
+    /// The text to run the rule over.
     pub fn text(&self) -> &str {
         match self {
             Example::Text(t) | Example::WithSecret { text: t, .. } => t,
         }
     }
 
+    /// The secret the rule must extract, when the example names one.
     pub fn secret(&self) -> Option<&str> {
         match self {
             Example::Text(_) => None,
@@ -160,10 +184,12 @@ impl Example {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
+    /// Unique id, by convention `provider.kind` (e.g. `github.pat-classic`): how findings,
+    /// baselines, `--only-rules` and `[rules] disable` name the rule.
     pub id: String,
-    pub name: String,
+    pub(crate) name: String,
     #[serde(default)]
-    pub description: String,
+    pub(crate) description: String,
     /// Literals for the prefilter; a regex match is only accepted if it overlaps one of them.
     pub keywords: Vec<String>,
     /// Keywords are matched ignoring ASCII case.
@@ -202,16 +228,17 @@ pub struct Rule {
     pub pair: Option<Pair>,
     /// How `--validate` asks the provider whether the secret is live.
     pub validate: Option<validation::ValidateSpec>,
-    pub severity: Severity,
-    pub confidence: Confidence,
+    pub(crate) severity: Severity,
+    pub(crate) confidence: Confidence,
     #[serde(default)]
-    pub references: Vec<String>,
+    pub(crate) references: Vec<String>,
     #[serde(default)]
-    pub remediation: String,
+    pub(crate) remediation: String,
+    /// Texts the rule must match, checked by `keysweep rules check`.
     #[serde(default)]
     pub examples: Vec<Example>,
     #[serde(default)]
-    pub negative_examples: Vec<String>,
+    pub(crate) negative_examples: Vec<String>,
 
     /// Which file the rule came from (for error messages).
     #[serde(skip)]
@@ -231,9 +258,9 @@ fn default_true() -> bool {
 /// A rule's compiled regexes and the index of the group that holds the secret.
 #[derive(Debug)]
 pub struct CompiledRegex {
-    pub regex: Regex,
-    pub secret_group: usize,
-    pub exclude_secret: Option<Regex>,
+    pub(crate) regex: Regex,
+    pub(crate) secret_group: usize,
+    pub(crate) exclude_secret: Option<Regex>,
 }
 
 impl Rule {
@@ -314,6 +341,7 @@ struct RuleFile {
 /// All rules of a scan, in a stable order (by file, then as written).
 #[derive(Debug, Default)]
 pub struct RuleSet {
+    /// The rules; the `rule` of a match or a hit is an index into this.
     pub rules: Vec<Rule>,
 }
 

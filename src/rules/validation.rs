@@ -21,25 +21,28 @@ word_enum! {
     }
 }
 
-/// The placeholders a request template may hold.
-pub const SECRET: &str = "{secret}";
-pub const PARTNER: &str = "{partner}";
+/// The placeholder a request template holds for the secret.
+pub(crate) const SECRET: &str = "{secret}";
+/// The placeholder a request template holds for the paired rule's secret (see `Rule::pair`).
+pub(crate) const PARTNER: &str = "{partner}";
 
+/// A rule's `[rules.validate]` table: how `--validate` asks the provider whether a secret is
+/// live, by a check written in code or by one HTTPS request and what its answers mean.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ValidateSpec {
     /// A check written in code; the other fields are then unused.
     pub coded: Option<Coded>,
     #[serde(default = "default_method")]
-    pub method: String,
+    pub(crate) method: String,
     /// The provider's fixed HTTPS endpoint. `{secret}` and `{partner}` (the paired rule's
     /// secret) may appear in the path or query, never in the host.
     pub url: Option<String>,
     #[serde(default)]
-    pub headers: BTreeMap<String, String>,
+    pub(crate) headers: BTreeMap<String, String>,
     /// HTTP basic authentication: `[user, password]`, placeholders allowed.
     pub basic: Option<[String; 2]>,
-    pub body: Option<String>,
+    pub(crate) body: Option<String>,
     /// The answer that means "live". Required for HTTP checks.
     pub valid: Option<Condition>,
     /// The answer that means "revoked or never valid"; anything else is an error.
@@ -57,12 +60,14 @@ fn default_method() -> String {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Condition {
+    /// HTTP status codes, any one of which matches.
     pub status: Vec<u16>,
+    /// Text the body must also contain.
     pub body_contains: Option<String>,
 }
 
 impl Condition {
-    pub fn holds(&self, status: u16, body: &str) -> bool {
+    pub(crate) fn holds(&self, status: u16, body: &str) -> bool {
         self.status.contains(&status)
             && self
                 .body_contains
@@ -71,6 +76,7 @@ impl Condition {
     }
 }
 
+/// What to keep from a live answer as the finding's validation facts.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Report {

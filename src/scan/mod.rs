@@ -51,13 +51,22 @@ impl Scope {
     }
 }
 
+/// How to scan, whatever the [`Target`].
 #[derive(Debug, Clone)]
 pub struct ScanOptions {
+    /// Which parts of a repository (a directory or stdin accepts only the default or
+    /// `WorkTree`).
     pub scope: Scope,
+    /// Honour `.gitignore`, `.ignore` and `.git/info/exclude` when walking files (off with
+    /// `--no-ignore`).
     pub respect_ignore: bool,
+    /// Scan what looks binary (a NUL byte in the first 8000 bytes) instead of skipping it.
     pub include_binary: bool,
+    /// Files and blobs larger than this many bytes are skipped, with a warning.
     pub max_file_size: u64,
+    /// Threads for walking directories and traversing object databases.
     pub threads: usize,
+    /// Draw a progress spinner on stderr.
     pub progress: bool,
     /// Decoding layers and archive limits (`--max-decode-depth`, `--no-archives`).
     pub decode: decode::Limits,

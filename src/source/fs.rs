@@ -21,7 +21,7 @@ use ignore::{WalkBuilder, WalkState};
 use crate::model::{Notice, NoticeKind};
 
 #[derive(Debug, Clone)]
-pub struct WalkOptions {
+pub(crate) struct WalkOptions {
     /// Honour `.gitignore`, `.ignore` and `.git/info/exclude`.
     pub respect_ignore: bool,
     /// Do not descend into nested git repositories (submodules, vendored clones).
@@ -32,10 +32,10 @@ pub struct WalkOptions {
 /// A file to scan.
 #[derive(Debug, Clone)]
 pub struct FileEntry {
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// The path relative to the walk's root, with `/` separators (the root itself if a file).
     pub relative: String,
-    pub size: u64,
+    pub(crate) size: u64,
     /// What git's index records of a file, to tell an unchanged one without reading it.
     pub stat: Option<FileStat>,
 }
@@ -45,11 +45,11 @@ pub struct FileEntry {
 /// same size with its mtime restored still changes the ctime.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct FileStat {
-    pub mtime: (u32, u32),
-    pub ctime: (u32, u32),
-    pub ino: u32,
-    pub uid: u32,
-    pub gid: u32,
+    pub(crate) mtime: (u32, u32),
+    pub(crate) ctime: (u32, u32),
+    pub(crate) ino: u32,
+    pub(crate) uid: u32,
+    pub(crate) gid: u32,
 }
 
 impl FileStat {
@@ -73,7 +73,7 @@ impl FileStat {
 }
 
 /// Every file under `root`, sorted by relative path, and what could not be walked.
-pub fn walk(root: &Path, options: &WalkOptions) -> (Vec<FileEntry>, Vec<Notice>) {
+pub(crate) fn walk(root: &Path, options: &WalkOptions) -> (Vec<FileEntry>, Vec<Notice>) {
     let files = Mutex::new(Vec::new());
     let symlinks = AtomicUsize::new(0);
     let special = AtomicUsize::new(0);

@@ -12,7 +12,9 @@ use super::Store;
 /// What one merge brought in.
 #[derive(Debug, Default)]
 pub struct Merged {
+    /// Repositories taken from the shard: ones this store had not scanned, or scanned earlier.
     pub repos: usize,
+    /// Scanned blobs the shard had and this store did not.
     pub blobs: usize,
 }
 

@@ -78,6 +78,7 @@ macro_rules! stored_as_word {
 
 stored_as_word!(TriageStatus, RepoState);
 
+/// An open connection to a sweep's datastore.
 pub struct Store {
     conn: Connection,
     commits: Commits,
@@ -105,52 +106,74 @@ impl Commits {
 /// A repository as the store knows it.
 #[derive(Debug, Clone)]
 pub struct RepoRecord {
+    /// Its row id: what [`RepoResult::repo`] and the per-repository queries take.
     pub id: i64,
+    /// The name the sweep prints and `report --repo` takes (`owner/repo` for forge URLs).
     pub name: String,
+    /// Where it was cloned from, or its local path.
     pub url: String,
+    /// How far the sweep got with it.
     pub state: RepoState,
+    /// Why it could not be cloned, fetched or scanned, when it could not.
     pub reason: Option<String>,
     /// The refs of the last complete scan.
     pub tips: BTreeMap<String, String>,
-    pub rules_digest: Option<String>,
-    pub scanned_at: Option<i64>,
-    pub blobs: u64,
-    pub new_blobs: u64,
-    pub bytes: u64,
+    pub(crate) rules_digest: Option<String>,
+    pub(crate) scanned_at: Option<i64>,
+    pub(crate) blobs: u64,
+    pub(crate) new_blobs: u64,
+    pub(crate) bytes: u64,
+    /// Wall-clock seconds the last complete scan took; `None` before one.
     pub seconds: Option<f64>,
 }
 
 /// One scanned blob, as recorded.
 pub struct BlobRecord {
+    /// The blob's object id.
     pub id: ObjectId,
+    /// Its size in bytes.
     pub size: u64,
+    /// Why it was not matched (too large, binary); `None` when it was.
     pub skipped: Option<String>,
+    /// What matched in it; empty when nothing did.
     pub hits: Vec<StoredHit>,
 }
 
 /// Everything a finished repository scan records, in one transaction.
 pub struct RepoResult {
+    /// The repository's [`RepoRecord::id`].
     pub repo: i64,
+    /// Every ref (and `HEAD`) and the commit it points to, as scanned: a later sweep compares
+    /// them to tell an unchanged repository.
     pub tips: BTreeMap<String, String>,
+    /// The digest of the rules and scan options it was scanned under (see
+    /// [`Store::use_rules`]).
     pub rules_digest: String,
+    /// Blobs the scan looked at.
     pub blobs: u64,
+    /// Of those, the blobs it scanned itself (the others were scanned before or by another
+    /// repository's scan).
     pub new_blobs: u64,
+    /// Bytes it scanned.
     pub bytes: u64,
+    /// Wall-clock seconds the scan took.
     pub seconds: f64,
+    /// The repository's findings, replacing those of its previous scan.
     pub findings: Vec<Finding>,
+    /// What its scan could not read or left out, replacing the previous scan's notices.
     pub notices: Vec<Notice>,
 }
 
 /// A run's counters.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct RunRecord {
-    pub id: i64,
-    pub started: i64,
-    pub finished: Option<i64>,
-    pub shard: Option<String>,
-    pub repos: u64,
-    pub blobs_scanned: u64,
-    pub bytes_scanned: u64,
+    id: i64,
+    started: i64,
+    pub(crate) finished: Option<i64>,
+    shard: Option<String>,
+    repos: u64,
+    pub(crate) blobs_scanned: u64,
+    pub(crate) bytes_scanned: u64,
 }
 
 impl Store {
@@ -230,7 +253,7 @@ impl Store {
         })
     }
 
-    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+    fn meta(&self, key: &str) -> Result<Option<String>> {
         Ok(self
             .conn
             .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
@@ -265,6 +288,7 @@ impl Store {
         Ok(self.conn.last_insert_rowid())
     }
 
+    /// Marks run `run` as finished now.
     pub fn finish_run(&mut self, run: i64) -> Result<()> {
         self.conn.execute(
             "UPDATE runs SET finished = ?1 WHERE id = ?2",
@@ -489,6 +513,7 @@ impl Store {
         Ok(())
     }
 
+    /// The notices of a repository's last scan (or why it failed), sorted.
     pub fn notices_of(&self, repo: i64) -> Result<Vec<Notice>> {
         let mut statement = self
             .conn
@@ -512,6 +537,7 @@ impl Store {
         Ok(notices)
     }
 
+    /// Every run, its own or merged in from a shard, in the order recorded.
     pub fn runs(&self) -> Result<Vec<RunRecord>> {
         let mut statement = self.conn.prepare(
             "SELECT id, started, finished, shard, repos, blobs_scanned, bytes_scanned
@@ -588,9 +614,10 @@ impl Store {
 /// A finding's triage, as reports show it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Triage {
+    /// Where the secret stands.
     pub status: TriageStatus,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub(crate) note: Option<String>,
 }
 
 /// Stores made before notices had kinds get the column (their notices read as `other`); the

@@ -6,29 +6,40 @@ use serde::{Deserialize, Serialize};
 use crate::model::{Hit, Location};
 use crate::rules::RuleSet;
 
+/// A [`Hit`] as the store keeps it (as JSON, in its blob's row).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StoredHit {
+    /// The rule's id.
     pub rule: String,
+    /// The secret's bytes as text.
     pub secret: String,
+    /// Shannon entropy of the secret, in bits per byte.
     pub entropy: f64,
+    /// `Some(true)` when the rule has an offline checksum and it holds; `None` without one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checksum_valid: Option<bool>,
+    /// Where the secret stands in the blob (in the archive entry, with `inner_path`).
     pub location: Location,
+    /// The line the secret starts on, cut to at most 240 bytes around it.
     pub context: String,
+    /// Byte offset of the secret's start inside `context`.
     pub secret_in_context: usize,
+    /// The line carries an inline allow marker (`keysweep:allow`, `gitleaks:allow`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub allowed_inline: bool,
     /// The other half of a paired credential: (rule id, secret).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partner: Option<(String, String)>,
+    /// Inside an archive: the entry's path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inner_path: Option<String>,
+    /// The decoding layers the secret was found under, outermost first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub encoding: Vec<String>,
 }
 
 impl StoredHit {
-    pub fn from_hit(hit: &Hit, rules: &RuleSet) -> StoredHit {
+    pub(crate) fn from_hit(hit: &Hit, rules: &RuleSet) -> StoredHit {
         StoredHit {
             rule: rules.rules[hit.rule].id.clone(),
             secret: hit.secret.clone(),

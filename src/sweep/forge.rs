@@ -20,7 +20,7 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 const MAX_PAGES: usize = 10_000;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ListedRepo {
+pub(crate) struct ListedRepo {
     /// "acme/api" (GitHub full_name) or "group/sub/project" (GitLab path_with_namespace).
     pub name: String,
     /// GitHub `clone_url`, GitLab `http_url_to_repo`.
@@ -29,7 +29,7 @@ pub struct ListedRepo {
     pub fork: bool,
 }
 
-pub struct ForgeOptions {
+pub(crate) struct ForgeOptions {
     /// "https://api.github.com", "https://gitlab.com/api/v4", or a loopback mock.
     pub api_url: String,
     pub token: Option<String>,
@@ -60,7 +60,7 @@ struct GitlabProject {
 }
 
 /// Repositories of a GitHub organisation, or of a user account when no organisation has that name.
-pub fn github_org(org: &str, options: &ForgeOptions) -> Result<Vec<ListedRepo>> {
+pub(crate) fn github_org(org: &str, options: &ForgeOptions) -> Result<Vec<ListedRepo>> {
     let mut headers = vec![
         ("Accept", "application/vnd.github+json".to_string()),
         ("X-GitHub-Api-Version", "2022-11-28".to_string()),
@@ -94,7 +94,7 @@ pub fn github_org(org: &str, options: &ForgeOptions) -> Result<Vec<ListedRepo>> 
 }
 
 /// Projects of a GitLab group and all its subgroups (shared projects excluded).
-pub fn gitlab_group(group: &str, options: &ForgeOptions) -> Result<Vec<ListedRepo>> {
+pub(crate) fn gitlab_group(group: &str, options: &ForgeOptions) -> Result<Vec<ListedRepo>> {
     let headers = options
         .token
         .iter()

@@ -57,11 +57,15 @@ pub struct SweepPlan {
     pub dir: Vec<PathBuf>,
     /// GitHub organisations or users whose every repository is swept.
     pub github_org: Vec<String>,
+    /// GitHub's API (or GitHub Enterprise's); `GITHUB_TOKEN` is sent only there.
     pub github_api_url: String,
     /// GitLab groups (and their subgroups) whose every project is swept.
     pub gitlab_group: Vec<String>,
+    /// GitLab's API (or a self-managed instance's); `GITLAB_TOKEN` is sent only there.
     pub gitlab_api_url: String,
+    /// Also sweep the forks a forge lists.
     pub include_forks: bool,
+    /// Also sweep the archived repositories a forge lists.
     pub include_archived: bool,
     /// The datastore (SQLite).
     pub store: PathBuf,
@@ -77,11 +81,17 @@ pub struct SweepPlan {
     pub fetch_jobs: usize,
     /// Worker threads in all; the caller owns the thread pool.
     pub threads: usize,
+    /// Rules beyond the built-in library, or a subset of them.
     pub rules: RuleSelection,
+    /// Scan blobs that look binary instead of skipping them.
     pub include_binary: bool,
+    /// Blobs larger than this many bytes are skipped (and recorded as such).
     pub max_file_size: u64,
+    /// Decoding layers (base64 inside a JSON string is two); 0 turns decoding off.
     pub max_decode_depth: usize,
+    /// Do not open zip, tar and gzip blobs.
     pub no_archives: bool,
+    /// Print nothing on stderr but errors: no progress, no summary.
     pub quiet: bool,
     /// Ask providers whether newly found secrets are live.
     pub validate: bool,

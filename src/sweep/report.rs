@@ -97,8 +97,13 @@ struct Document<'a> {
 /// The shapes a sweep's report takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StoreFormat {
+    /// Every finding for people to read, then the summary.
     Text,
+    /// One document: the summary and, unless summary-only, every repository with its
+    /// findings, triage and notices.
     Json,
+    /// SARIF 2.1.0, one run per repository with findings; accepted and false-positive ones
+    /// are marked suppressed.
     Sarif,
 }
 
@@ -111,6 +116,7 @@ pub struct ReportRequest {
     pub repo: Option<String>,
     /// Only findings with these triage statuses (empty: all).
     pub status: Vec<String>,
+    /// The report's shape.
     pub format: StoreFormat,
     /// Only the summary, no findings.
     pub summary: bool,

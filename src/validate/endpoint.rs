@@ -15,7 +15,7 @@ use crate::http_url::HttpUrl;
 const ENV_PREFIX: &str = "KEYSWEEP_VALIDATE_ENDPOINT_";
 
 #[derive(Debug, Clone, Default)]
-pub struct Endpoints {
+pub(crate) struct Endpoints {
     /// Provider → base URL (scheme, host, optional port and path prefix; no trailing slash).
     bases: BTreeMap<String, String>,
 }
@@ -43,7 +43,7 @@ impl Endpoints {
         Ok(endpoints)
     }
 
-    pub fn insert(&mut self, provider: &str, url: &str) -> Result<()> {
+    fn insert(&mut self, provider: &str, url: &str) -> Result<()> {
         let base = url.trim_end_matches('/');
         // Loopback addresses, not names: `localhost` is whatever name resolution says.
         let parsed = HttpUrl::parse(base)

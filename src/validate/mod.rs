@@ -26,7 +26,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-pub use endpoint::Endpoints;
+pub(crate) use endpoint::Endpoints;
 pub use request::Request;
 
 use crate::http_url::HttpUrl;
@@ -36,7 +36,7 @@ use crate::rules::validation::{Coded, ValidateSpec};
 use crate::rules::{Rule, RuleSet};
 
 #[derive(Debug, Clone)]
-pub struct Options {
+pub(crate) struct Options {
     /// List the requests instead of sending them.
     pub dry_run: bool,
     /// Requests in flight at once, over all providers.
@@ -71,21 +71,21 @@ pub type SourceLoader<'a> = dyn Fn(&Occurrence) -> Option<Vec<u8>> + 'a;
 /// One request that `--validate` would send, for `--validate-dry-run`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Planned {
-    pub rule_id: String,
-    pub provider: String,
-    pub method: String,
-    pub host: String,
-    pub redacted_secret: String,
+    pub(crate) rule_id: String,
+    pub(crate) provider: String,
+    pub(crate) method: String,
+    pub(crate) host: String,
+    pub(crate) redacted_secret: String,
 }
 
 /// What a check needs to know about one finding.
 pub struct Subject<'a> {
-    pub secret: &'a str,
-    pub partner: Option<&'a str>,
-    pub provider: &'a str,
+    secret: &'a str,
+    partner: Option<&'a str>,
+    provider: &'a str,
     /// The line the secret was found on.
     pub context: &'a str,
-    pub source: &'a dyn Fn() -> Option<Vec<u8>>,
+    source: &'a dyn Fn() -> Option<Vec<u8>>,
 }
 
 /// Reads a provider's answer into a validation.
@@ -119,7 +119,7 @@ fn plan(
 
 /// Validates every finding whose rule has a check (others get `unsupported`), or with
 /// `dry_run` only plans the requests. Returns the plan.
-pub fn run(
+pub(crate) fn run(
     findings: &mut [Finding],
     rules: &RuleSet,
     options: &Options,
@@ -273,15 +273,15 @@ impl RateLimiter {
 /// A provider's answer, as the verdicts need it.
 #[derive(Debug)]
 pub struct Response {
-    pub status: u16,
-    pub headers: Vec<(String, String)>,
-    pub body: String,
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
     /// Where a 3xx answer pointed (not followed).
     pub location: Option<String>,
 }
 
 impl Response {
-    pub fn header(&self, name: &str) -> Option<&str> {
+    fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))

@@ -12,10 +12,10 @@ use crate::rules::validation::{PARTNER, SECRET, ValidateSpec};
 /// One HTTP request, fully resolved.
 #[derive(Debug, Clone)]
 pub struct Request {
-    pub method: String,
-    pub url: String,
-    pub headers: Vec<(String, String)>,
-    pub body: Option<Vec<u8>>,
+    pub(crate) method: String,
+    pub(crate) url: String,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Option<Vec<u8>>,
 }
 
 impl Request {

@@ -42,7 +42,7 @@ fn visited(kind: Kind) -> bool {
 /// repositories swept earlier in the run). A pack whose objects are all known is not read; one
 /// with few unknown objects has just those looked up, instead of decoding the whole pack.
 pub struct Known<'a> {
-    pub contains: &'a (dyn Fn(&gix::oid) -> bool + Sync),
+    pub(crate) contains: &'a (dyn Fn(&gix::oid) -> bool + Sync),
     /// Told of every commit, tree and tag read, so that later repositories know them.
     pub learn: &'a (dyn Fn(&gix::oid) + Sync),
 }

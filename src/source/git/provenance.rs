@@ -24,11 +24,11 @@ const MAX_REFS_LISTED: usize = 10;
 /// Where a blob came from.
 #[derive(Debug, Clone, Default)]
 pub struct Provenance {
-    pub commit: Option<CommitInfo>,
+    pub(crate) commit: Option<CommitInfo>,
     /// Path of the blob in the introducing commit's tree.
     pub path: Option<String>,
-    pub refs: Vec<String>,
-    pub refs_total: usize,
+    pub(crate) refs: Vec<String>,
+    pub(crate) refs_total: usize,
     /// Reachable from no ref (nor from the index).
     pub unreachable: bool,
     /// Not in any commit, but staged in the index (at `path`).
@@ -41,8 +41,8 @@ pub struct Provenance {
 /// (gitlinks) the scan does not enter.
 #[derive(Debug, Default)]
 pub struct HeadTree {
-    pub blobs: HashMap<ObjectId, String>,
-    pub submodules: Vec<(String, ObjectId)>,
+    pub(crate) blobs: HashMap<ObjectId, String>,
+    pub(crate) submodules: Vec<(String, ObjectId)>,
     /// Set when HEAD names a branch that does not exist and another branch stood in for it.
     pub note: Option<String>,
 }

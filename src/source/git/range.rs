@@ -19,8 +19,8 @@ use super::short;
 /// A blob the range brings, with where it came from.
 #[derive(Debug, Clone)]
 pub struct Introduced {
-    pub blob: ObjectId,
-    pub path: String,
+    pub(crate) blob: ObjectId,
+    pub(crate) path: String,
     /// `None` for staged blobs.
     pub commit: Option<ObjectId>,
 }
@@ -29,8 +29,8 @@ pub struct Introduced {
 /// (git's `B --not A...`). `A..B` is `include: [B], exclude: [A]`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Revisions {
-    pub include: Vec<String>,
-    pub exclude: Vec<String>,
+    pub(crate) include: Vec<String>,
+    pub(crate) exclude: Vec<String>,
 }
 
 impl Revisions {

@@ -14,7 +14,7 @@ use gix::objs::tree::EntryKind;
 use crate::config::Files;
 use crate::untrusted::MAX_FILE;
 
-pub struct TreeFiles<'r> {
+pub(crate) struct TreeFiles<'r> {
     repo: &'r gix::Repository,
     commit: ObjectId,
     tree: gix::Tree<'r>,
