@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 
 use anyhow::Context;
 use gix::ObjectId;
-use gix::bstr::{BString, ByteSlice, ByteVec};
+use gix::bstr::{BStr, BString, ByteSlice, ByteVec};
 use gix::objs::{Find, Kind, TreeRefIter};
 
 use super::{commit_info, display_path, short};
@@ -69,16 +69,14 @@ pub fn head_tree(repo: &gix::Repository) -> anyhow::Result<HeadTree> {
             None => return Ok(head),
         },
     };
-    let mut visit = |path: &BString, kind: EntryKind, id: &gix::oid| {
+    let mut visit = |entry: &TreeEntry, kind: EntryKind, id: &gix::oid| {
         match kind {
             EntryKind::Blob => {
                 head.blobs
                     .entry(id.to_owned())
-                    .or_insert_with(|| display_path(path.as_bstr()));
+                    .or_insert_with(|| entry.path());
             }
-            EntryKind::Submodule => head
-                .submodules
-                .push((display_path(path.as_bstr()), id.to_owned())),
+            EntryKind::Submodule => head.submodules.push((entry.path(), id.to_owned())),
         }
         true
     };
@@ -117,17 +115,37 @@ pub(super) enum EntryKind {
     Submodule,
 }
 
+/// An entry met by [`walk_tree`]: the directory it is in and its name. The path is joined only
+/// when a visitor asks for it: most entries of most trees are passed over.
+pub(super) struct TreeEntry<'a> {
+    dir: &'a BStr,
+    name: &'a BStr,
+}
+
+impl TreeEntry<'_> {
+    /// The entry's path from the walked tree's root, for display.
+    pub(super) fn path(&self) -> String {
+        if self.dir.is_empty() {
+            return display_path(self.name);
+        }
+        let mut path = BString::from(self.dir);
+        path.push_byte(b'/');
+        path.push_str(self.name);
+        display_path(path.as_bstr())
+    }
+}
+
 /// Depth-first walk of a tree; `seen` (when given) skips trees already walked. `visit` returns
 /// `false` to stop the walk early.
 pub(super) fn walk_tree(
     repo: &gix::Repository,
     root: ObjectId,
-    seen: &mut Option<&mut HashSet<ObjectId>>,
-    visit: &mut dyn FnMut(&BString, EntryKind, &gix::oid) -> bool,
+    seen: &mut Option<&mut gix::hashtable::HashSet<ObjectId>>,
+    visit: &mut dyn FnMut(&TreeEntry, EntryKind, &gix::oid) -> bool,
 ) -> anyhow::Result<bool> {
     let mut stack: Vec<(ObjectId, BString)> = vec![(root, BString::default())];
     let mut buf = Vec::new();
-    while let Some((tree_id, prefix)) = stack.pop() {
+    while let Some((tree_id, dir)) = stack.pop() {
         if let Some(seen) = seen.as_deref_mut()
             && !seen.insert(tree_id)
         {
@@ -143,18 +161,25 @@ pub(super) fn walk_tree(
         }
         for entry in TreeRefIter::from_bytes(data.data, repo.object_hash()) {
             let entry = entry.with_context(|| format!("tree {tree_id}"))?;
-            let mut path = prefix.clone();
-            if !path.is_empty() {
-                path.push_byte(b'/');
-            }
-            path.push_str(entry.filename);
             if entry.mode.is_tree() {
-                stack.push((entry.oid.to_owned(), path));
-            } else if entry.mode.is_commit() {
-                if !visit(&path, EntryKind::Submodule, entry.oid) {
-                    return Ok(false);
+                let mut path = dir.clone();
+                if !path.is_empty() {
+                    path.push_byte(b'/');
                 }
-            } else if !visit(&path, EntryKind::Blob, entry.oid) {
+                path.push_str(entry.filename);
+                stack.push((entry.oid.to_owned(), path));
+                continue;
+            }
+            let kind = if entry.mode.is_commit() {
+                EntryKind::Submodule
+            } else {
+                EntryKind::Blob
+            };
+            let at = TreeEntry {
+                dir: dir.as_bstr(),
+                name: entry.filename,
+            };
+            if !visit(&at, kind, entry.oid) {
                 return Ok(false);
             }
         }
@@ -229,8 +254,9 @@ struct Node {
 /// Every commit reachable from `tips`, parents before children.
 fn commit_graph(repo: &gix::Repository, tips: &[Tip], notices: &mut Vec<Notice>) -> Vec<Node> {
     let shallow = super::shallow_boundary(repo);
-    let mut index: HashMap<ObjectId, usize> = HashMap::new();
-    let mut loaded: HashMap<ObjectId, (ObjectId, Vec<ObjectId>)> = HashMap::new();
+    let mut index: gix::hashtable::HashMap<ObjectId, usize> = Default::default();
+    let mut loaded: gix::hashtable::HashMap<ObjectId, (ObjectId, Vec<ObjectId>)> =
+        Default::default();
     let mut order: Vec<Node> = Vec::new();
     let mut buf = Vec::new();
     let mut stack: Vec<(ObjectId, bool)> = tips
@@ -308,16 +334,18 @@ pub fn attribute(
     let tips = tips(repo, &mut notices);
     let graph = commit_graph(repo, &tips, &mut notices);
 
-    // Oldest first: the first commit whose tree holds a target blob introduced it.
+    // Oldest first: the first commit whose tree holds a target blob introduced it. Every
+    // entry of every distinct tree is looked up: object ids are hashed by their own bytes.
+    let wanted: gix::hashtable::HashSet<ObjectId> = targets.iter().copied().collect();
     let mut introduced: HashMap<ObjectId, (usize, String)> = HashMap::new();
-    let mut seen_trees = HashSet::new();
+    let mut seen_trees = gix::hashtable::HashSet::default();
     for (position, node) in graph.iter().enumerate() {
         if introduced.len() == targets.len() {
             break;
         }
-        let mut visit = |path: &BString, kind: EntryKind, id: &gix::oid| {
-            if kind == EntryKind::Blob && targets.contains(id) && !introduced.contains_key(id) {
-                introduced.insert(id.to_owned(), (position, display_path(path.as_bstr())));
+        let mut visit = |entry: &TreeEntry, kind: EntryKind, id: &gix::oid| {
+            if kind == EntryKind::Blob && wanted.contains(id) && !introduced.contains_key(id) {
+                introduced.insert(id.to_owned(), (position, entry.path()));
             }
             introduced.len() < targets.len()
         };
@@ -340,10 +368,10 @@ pub fn attribute(
                     .push(tip.name.clone());
             }
             Kind::Tree => {
-                let mut visit = |path: &BString, kind: EntryKind, id: &gix::oid| {
+                let mut visit = |entry: &TreeEntry, kind: EntryKind, id: &gix::oid| {
                     if kind == EntryKind::Blob && targets.contains(id) {
                         let p = result.entry(id.to_owned()).or_default();
-                        p.path.get_or_insert_with(|| display_path(path.as_bstr()));
+                        p.path.get_or_insert_with(|| entry.path());
                         p.refs.push(tip.name.clone());
                     }
                     true
@@ -412,7 +440,7 @@ fn refs_reaching(
     let mut wanted: Vec<usize> = positions.collect();
     wanted.sort_unstable();
     wanted.dedup();
-    let position_of: HashMap<ObjectId, usize> =
+    let position_of: gix::hashtable::HashMap<ObjectId, usize> =
         graph.iter().enumerate().map(|(i, n)| (n.id, i)).collect();
     let mut result: HashMap<usize, Vec<String>> = HashMap::new();
     for chunk in wanted.chunks(64) {

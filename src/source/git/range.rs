@@ -148,8 +148,8 @@ pub fn introduced_by(repo: &gix::Repository, commits: &[ObjectId]) -> Result<Vec
 /// that hold it. Each distinct tree is read once. Equal to [`introduced_by`] when the commits
 /// include all their ancestors (nothing excluded), at a fraction of the cost.
 pub fn blobs_of(repo: &gix::Repository, commits: &[ObjectId]) -> Result<Vec<Introduced>> {
-    use super::provenance::{EntryKind, walk_tree};
-    let mut seen_trees = HashSet::new();
+    use super::provenance::{EntryKind, TreeEntry, walk_tree};
+    let mut seen_trees = gix::hashtable::HashSet::default();
     let mut seen_blobs = HashSet::new();
     let mut out = Vec::new();
     let mut buf = Vec::new();
@@ -158,11 +158,11 @@ pub fn blobs_of(repo: &gix::Repository, commits: &[ObjectId]) -> Result<Vec<Intr
         let tree = gix::objs::CommitRef::from_bytes(&data, repo.object_hash())
             .with_context(|| format!("commit {commit}"))?
             .tree();
-        let mut visit = |path: &BString, kind: EntryKind, id: &gix::oid| {
+        let mut visit = |entry: &TreeEntry, kind: EntryKind, id: &gix::oid| {
             if kind == EntryKind::Blob && seen_blobs.insert(id.to_owned()) {
                 out.push(Introduced {
                     blob: id.to_owned(),
-                    path: super::display_path(path.as_bstr()),
+                    path: entry.path(),
                     commit: Some(*commit),
                 });
             }
