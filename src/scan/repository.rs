@@ -61,19 +61,7 @@ fn scan_repository(
              (run `git fetch --unshallow` to scan it all)",
         ));
     }
-    let head = provenance::head_tree(repo).unwrap_or_else(|e| {
-        notices.push(Notice::error(
-            NoticeKind::Unreadable,
-            "HEAD",
-            format!("cannot read HEAD's tree: {e}"),
-        ));
-        provenance::HeadTree::default()
-    });
-    notices.extend(
-        head.note
-            .iter()
-            .map(|note| Notice::note(NoticeKind::Scope, "HEAD", note)),
-    );
+    let head = provenance::head_tree_noting(repo, notices);
     for (path, commit) in &head.submodules {
         notices.push(Notice::note(
             NoticeKind::NotScanned,

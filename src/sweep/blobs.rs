@@ -122,20 +122,8 @@ pub fn attribute(
     matched: Vec<(ObjectId, Vec<Hit>)>,
 ) -> (Vec<Finding>, Vec<Notice>) {
     let mut notices = Vec::new();
-    let head = provenance::head_tree(repo).unwrap_or_else(|e| {
-        notices.push(Notice::error(
-            NoticeKind::Unreadable,
-            "HEAD",
-            format!("cannot read HEAD's tree: {e}"),
-        ));
-        provenance::HeadTree::default()
-    });
+    let head = provenance::head_tree_noting(repo, &mut notices);
     let mut findings = FindingSet::default();
-    notices.extend(
-        head.note
-            .iter()
-            .map(|note| Notice::note(NoticeKind::Scope, "HEAD", note)),
-    );
     let no_work_tree = HashMap::new();
     add_with_provenance(
         repo,

@@ -85,6 +85,25 @@ pub fn head_tree(repo: &gix::Repository) -> anyhow::Result<HeadTree> {
     Ok(head)
 }
 
+/// HEAD's tree for a scan: one that cannot be read is an error notice (and an empty tree, so
+/// nothing is said to be at HEAD), a stand-in branch a note.
+pub fn head_tree_noting(repo: &gix::Repository, notices: &mut Vec<Notice>) -> HeadTree {
+    let head = head_tree(repo).unwrap_or_else(|e| {
+        notices.push(Notice::error(
+            NoticeKind::Unreadable,
+            "HEAD",
+            format!("cannot read HEAD's tree: {e}"),
+        ));
+        HeadTree::default()
+    });
+    notices.extend(
+        head.note
+            .iter()
+            .map(|note| Notice::note(NoticeKind::Scope, "HEAD", note)),
+    );
+    head
+}
+
 /// The branch that stands in for a missing HEAD: `main`, `master`, or the only branch.
 fn stand_in_branch(repo: &gix::Repository) -> Option<(String, ObjectId)> {
     let tree_of = |name: &str| -> Option<ObjectId> {
