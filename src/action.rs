@@ -13,7 +13,7 @@
 //! - anything else (`workflow_dispatch`, `schedule`, ...): the full history.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
@@ -356,8 +356,63 @@ impl Inputs {
 }
 
 /// The Action's scan step: `request` carries the `args` input (as the front end parsed it);
-/// the event decides the scope, the inputs the validation and the outputs.
-pub fn run(inputs: &Inputs, mut request: ScanRequest) -> Result<u8> {
+/// the event decides the scope, the inputs the validation and the outputs. A step that fails
+/// still leaves its SARIF, summary, outputs and an `::error::` behind, so the workflow's next
+/// steps (an `upload-sarif` that runs `if: always()`) do not fail a second time on a missing file.
+pub fn run(inputs: &Inputs, request: ScanRequest) -> Result<u8> {
+    scan_event(inputs, request).inspect_err(|error| leave_failure_outputs(inputs, error))
+}
+
+/// The outputs of a step that could not scan (`error` says why): a SARIF run marked
+/// unsuccessful with the reason, the reason in the job summary and as an error annotation,
+/// `findings=0`. What cannot be written is said on stderr; the step fails anyway.
+pub fn leave_failure_outputs(inputs: &Inputs, error: &anyhow::Error) {
+    if let Err(also) = write_failure_outputs(inputs, error) {
+        eprintln!("keysweep: error: writing the step's outputs: {also:#}");
+    }
+}
+
+fn write_failure_outputs(inputs: &Inputs, error: &anyhow::Error) -> Result<()> {
+    let reason = format!("{error:#}");
+    let mut outcome = ScanOutcome::empty();
+    outcome.notices.push(Notice::error(
+        NoticeKind::Failed,
+        "keysweep",
+        reason.clone(),
+    ));
+    write_sarif_file(
+        &inputs.sarif_file,
+        &fit_sarif(&mut outcome, &RuleSet::default())?,
+    )?;
+    println!(
+        "::error title=keysweep could not scan::{}",
+        escape_data(&reason)
+    );
+    if let Some(summary_file) = &inputs.step_summary {
+        append(
+            summary_file,
+            &format!("## keysweep\n\nThe scan could not run: {reason}\n"),
+        )?;
+    }
+    if let Some(output) = &inputs.output {
+        append(
+            output,
+            &format!("findings=0\nsarif-file={}\n", inputs.sarif_file.display()),
+        )?;
+    }
+    Ok(())
+}
+
+/// Writes the SARIF file, creating the folders `sarif-file` names.
+fn write_sarif_file(path: &Path, sarif: &[u8]) -> Result<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating {}", parent.display()))?;
+    }
+    std::fs::write(path, sarif).with_context(|| format!("writing {}", path.display()))
+}
+
+fn scan_event(inputs: &Inputs, mut request: ScanRequest) -> Result<u8> {
     let path = &inputs.path;
     let repo = crate::source::git::open(path)?.with_context(|| {
         format!(
@@ -402,8 +457,7 @@ pub fn run(inputs: &Inputs, mut request: ScanRequest) -> Result<u8> {
     }
     let total = outcome.findings.len();
     let sarif = fit_sarif(&mut outcome, &rules)?;
-    std::fs::write(&inputs.sarif_file, sarif)
-        .with_context(|| format!("writing {}", inputs.sarif_file.display()))?;
+    write_sarif_file(&inputs.sarif_file, &sarif)?;
 
     print!("{}", annotations(&outcome.findings));
     if let Some(summary_file) = &inputs.step_summary {

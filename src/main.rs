@@ -120,13 +120,15 @@ fn run_github_action() -> Result<u8> {
         .into_iter()
         .chain([inputs.path.display().to_string()])
         .chain(inputs.args.iter().cloned());
-    let Command::Scan(args) = Cli::try_parse_from(argv)
-        .context("the `args` input")?
-        .command
-    else {
-        unreachable!("argv starts with `scan`")
+    let parsed = Cli::try_parse_from(argv).context("the `args` input");
+    let request = match parsed.map(|cli| cli.command) {
+        Ok(Command::Scan(args)) => args.request(),
+        Ok(_) => unreachable!("argv starts with `scan`"),
+        Err(error) => {
+            action::leave_failure_outputs(&inputs, &error);
+            return Err(error);
+        }
     };
-    let request = args.request();
     init_thread_pool(request.threads)?;
     action::run(&inputs, request)
 }

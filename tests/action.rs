@@ -368,6 +368,22 @@ fn a_checkout_too_shallow_for_the_range_fails_loudly() {
     let run = shallow.run("push", push_event(&before, &after, "refs/heads/main"), &[]);
     assert_eq!(run.code, 2, "never a clean scan: {}", run.stderr);
     assert!(run.stderr.contains("fetch-depth"), "{}", run.stderr);
+    // The step still leaves what the workflow's next steps read: a SARIF run marked failed
+    // with the reason, the summary, the outputs and an error annotation.
+    let invocation = &run.sarif["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false, "{}", run.sarif);
+    let reason = invocation["toolExecutionNotifications"][0]["message"]["text"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(reason.contains("fetch-depth"), "{}", run.sarif);
+    assert!(run.summary.contains("could not run"), "{}", run.summary);
+    assert!(run.outputs.contains("findings=0"), "{}", run.outputs);
+    assert!(
+        run.stdout
+            .contains("::error title=keysweep could not scan::"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -427,4 +443,41 @@ fn validate_and_only_verified_inputs_check_secrets_live() {
     let results = run.sarif["runs"][0]["results"].as_array().unwrap();
     assert_eq!(results.len(), 1, "{}", run.sarif);
     assert_eq!(results[0]["properties"]["secret"], live.as_str());
+}
+
+#[test]
+fn the_sarif_file_may_name_folders_that_do_not_exist_yet() {
+    let c = checkout();
+    c.repo.write("a.txt", "nothing to see\n");
+    let head = c.repo.commit("a");
+    let run = c.run(
+        "push",
+        push_event(ZERO, &head, "refs/heads/main"),
+        &[("sarif-file", "reports/keysweep/scan.sarif")],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let written = read_json(&c.repo.path().join("reports/keysweep/scan.sarif"));
+    assert_eq!(written["version"], "2.1.0", "{}", run.stderr);
+}
+
+#[test]
+fn a_bad_args_input_still_leaves_the_sarif_and_an_error_annotation() {
+    let c = checkout();
+    c.repo.write("a.txt", "nothing to see\n");
+    let head = c.repo.commit("a");
+    let run = c.run(
+        "push",
+        push_event(ZERO, &head, "refs/heads/main"),
+        &[("args", "--no-such-flag")],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let invocation = &run.sarif["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false, "{}", run.sarif);
+    assert!(
+        run.stdout
+            .contains("::error title=keysweep could not scan::the `args` input"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.outputs.contains("findings=0"), "{}", run.outputs);
 }

@@ -42,6 +42,8 @@ word_enum! {
         Baseline = "baseline",
         /// The report itself (cut to fit a size limit).
         Report = "report",
+        /// The run could not start or finish (the Action's event or checkout, say).
+        Failed = "failed",
         /// Read from a sweep store written before notices had kinds.
         Other = "other",
     }
