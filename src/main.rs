@@ -55,6 +55,7 @@ fn main() -> ExitCode {
                 },
         } => run_triage(&store, &status, note.as_deref(), &fingerprints),
         Command::Merge { into, stores } => run_merge(&into, &stores),
+        Command::Version => run_version(),
         Command::Baseline {
             command: BaselineCommand::Create(args),
         } => run_baseline_create(args),
@@ -79,6 +80,14 @@ fn run_triage(
     let status: keysweep::store::TriageStatus = status.parse().map_err(anyhow::Error::msg)?;
     let changed = Store::open_existing(store)?.triage(fingerprints, status, note)?;
     eprintln!("keysweep: {changed} secret(s) marked {status}, in every repository that holds them");
+    Ok(exit::CLEAN)
+}
+
+fn run_version() -> Result<u8> {
+    let rules = load_rules(&Default::default())?;
+    println!("keysweep {}", env!("CARGO_PKG_VERSION"));
+    println!("rules: {} built in", rules.rules.len());
+    println!("prefilter: {}", Matcher::new(&rules)?.prefilter_engine());
     Ok(exit::CLEAN)
 }
 

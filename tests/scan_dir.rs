@@ -579,3 +579,29 @@ fn every_notice_says_its_kind() {
         "the symbolic link leaving the tree: {kinds:?}"
     );
 }
+
+#[test]
+fn version_names_the_build_its_rules_and_the_prefilter_it_runs() {
+    let out = keysweep().arg("version").output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.starts_with(&format!("keysweep {}\n", env!("CARGO_PKG_VERSION"))),
+        "{stdout}"
+    );
+    let rules: usize = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("rules: ")?.strip_suffix(" built in"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no rule count: {stdout}"));
+    assert!(rules >= 400, "{stdout}");
+    // Which engine runs depends on the machine; that one is named is the point.
+    let engine = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("prefilter: "))
+        .unwrap_or_else(|| panic!("no prefilter line: {stdout}"));
+    assert!(
+        engine.starts_with("Vectorscan") || engine.starts_with("Teddy"),
+        "{stdout}"
+    );
+}

@@ -58,6 +58,9 @@ pub enum Command {
         #[command(subcommand)]
         command: FindingsCommand,
     },
+    /// Print the version, and the keyword prefilter this machine runs (Vectorscan when the
+    /// system has it, else Teddy).
+    Version,
     /// Merge sweep datastores (e.g. the shards of `sweep --shard`) into one, deduplicating.
     Merge {
         /// The datastore to merge into (created if missing).
