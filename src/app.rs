@@ -40,6 +40,14 @@ pub fn load_rules_with(selection: &RuleSelection, config: &mut Config) -> Result
             add_rule_file(&mut set, config, &file, true)?;
         }
     }
+    // Checked before the configuration narrows the set: a typo is an error, a rule the
+    // configuration disabled is not.
+    let unknown = set.unknown_ids(&selection.only);
+    anyhow::ensure!(
+        unknown.is_empty(),
+        "--only-rules: no rule has the id or id prefix {} (see `keysweep rules list`)",
+        crate::escape::text(&unknown.join(", "))
+    );
     set.remove_ids(&config.disabled_rules);
     if let Some(min) = config.min_confidence {
         set.rules.retain(|r| r.confidence >= min);

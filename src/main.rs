@@ -167,6 +167,11 @@ fn run_scan(args: ScanArgs) -> Result<u8> {
 
 /// `keysweep baseline create`: scan, then record every finding's fingerprint.
 fn run_baseline_create(args: ScanArgs) -> Result<u8> {
+    // A baseline is always its own JSON: a report format would only mislabel it.
+    anyhow::ensure!(
+        args.format == cli::ReportFormat::Text,
+        "baseline create writes a baseline (JSON of fingerprints, no secrets): --format does not apply"
+    );
     let started = Instant::now();
     let request = args.request();
     init_thread_pool(request.threads)?;

@@ -238,3 +238,41 @@ stopwords = ["deadbeef"]
     assert_eq!(finding_with(&report, &acme)["rule_name"], "ACME API token");
     assert!(stderr.contains("not imported: rule p12-file"), "{stderr}");
 }
+
+#[test]
+fn a_rule_selection_that_names_no_rule_is_an_error_not_a_narrower_scan() {
+    let dir = tree();
+    write(dir.path(), "a.env", format!("T={}\n", github_token(21)));
+    let path = dir.path().to_str().unwrap();
+
+    // A typo among good ids fails the run, naming the typo.
+    let out = keysweep()
+        .args(["scan", path, "--only-rules", "github,stirpe"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("stirpe"), "{stderr}");
+    assert!(!stderr.contains("github,"), "only the unknown id: {stderr}");
+
+    // A family prefix is a rule selection, not a typo.
+    let (code, report, stderr) = scan_json(&[path, "--only-rules", "github"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(findings(&report).len(), 1);
+}
+
+#[test]
+fn baseline_create_refuses_a_report_format() {
+    let dir = tree();
+    write(dir.path(), "a.env", format!("T={}\n", github_token(22)));
+    let baseline = dir.path().join("baseline.json");
+    let out = keysweep()
+        .args(["baseline", "create", dir.path().to_str().unwrap()])
+        .args(["-f", "sarif", "-o", baseline.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--format does not apply"), "{stderr}");
+    assert!(!baseline.exists(), "no file that looks like a baseline");
+}

@@ -461,6 +461,20 @@ impl RuleSet {
         self.rules.retain(|r| names(r, wanted));
     }
 
+    /// The listed ids (or prefixes) that name no rule of the set: a typo in `--only-rules`
+    /// would otherwise narrow the scan silently.
+    pub fn unknown_ids<'a>(&self, ids: &'a [String]) -> Vec<&'a str> {
+        ids.iter()
+            .filter(|id| {
+                !self
+                    .rules
+                    .iter()
+                    .any(|r| names(r, std::slice::from_ref(*id)))
+            })
+            .map(String::as_str)
+            .collect()
+    }
+
     /// Drops the rules whose id is listed (or starts with a listed `prefix.`).
     pub fn remove_ids(&mut self, unwanted: &[String]) {
         self.rules.retain(|r| !names(r, unwanted));
