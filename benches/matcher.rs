@@ -5,8 +5,8 @@
 //! on one core. Also measures what one call costs on a small file (a scan makes one per file
 //! or blob), and start-up: loading the rules and building the matcher.
 //!
-//! Run: `cargo bench --bench matcher` (Vectorscan where installed; `KEYSWEEP_PREFILTER=teddy`
-//! measures the built-in prefilter).
+//! Run: `cargo bench --bench matcher` (Vectorscan where installed; `KEYSWEEP_PREFILTER=builtin`
+//! measures the built-in prefilter, `=teddy` or `=anchored` one engine).
 
 mod common;
 

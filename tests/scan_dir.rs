@@ -601,7 +601,9 @@ fn version_names_the_build_its_rules_and_the_prefilter_it_runs() {
         .find_map(|l| l.strip_prefix("prefilter: "))
         .unwrap_or_else(|| panic!("no prefilter line: {stdout}"));
     assert!(
-        engine.starts_with("Vectorscan") || engine.starts_with("Teddy"),
+        ["Vectorscan", "Teddy", "Anchored"]
+            .iter()
+            .any(|name| engine.starts_with(name)),
         "{stdout}"
     );
 }

@@ -59,7 +59,7 @@ pub enum Command {
         command: FindingsCommand,
     },
     /// Print the version, and the keyword prefilter this machine runs (Vectorscan when the
-    /// system has it, else Teddy).
+    /// system has it, else a built-in one).
     Version,
     /// Merge sweep datastores (e.g. the shards of `sweep --shard`) into one, deduplicating.
     Merge {

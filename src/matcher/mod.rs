@@ -13,6 +13,7 @@
 //! stages 2-3 are proportional to the number of keyword hits times the window size, so a rule
 //! with a common keyword (`password`) pays only around the places where that word occurs.
 
+mod anchored;
 pub mod check;
 pub mod entropy;
 mod placeholder;
@@ -119,7 +120,7 @@ impl<'r> Matcher<'r> {
         self.rules
     }
 
-    /// The keyword prefilter's engine, e.g. "Vectorscan 5.4.9" or "Teddy (4 searchers)".
+    /// The keyword prefilter's engine, e.g. "Vectorscan 5.4.9" or "Anchored windows (built in)".
     pub fn prefilter_engine(&self) -> String {
         self.prefilter.engine_name()
     }

@@ -1,24 +1,27 @@
 //! Stage 1 of the matcher: every occurrence of every keyword, ignoring ASCII case.
 //!
-//! Two engines report exactly the same hits (all (keyword, start) pairs, as an overlapping
+//! Three engines report exactly the same hits (all (keyword, start) pairs, as an overlapping
 //! Aho-Corasick search would):
 //!
 //! - **Vectorscan**, when the system has `libhs` (see [`super::vectorscan`]) and there are more
 //!   keywords than one Teddy searcher holds: one database of caseless literals, 2-3 GB/s on one
 //!   core from 64 to 350 keywords, ~10-30 ms to compile at start-up.
-//! - **Teddy**, built in: the haystack is folded to lowercase in 64 KiB chunks (one cheap
-//!   vectorised pass) and aho-corasick's SIMD Teddy searchers run over it, each holding at most
-//!   16 keywords. Several slim searchers over a cache-resident chunk beat one overloaded
-//!   searcher or a DFA walking every byte, but each is one more pass: ~1.5 GB/s with 60
-//!   keywords, under 0.5 GB/s with 300. Only *minimal* keywords (those containing no other
-//!   keyword) are searched; a keyword that contains one is confirmed around that one's hits.
-//!   Where Teddy is unavailable (no SSSE3/AVX2 or NEON), an Aho-Corasick DFA does the job.
+//! - **Teddy**, built in, for up to 64 keywords: the haystack is folded to lowercase in 64 KiB
+//!   chunks (one cheap vectorised pass) and aho-corasick's SIMD Teddy searchers run over it,
+//!   each holding at most 16 keywords. Several slim searchers over a cache-resident chunk beat
+//!   one overloaded searcher, but each is one more pass: ~1.5 GB/s with 60 keywords, under
+//!   0.5 GB/s with 300. Only *minimal* keywords (those containing no other keyword) are
+//!   searched; a keyword that contains one is confirmed around that one's hits.
+//! - **Anchored windows** ([`super::anchored`]), built in, for more keywords (the full library)
+//!   or where the CPU has no Teddy: one pass whatever the keyword count.
 //!
-//! `KEYSWEEP_PREFILTER=teddy` or `=vectorscan` overrides the choice (benchmarks, tests).
+//! `KEYSWEEP_PREFILTER` overrides the choice (benchmarks, tests): `vectorscan`, `builtin` (as
+//! if Vectorscan were not installed), `teddy` or `anchored`.
 
+use super::anchored::Anchored;
 use super::vectorscan;
 use aho_corasick::{
-    AhoCorasick, AhoCorasickKind, MatchKind, Span,
+    Span,
     packed::{self, Searcher},
 };
 
@@ -42,61 +45,62 @@ enum Engine {
         containers: Vec<Vec<(usize, usize)>>,
         longest: usize,
     },
-    Automaton(AhoCorasick),
+    Anchored(Anchored),
+}
+
+/// Teddy searchers up to which their passes beat one anchored pass. Measured on
+/// rust-lang/cargo's history: with 1 searcher Teddy took 0.88 s against 1.32 s, with 5 and 6
+/// both took the same; with the full library (30 searchers) 4.9 s against 2.9 s.
+const MAX_TEDDY_SEARCHERS: usize = 4;
+
+/// The engine without Vectorscan: Teddy for a few keywords, anchored windows for more (or
+/// where the CPU has no Teddy).
+fn built_in(keywords: &[Vec<u8>]) -> anyhow::Result<Engine> {
+    match teddy(keywords, MAX_TEDDY_SEARCHERS) {
+        Some(engine) => Ok(engine),
+        None => Ok(Engine::Anchored(Anchored::new(keywords)?)),
+    }
 }
 
 impl Prefilter {
     /// `keywords` must be lowercase, non-empty and distinct.
     pub fn new(keywords: Vec<Vec<u8>>) -> anyhow::Result<Prefilter> {
         let choice = std::env::var("KEYSWEEP_PREFILTER").unwrap_or_default();
-        let want_vectorscan = match choice.as_str() {
-            "teddy" => false,
-            "vectorscan" => true,
-            "" => keywords.len() > GROUP,
-            other => anyhow::bail!("KEYSWEEP_PREFILTER must be teddy or vectorscan, not {other:?}"),
-        };
-        if want_vectorscan {
-            match vectorscan::Engine::new(&keywords) {
-                Some(engine) => {
-                    return Ok(Prefilter {
-                        keywords,
-                        engine: Engine::Vectorscan(engine?),
-                    });
-                }
-                None if choice == "vectorscan" => anyhow::bail!(
-                    "KEYSWEEP_PREFILTER=vectorscan, but the Vectorscan library (libhs.so.5) \
-                     is not installed or cannot run on this CPU"
-                ),
-                None => {}
+        let engine = match choice.as_str() {
+            "" if keywords.len() > GROUP => match vectorscan::Engine::new(&keywords) {
+                Some(engine) => Engine::Vectorscan(engine?),
+                None => built_in(&keywords)?,
+            },
+            "" | "builtin" => built_in(&keywords)?,
+            "vectorscan" => {
+                Engine::Vectorscan(vectorscan::Engine::new(&keywords).ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "KEYSWEEP_PREFILTER=vectorscan, but the Vectorscan library (libhs.so.5) \
+                         is not installed or cannot run on this CPU"
+                    )
+                })??)
             }
-        }
-        Prefilter::without_vectorscan(keywords)
+            "teddy" => match teddy(&keywords, usize::MAX) {
+                Some(engine) => engine,
+                None => anyhow::bail!("KEYSWEEP_PREFILTER=teddy, but this CPU has no Teddy"),
+            },
+            "anchored" => Engine::Anchored(Anchored::new(&keywords)?),
+            other => anyhow::bail!(
+                "KEYSWEEP_PREFILTER must be vectorscan, builtin, teddy or anchored, not {other:?}"
+            ),
+        };
+        Ok(Prefilter { keywords, engine })
     }
 
-    /// Which engine runs, for `keysweep rules list` and benchmark reports.
+    /// Which engine runs, for `keysweep version`, `rules list` and benchmark reports.
     pub fn engine_name(&self) -> String {
         match &self.engine {
             Engine::Vectorscan(_) => {
                 format!("Vectorscan {}", vectorscan::version().unwrap_or_default())
             }
             Engine::Teddy { searchers, .. } => format!("Teddy ({} searchers)", searchers.len()),
-            Engine::Automaton(_) => "Aho-Corasick DFA".to_string(),
+            Engine::Anchored(_) => "Anchored windows (built in)".to_string(),
         }
-    }
-
-    /// Teddy where the CPU has it, else the DFA.
-    fn without_vectorscan(keywords: Vec<Vec<u8>>) -> anyhow::Result<Prefilter> {
-        let engine = match teddy(&keywords) {
-            Some(engine) => engine,
-            None => Engine::Automaton(
-                AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .match_kind(MatchKind::Standard)
-                    .build(&keywords)?,
-            ),
-        };
-        Ok(Prefilter { keywords, engine })
     }
 
     /// Calls `hit(keyword, start)` for every occurrence of every keyword, in no particular
@@ -108,11 +112,7 @@ impl Prefilter {
                     hit(keyword, start);
                 }
             }
-            Engine::Automaton(ac) => {
-                for m in ac.find_overlapping_iter(haystack) {
-                    hit(m.pattern().as_usize(), m.start());
-                }
-            }
+            Engine::Anchored(anchored) => anchored.for_each_hit(&self.keywords, haystack, &mut hit),
             Engine::Teddy {
                 searchers,
                 containers,
@@ -179,7 +179,9 @@ fn fold(b: u8) -> u8 {
     b | ((b.wrapping_sub(b'A') < 26) as u8) << 5
 }
 
-fn teddy(keywords: &[Vec<u8>]) -> Option<Engine> {
+/// Teddy searchers over the minimal keywords, unless more than `max_searchers` are needed or
+/// the CPU has no Teddy.
+fn teddy(keywords: &[Vec<u8>], max_searchers: usize) -> Option<Engine> {
     let contains = |outer: &[u8], inner: &[u8]| {
         outer.len() > inner.len() && memchr::memmem::find(outer, inner).is_some()
     };
@@ -199,6 +201,9 @@ fn teddy(keywords: &[Vec<u8>]) -> Option<Engine> {
     }
     // Keywords of similar length share a searcher, so long ones get longer fingerprints.
     minimal.sort_by_key(|&i| (keywords[i].len(), i));
+    if minimal.len().div_ceil(GROUP) > max_searchers {
+        return None;
+    }
     let mut searchers = Vec::new();
     for group in minimal.chunks(GROUP) {
         let mut config = packed::Config::new();
@@ -222,10 +227,10 @@ fn teddy(keywords: &[Vec<u8>]) -> Option<Engine> {
 mod tests {
     use super::*;
 
-    /// Every engine built here must report exactly what an overlapping Aho-Corasick search does.
+    /// Every engine must report exactly what an overlapping Aho-Corasick search does.
     fn assert_same_as_automaton(keywords: &[&str], haystack: &[u8]) {
         let keywords: Vec<Vec<u8>> = keywords.iter().map(|k| k.as_bytes().to_vec()).collect();
-        let reference = AhoCorasick::builder()
+        let reference = aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .build(&keywords)
             .unwrap();
@@ -234,19 +239,21 @@ mod tests {
             .map(|m| (m.pattern().as_usize(), m.start()))
             .collect();
         want.sort_unstable();
-        let mut engines = vec![Prefilter::without_vectorscan(keywords.clone()).unwrap()];
+        let mut engines = vec![Engine::Anchored(Anchored::new(&keywords).unwrap())];
+        engines.extend(teddy(&keywords, usize::MAX));
         // Where the library is installed (CI installs it), Vectorscan must agree too.
         if let Some(engine) = vectorscan::Engine::new(&keywords) {
-            engines.push(Prefilter {
-                keywords: keywords.clone(),
-                engine: Engine::Vectorscan(engine.unwrap()),
-            });
+            engines.push(Engine::Vectorscan(engine.unwrap()));
         }
-        for prefilter in engines {
+        for engine in engines {
+            let prefilter = Prefilter {
+                keywords: keywords.clone(),
+                engine,
+            };
             let mut got = Vec::new();
             prefilter.for_each_hit(haystack, |k, s| got.push((k, s)));
             got.sort_unstable();
-            assert_eq!(got, want);
+            assert_eq!(got, want, "{}", prefilter.engine_name());
         }
     }
 
@@ -261,6 +268,32 @@ mod tests {
             "{}",
             prefilter.engine_name()
         );
+    }
+
+    #[test]
+    fn without_vectorscan_few_keywords_get_teddy_and_many_the_anchored_windows() {
+        let keywords = |n: usize| -> Vec<Vec<u8>> {
+            (0..n).map(|i| format!("kw{i:03}x").into_bytes()).collect()
+        };
+        let few = built_in(&keywords(40)).unwrap();
+        let many = built_in(&keywords(600)).unwrap();
+        assert!(matches!(many, Engine::Anchored(_)));
+        // Teddy needs SSSE3/AVX2 or NEON; where it is missing the anchored windows run.
+        if teddy(&keywords(1), 1).is_some() {
+            assert!(matches!(few, Engine::Teddy { .. }));
+        }
+    }
+
+    #[test]
+    fn short_keywords_and_folding_neighbours_are_told_apart() {
+        // '@' and '`' are equal once ORed with 0x20, as are '[' and '{': the anchor may match,
+        // the confirmation must not. Short keywords (under four bytes) take their own path.
+        assert_same_as_automaton(
+            &["`key", "a{b}c", "sg.", "eyj", "ab", "x", "cio"],
+            b"@key `KEY a[b]c A{B}C SG. sG.x eyJ ab AB x CIO cio@ `key",
+        );
+        assert_same_as_automaton(&["abcd", "bcde"], b"abc");
+        assert_same_as_automaton(&["abcd"], b"");
     }
 
     #[test]
@@ -292,7 +325,7 @@ mod tests {
     }
 
     #[test]
-    fn many_keywords_in_several_searchers_match_the_automaton() {
+    fn many_keywords_match_the_automaton() {
         let keywords: Vec<String> = (0..70).map(|i| format!("kw{i:02}x")).collect();
         let refs: Vec<&str> = keywords.iter().map(String::as_str).collect();
         let mut haystack = Vec::new();
@@ -300,5 +333,18 @@ mod tests {
             haystack.extend_from_slice(format!("..KW{i:02}X kw{i:02}xkw").as_bytes());
         }
         assert_same_as_automaton(&refs, &haystack);
+    }
+
+    proptest::proptest! {
+        /// Keywords and text over a small alphabet (so keywords overlap, nest and fold onto
+        /// each other's neighbours), text in mixed case: every engine agrees with the automaton.
+        #[test]
+        fn every_engine_finds_what_the_automaton_finds(
+            keywords in proptest::collection::btree_set("[ab@`_ {\\[]{1,7}", 1..40),
+            text in "[abAB@`_ {\\[]{0,300}",
+        ) {
+            let keywords: Vec<&str> = keywords.iter().map(String::as_str).collect();
+            assert_same_as_automaton(&keywords, text.as_bytes());
+        }
     }
 }
