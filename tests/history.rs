@@ -665,3 +665,70 @@ fn oversized_blobs_in_a_range_are_listed_not_dropped() {
         "the skipped blob is named by its path: {stderr}"
     );
 }
+
+/// Provenance walks long histories in runs of commits on several threads; the oldest commit
+/// holding a secret must win whichever run finds it, with one thread or two.
+#[test]
+fn a_long_history_names_the_oldest_commit_of_each_secret_on_any_thread_count() {
+    let repo = Repo::new();
+    let (kept, moved) = (github_token(30), stripe_key(31));
+    // 9,000 commits (more than two runs of the walk) in one fast-import stream: `kept` arrives
+    // at commit 100 and stays to the end; `moved` arrives at 6,000 in b.env and is copied to
+    // c.env at 7,000.
+    let mut stream = String::new();
+    for n in 1..=9000u32 {
+        stream.push_str(&format!(
+            "commit refs/heads/main\nmark :{n}\ncommitter Alice Example <alice@example.com> {} +0000\ndata 2\nc\n",
+            1_700_000_000 + n
+        ));
+        if n > 1 {
+            stream.push_str(&format!("from :{}\n", n - 1));
+        }
+        let counter = format!("{n}\n");
+        stream.push_str(&format!(
+            "M 100644 inline counter.txt\ndata {}\n{counter}\n",
+            counter.len()
+        ));
+        let mut add = |path: &str, text: String| {
+            stream.push_str(&format!(
+                "M 100644 inline {path}\ndata {}\n{text}\n",
+                text.len()
+            ));
+        };
+        match n {
+            100 => add("a.env", format!("T={kept}\n")),
+            6000 => add("b.env", format!("S={moved}\n")),
+            7000 => add("c.env", format!("S={moved}\n")),
+            _ => {}
+        }
+    }
+    let out = run_with_stdin(
+        git_command(repo.path()).args(["fast-import", "--quiet"]),
+        &stream,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let commits: Vec<String> = repo
+        .git(&["rev-list", "--reverse", "main"])
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(commits.len(), 9000);
+
+    let mut reports = Vec::new();
+    for threads in ["1", "2"] {
+        let (code, report, stderr) =
+            scan_json(&[repo.path_str(), "--history-only", "--threads", threads]);
+        assert_eq!(code, 1, "{stderr}");
+        let kept_at = occurrence(finding_with(&report, &kept));
+        assert_eq!(kept_at["commit"]["id"], commits[99]);
+        assert_eq!(kept_at["path"], "a.env");
+        let moved_at = occurrence(finding_with(&report, &moved));
+        assert_eq!(moved_at["commit"]["id"], commits[5999]);
+        reports.push(report["findings"].clone());
+    }
+    assert_eq!(reports[0], reports[1], "the thread count changes nothing");
+}

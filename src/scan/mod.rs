@@ -23,7 +23,7 @@ use crate::rules::RuleSet;
 use crate::source::{git, git::range};
 
 pub use engine::Scanner;
-pub(crate) use repository::add_with_provenance;
+pub(crate) use repository::{History, add_with_provenance};
 
 /// Which parts of a repository to scan.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

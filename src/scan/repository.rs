@@ -171,8 +171,12 @@ fn scan_history(
 ) {
     let matched: Mutex<Vec<(ObjectId, Vec<Hit>)>> = Mutex::new(Vec::new());
     let in_messages: Mutex<Vec<(ObjectId, Vec<Hit>)>> = Mutex::new(Vec::new());
+    let commits = provenance::CommitParents::default();
     let hash = repo.object_hash();
     let visit = |id: &gix::oid, kind: Kind, bytes: &[u8]| {
+        if kind == Kind::Commit {
+            commits.note(id, bytes, hash);
+        }
         if kind != Kind::Blob {
             if let Some(hits) = scanner.scan_message(id, kind, bytes, hash) {
                 in_messages.lock().unwrap().push((id.to_owned(), hits));
@@ -207,7 +211,12 @@ fn scan_history(
     }
 
     let matched = matched.into_inner().unwrap();
-    add_with_provenance(repo, head, work_tree, rules, matched, findings, notices);
+    let history = History {
+        head,
+        work_tree,
+        commits: &commits,
+    };
+    add_with_provenance(repo, &history, rules, matched, findings, notices);
     add_message_hits(repo, rules, in_messages.into_inner().unwrap(), findings);
 }
 
@@ -249,20 +258,32 @@ fn add_message_hits(
     }
 }
 
+/// What provenance is computed against: HEAD's tree, the work tree's blobs (path by id), and
+/// the commits the scan already decoded.
+pub(crate) struct History<'a> {
+    pub(crate) head: &'a provenance::HeadTree,
+    pub(crate) work_tree: &'a HashMap<ObjectId, String>,
+    pub(crate) commits: &'a provenance::CommitParents,
+}
+
 /// Adds the hits of matched blobs to `findings`, each occurrence with its provenance. A blob is
 /// named by its path in HEAD when HEAD holds it (its introducing path is kept beside), else by
-/// its introducing path, else by its work-tree path (`work_tree`), else as unreachable.
+/// its introducing path, else by its work-tree path, else as unreachable.
 pub(crate) fn add_with_provenance(
     repo: &gix::Repository,
-    head: &provenance::HeadTree,
-    work_tree: &HashMap<ObjectId, String>,
+    history: &History,
     rules: &RuleSet,
     matched: Vec<(ObjectId, Vec<Hit>)>,
     findings: &mut FindingSet,
     notices: &mut Vec<Notice>,
 ) {
     let targets: HashSet<ObjectId> = matched.iter().map(|(id, _)| *id).collect();
-    let (origins, provenance_notices) = provenance::attribute(repo, &targets, head);
+    let History {
+        head,
+        work_tree,
+        commits,
+    } = history;
+    let (origins, provenance_notices) = provenance::attribute(repo, &targets, head, commits);
     notices.extend(provenance_notices);
     for (id, hits) in matched {
         let origin = origins.get(&id).cloned().unwrap_or_default();

@@ -14,7 +14,7 @@ use crate::finding::FindingSet;
 use crate::matcher::Matcher;
 use crate::model::{Finding, Hit, Notice, NoticeKind, Stats};
 use crate::rules::RuleSet;
-use crate::scan::{ScanOptions, Scanner, add_with_provenance};
+use crate::scan::{History, ScanOptions, Scanner, add_with_provenance};
 use crate::source::git::{self, provenance, range};
 
 /// Which blobs of a repository a sweep reads.
@@ -125,14 +125,14 @@ pub fn attribute(
     let head = provenance::head_tree_noting(repo, &mut notices);
     let mut findings = FindingSet::default();
     let no_work_tree = HashMap::new();
-    add_with_provenance(
-        repo,
-        &head,
-        &no_work_tree,
-        rules,
-        matched,
-        &mut findings,
-        &mut notices,
-    );
+    // A sweep reads commits apart from its blobs (and skips those it knows): provenance reads
+    // the commits it needs.
+    let no_commits = provenance::CommitParents::default();
+    let history = History {
+        head: &head,
+        work_tree: &no_work_tree,
+        commits: &no_commits,
+    };
+    add_with_provenance(repo, &history, rules, matched, &mut findings, &mut notices);
     (findings.into_sorted(true), notices)
 }
