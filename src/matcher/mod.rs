@@ -74,10 +74,25 @@ struct Window {
     hits: Vec<Range<usize>>,
 }
 
+/// How much text a matcher is built for, which decides whether compiling Vectorscan's database
+/// (~45 ms for the full library) pays off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputSize {
+    /// A push's or a commit's few blobs (hooks, ranges, the index): start fast.
+    Small,
+    /// A tree or a history: the fastest engine there is.
+    Large,
+}
+
 impl<'r> Matcher<'r> {
+    /// [`Matcher::for_input`] of a large input.
+    pub fn new(set: &'r RuleSet) -> anyhow::Result<Matcher<'r>> {
+        Matcher::for_input(set, InputSize::Large)
+    }
+
     /// Builds the keyword prefilter over every rule's keywords; regexes are compiled later, on
     /// a rule's first keyword hit (see [`Rule::regex`]).
-    pub fn new(set: &'r RuleSet) -> anyhow::Result<Matcher<'r>> {
+    pub fn for_input(set: &'r RuleSet, input: InputSize) -> anyhow::Result<Matcher<'r>> {
         let mut patterns: Vec<Vec<u8>> = Vec::new();
         let mut triggers: Vec<Vec<Trigger>> = Vec::new();
         for (rule_index, rule) in set.rules.iter().enumerate() {
@@ -110,7 +125,7 @@ impl<'r> Matcher<'r> {
         Ok(Matcher {
             partners,
             rules: &set.rules,
-            prefilter: Prefilter::new(patterns)?,
+            prefilter: Prefilter::new(patterns, input)?,
             triggers,
         })
     }

@@ -18,6 +18,7 @@
 //! `KEYSWEEP_PREFILTER` overrides the choice (benchmarks, tests): `vectorscan`, `builtin` (as
 //! if Vectorscan were not installed), `teddy` or `anchored`.
 
+use super::InputSize;
 use super::anchored::Anchored;
 use super::vectorscan;
 use aho_corasick::{
@@ -63,11 +64,13 @@ fn built_in(keywords: &[Vec<u8>]) -> anyhow::Result<Engine> {
 }
 
 impl Prefilter {
-    /// `keywords` must be lowercase, non-empty and distinct.
-    pub fn new(keywords: Vec<Vec<u8>>) -> anyhow::Result<Prefilter> {
+    /// `keywords` must be lowercase, non-empty and distinct. Vectorscan is used only for a
+    /// large input: its database takes tens of milliseconds to compile.
+    pub fn new(keywords: Vec<Vec<u8>>, input: InputSize) -> anyhow::Result<Prefilter> {
         let choice = std::env::var("KEYSWEEP_PREFILTER").unwrap_or_default();
+        let large = input == InputSize::Large;
         let engine = match choice.as_str() {
-            "" if keywords.len() > GROUP => match vectorscan::Engine::new(&keywords) {
+            "" if large && keywords.len() > GROUP => match vectorscan::Engine::new(&keywords) {
                 Some(engine) => Engine::Vectorscan(engine?),
                 None => built_in(&keywords)?,
             },
@@ -260,13 +263,21 @@ mod tests {
     #[test]
     fn many_keywords_use_vectorscan_where_it_is_installed() {
         let keywords: Vec<Vec<u8>> = (0..40).map(|i| format!("kw{i:02}x").into_bytes()).collect();
-        let prefilter = Prefilter::new(keywords).unwrap();
+        let prefilter = Prefilter::new(keywords.clone(), InputSize::Large).unwrap();
         let installed = vectorscan::version().is_some();
         assert_eq!(
             matches!(prefilter.engine, Engine::Vectorscan(_)),
             installed && std::env::var_os("KEYSWEEP_PREFILTER").is_none(),
             "{}",
             prefilter.engine_name()
+        );
+        // A hook's few commits do not wait for Vectorscan's database to compile.
+        let small = Prefilter::new(keywords, InputSize::Small).unwrap();
+        assert_eq!(
+            matches!(small.engine, Engine::Vectorscan(_)),
+            std::env::var("KEYSWEEP_PREFILTER").as_deref() == Ok("vectorscan"),
+            "{}",
+            small.engine_name()
         );
     }
 

@@ -18,6 +18,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::decode;
 use crate::finding::FindingSet;
+use crate::matcher::InputSize;
 use crate::model::{Notice, ScanOutcome};
 use crate::rules::RuleSet;
 use crate::source::{git, git::range};
@@ -144,7 +145,13 @@ pub fn scan(target: &Target, rules: &RuleSet, options: &ScanOptions) -> Result<S
     } else {
         ProgressBar::hidden()
     };
-    let matcher = crate::matcher::Matcher::new(rules)?;
+    // A range or the index is a push's or a commit's few blobs: a hook must not wait for
+    // Vectorscan's database to compile.
+    let input = match options.scope {
+        Scope::Commits(_) | Scope::Staged => InputSize::Small,
+        _ => InputSize::Large,
+    };
+    let matcher = crate::matcher::Matcher::for_input(rules, input)?;
     let scanner = Scanner::new(&matcher, options, progress);
     let mut findings = FindingSet::default();
     let mut notices = Vec::new();
