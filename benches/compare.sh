@@ -185,7 +185,7 @@ EOF
 }
 
 failures=0
-declare -A WALL RSS CPU STATUS FIND CMDLINE
+declare -A WALL WALLS RSS CPU STATUS FIND CMDLINE
 
 # run_mode MODE TARGET BYTES: every tool once per round, N rounds (interleaved, so that a
 # disturbance from the rest of the machine spreads over all tools), best wall time kept.
@@ -194,7 +194,7 @@ run_mode() {
     local tools=(floor)
     [[ -n $KS ]] && tools+=(keysweep)
     tools+=(betterleaks gitleaks kingfisher)
-    for t in "${tools[@]}"; do STATUS[$m/$t]=ok; WALL[$m/$t]=; done
+    for t in "${tools[@]}"; do STATUS[$m/$t]=ok; WALL[$m/$t]=; WALLS[$m/$t]=; done
     for ((r = 1; r <= runs; r++)); do
         for t in "${tools[@]}"; do
             [[ ${STATUS[$m/$t]} == ok ]] || continue
@@ -214,6 +214,7 @@ run_mode() {
                 continue
             fi
             read -r w k u s < <(tail -n 1 "$base.time")
+            WALLS[$m/$t]+="$w "
             if [[ -z ${WALL[$m/$t]} ]] || awk -v a="$w" -v b="${WALL[$m/$t]}" 'BEGIN { exit !(a < b) }'; then
                 WALL[$m/$t]=$w
                 RSS[$m/$t]=$k
@@ -243,25 +244,28 @@ run_mode() {
     fi
     {
         echo
-        echo "### $title: $label (best of $runs)"
+        echo "### $title: $label (best and median of $runs)"
         echo
-        echo "| tool | wall s | MB/s | CPU s | peak RSS MiB | × floor | × keysweep | findings |"
-        echo "|---|---:|---:|---:|---:|---:|---:|---|"
+        echo "| tool | wall s (best) | median s | MB/s | CPU s | peak RSS MiB | × floor | × keysweep | findings |"
+        echo "|---|---:|---:|---:|---:|---:|---:|---:|---|"
         local fw=${WALL[$m/floor]:-} kw=
         [[ -n $KS && ${STATUS[$m/keysweep]:-} == ok ]] && kw=${WALL[$m/keysweep]:-}
         for t in "${tools[@]}"; do
             local name=$t
             [[ $t == floor ]] && { [[ $m == history ]] && name="floor (git cat-file --batch-all-objects)" || name="floor (cat all files)"; }
             if [[ ${STATUS[$m/$t]} != ok || -z ${WALL[$m/$t]} ]]; then
-                echo "| $name | ${STATUS[$m/$t]} | | | | | | |"
+                echo "| $name | ${STATUS[$m/$t]} | | | | | | | |"
                 continue
             fi
-            awk -v name="$name" -v w="${WALL[$m/$t]}" -v b="$bytes" -v cpu="${CPU[$m/$t]}" -v k="${RSS[$m/$t]}" \
+            local median
+            median=$(tr ' ' '\n' <<<"${WALLS[$m/$t]}" | sed '/^$/d' | sort -g |
+                awk '{ v[NR] = $1 } END { printf "%.2f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+            awk -v name="$name" -v w="${WALL[$m/$t]}" -v med="$median" -v b="$bytes" -v cpu="${CPU[$m/$t]}" -v k="${RSS[$m/$t]}" \
                 -v fw="$fw" -v kw="$kw" -v f="${FIND[$m/$t]}" 'BEGIN {
                     ws = (w > 0) ? w : 0.01
                     xf = (fw != "" && fw > 0) ? sprintf("%.1f", w / fw) : "—"
                     xk = (kw != "" && kw > 0) ? sprintf("%.2f", w / kw) : "—"
-                    printf "| %s | %.2f | %.1f | %s | %.0f | %s | %s | %s |\n", name, w, b / 1e6 / ws, cpu, k / 1024, xf, xk, f
+                    printf "| %s | %.2f | %s | %.1f | %s | %.0f | %s | %s | %s |\n", name, w, med, b / 1e6 / ws, cpu, k / 1024, xf, xk, f
                 }'
         done
         echo
