@@ -445,16 +445,18 @@ fn validate_and_only_verified_inputs_check_secrets_live() {
     assert_eq!(results[0]["properties"]["secret"], live.as_str());
 }
 
-#[test]
-fn the_sarif_file_may_name_folders_that_do_not_exist_yet() {
+/// A push of one commit without secrets, under the given inputs.
+fn clean_push(inputs: &[(&str, &str)]) -> (Checkout, Run) {
     let c = checkout();
     c.repo.write("a.txt", "nothing to see\n");
     let head = c.repo.commit("a");
-    let run = c.run(
-        "push",
-        push_event(ZERO, &head, "refs/heads/main"),
-        &[("sarif-file", "reports/keysweep/scan.sarif")],
-    );
+    let run = c.run("push", push_event(ZERO, &head, "refs/heads/main"), inputs);
+    (c, run)
+}
+
+#[test]
+fn the_sarif_file_may_name_folders_that_do_not_exist_yet() {
+    let (c, run) = clean_push(&[("sarif-file", "reports/keysweep/scan.sarif")]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let written = read_json(&c.repo.path().join("reports/keysweep/scan.sarif"));
     assert_eq!(written["version"], "2.1.0", "{}", run.stderr);
@@ -462,14 +464,7 @@ fn the_sarif_file_may_name_folders_that_do_not_exist_yet() {
 
 #[test]
 fn a_bad_args_input_still_leaves_the_sarif_and_an_error_annotation() {
-    let c = checkout();
-    c.repo.write("a.txt", "nothing to see\n");
-    let head = c.repo.commit("a");
-    let run = c.run(
-        "push",
-        push_event(ZERO, &head, "refs/heads/main"),
-        &[("args", "--no-such-flag")],
-    );
+    let (_, run) = clean_push(&[("args", "--no-such-flag")]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     let invocation = &run.sarif["runs"][0]["invocations"][0];
     assert_eq!(invocation["executionSuccessful"], false, "{}", run.sarif);
