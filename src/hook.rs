@@ -153,16 +153,29 @@ fn is_tracking_ref_of(name: &[u8], remote: &str, configured: &gix::remote::Names
 }
 
 /// The hook script: runs an existing (chained) hook first, then keysweep, both on the same input.
+/// keysweep is looked up on `PATH` when the hook runs, so moving or upgrading the binary does not
+/// break pushes; the binary that installed the hook is the fallback (a build run from its
+/// target directory). Neither found blocks the push with a message saying how to go on.
 fn script(keysweep: &Path) -> String {
     format!(
         "#!/bin/sh\n\
          # keysweep pre-push hook: blocks a push that would publish a secret.\n\
          # Installed by `keysweep hook install`; remove this file to uninstall.\n\
+         installed='{}'\n\
+         if command -v keysweep >/dev/null 2>&1; then\n\
+         \tkeysweep=keysweep\n\
+         elif [ -x \"$installed\" ]; then\n\
+         \tkeysweep=$installed\n\
+         else\n\
+         \techo 'keysweep pre-push hook: keysweep is not on PATH (nor at '\"$installed\"'):' >&2\n\
+         \techo '  install it, or push with --no-verify to skip the scan, or delete '\"$0\" >&2\n\
+         \texit 1\n\
+         fi\n\
          input=$(cat)\n\
          if [ -x \"$0.keysweep-chained\" ]; then\n\
          \tprintf '%s\\n' \"$input\" | \"$0.keysweep-chained\" \"$@\" || exit $?\n\
          fi\n\
-         printf '%s\\n' \"$input\" | '{}' hook pre-push \"$@\"\n",
+         printf '%s\\n' \"$input\" | \"$keysweep\" hook pre-push \"$@\"\n",
         keysweep.display().to_string().replace('\'', "'\\''")
     )
 }

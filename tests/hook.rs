@@ -424,3 +424,77 @@ fn under_pre_commit_a_new_history_for_the_remote_is_scanned() {
     );
     assert!(out.status.success(), "origin has it: {}", stderr(&out));
 }
+
+/// Puts the binary under test at `at` as a hard link (a symlink would not do: the hook records
+/// the resolved path of the binary that installed it), a copy where links fail.
+fn place_binary(at: &Path) {
+    let binary = env!("CARGO_BIN_EXE_keysweep");
+    if std::fs::hard_link(binary, at).is_err() {
+        std::fs::copy(binary, at).unwrap();
+    }
+}
+
+/// A clone whose hook was installed by a keysweep at `installer`, with a secret committed and
+/// not yet pushed.
+fn clone_with_hook_from(installer: &Path) -> (tempfile::TempDir, Repo) {
+    let remote = bare_remote();
+    let clone = Repo::new();
+    clone.git(&["remote", "add", "origin", remote.path().to_str().unwrap()]);
+    clone.write("README.md", "# project\n");
+    clone.commit("initial");
+    clone.git(&["push", "-q", "origin", "main"]);
+    place_binary(installer);
+    let out = std::process::Command::new(installer)
+        .args(["hook", "install", clone.path_str()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    clone.write("prod.env", format!("T={}\n", github_token(40)));
+    clone.commit("add a secret");
+    (remote, clone)
+}
+
+/// PATH with only git's directory and `extra` (so no other keysweep is found).
+fn path_with(extra: &Path) -> String {
+    let git = String::from_utf8(
+        std::process::Command::new("sh")
+            .args(["-c", "dirname \"$(command -v git)\""])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    format!("{}:{}:/usr/bin:/bin", extra.display(), git.trim())
+}
+
+#[test]
+fn the_hook_finds_keysweep_on_path_after_the_installing_binary_moved() {
+    // Beside the build, so that hard links work.
+    let bins = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let (old, new) = (bins.path().join("old"), bins.path().join("new"));
+    std::fs::create_dir_all(&old).unwrap();
+    std::fs::create_dir_all(&new).unwrap();
+    let (_remote, clone) = clone_with_hook_from(&old.join("keysweep"));
+    std::fs::remove_file(old.join("keysweep")).unwrap();
+    place_binary(&new.join("keysweep"));
+
+    let out = git_command(clone.path())
+        .args(["push", "origin", "main"])
+        .env("PATH", path_with(&new))
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "the secret must block the push");
+    assert!(stderr(&out).contains("github"), "{}", stderr(&out));
+
+    // With keysweep nowhere, the push is blocked with what to do, not a shell error.
+    std::fs::remove_file(new.join("keysweep")).unwrap();
+    let out = git_command(clone.path())
+        .args(["push", "origin", "main"])
+        .env("PATH", path_with(&new))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let said = stderr(&out);
+    assert!(said.contains("keysweep is not on PATH"), "{said}");
+    assert!(said.contains("--no-verify"), "{said}");
+}
