@@ -131,6 +131,13 @@ fn run_github_action() -> Result<u8> {
         .chain(inputs.args.iter().cloned());
     let parsed = Cli::try_parse_from(argv).context("the `args` input");
     let request = match parsed.map(|cli| cli.command) {
+        Ok(Command::Scan(args)) if args.exit_code != exit::FINDINGS => {
+            let error = anyhow::anyhow!(
+                "the `args` input: --exit-code does not apply to the Action; set its `fail-on-findings` input"
+            );
+            action::leave_failure_outputs(&inputs, &error);
+            return Err(error);
+        }
         Ok(Command::Scan(args)) => args.request(),
         Ok(_) => unreachable!("argv starts with `scan`"),
         Err(error) => {
@@ -206,10 +213,15 @@ fn finish(outcome: &keysweep::model::ScanOutcome, args: &ScanArgs, started: Inst
             report::summary_line(outcome, started.elapsed().as_secs_f64())
         );
     }
-    Ok(exit::code(
+    let code = exit::code(
         has_errors(outcome) && !args.ignore_errors,
         !outcome.findings.is_empty(),
-    ))
+    );
+    Ok(if code == exit::FINDINGS {
+        args.exit_code
+    } else {
+        code
+    })
 }
 
 fn run_rules(command: RulesCommand) -> Result<u8> {

@@ -607,3 +607,36 @@ fn version_names_the_build_its_rules_and_the_prefilter_it_runs() {
         "{stdout}"
     );
 }
+
+#[test]
+fn exit_code_names_the_code_for_findings_and_keeps_2_for_errors() {
+    let dir = tree();
+    write(dir.path(), "a.env", format!("T={}\n", github_token(41)));
+    let path = dir.path().to_str().unwrap();
+    let code = |extra: &[&str]| {
+        keysweep()
+            .args(["scan", path, "-q"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    assert_eq!(code(&[]).status.code(), Some(1));
+    assert_eq!(code(&["--exit-code", "0"]).status.code(), Some(0));
+    assert_eq!(code(&["--exit-code", "7"]).status.code(), Some(7));
+    let refused = code(&["--exit-code", "2"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("pick another"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+
+    // A clean scan stays 0 whatever the code for findings.
+    let clean = tree();
+    write(clean.path(), "a.txt", "nothing\n");
+    let out = keysweep()
+        .args(["scan", clean.path().to_str().unwrap(), "--exit-code", "7"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use keysweep::config::parse_size;
+use keysweep::exit;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -219,6 +220,19 @@ pub enum FindingsCommand {
 }
 
 /// `I/N` with I < N.
+/// `--exit-code N`: any code but the one that means the scan failed.
+fn parse_findings_exit_code(text: &str) -> Result<u8, String> {
+    let code: u8 = text
+        .parse()
+        .map_err(|_| format!("not an exit code (0-255): {text:?}"))?;
+    if code == exit::ERROR {
+        return Err(format!(
+            "{code} is the exit code of a scan that failed or could not read its input; pick another"
+        ));
+    }
+    Ok(code)
+}
+
 pub fn parse_shard(text: &str) -> Result<(usize, usize), String> {
     let (index, count) = text
         .split_once('/')
@@ -360,6 +374,9 @@ pub struct ScanArgs {
     /// Exit 0/1 by findings even when part of the input could not be read (still reported).
     #[arg(long)]
     pub ignore_errors: bool,
+    /// The exit code when there are findings (0 never fails on them; 2 is kept for errors).
+    #[arg(long, value_name = "N", default_value_t = exit::FINDINGS, value_parser = parse_findings_exit_code)]
+    pub exit_code: u8,
     /// Never draw a progress bar (it is drawn only when stderr is a terminal anyway).
     #[arg(long)]
     pub no_progress: bool,
