@@ -40,21 +40,46 @@ pub fn validated_providers(set: &RuleSet) -> BTreeSet<&str> {
         .collect()
 }
 
-/// The table: one line per rule (id, severity, confidence, [`checks`], name), then totals
-/// naming the keyword prefilter's engine, `prefilter`.
+/// The table: a header, one line per rule (id, severity, confidence, [`checks`], name) in
+/// columns as wide as their widest cell, then totals naming the keyword prefilter's engine,
+/// `prefilter`.
 pub fn text(set: &RuleSet, prefilter: &str, out: &mut impl Write) -> std::io::Result<()> {
-    for r in &set.rules {
-        let checks = checks(r);
-        let checks = if checks.is_empty() {
-            "-".to_string()
-        } else {
-            checks.join(",")
-        };
-        writeln!(
-            out,
-            "{:<40} {:<9} {:<7} {:<30} {}",
-            r.id, r.severity, r.confidence, checks, r.name
-        )?;
+    const HEADER: [&str; 5] = ["ID", "SEVERITY", "CONFIDENCE", "CHECKS", "NAME"];
+    let rows: Vec<[String; 5]> = set
+        .rules
+        .iter()
+        .map(|r| {
+            let checks = checks(r);
+            [
+                r.id.clone(),
+                r.severity.to_string(),
+                r.confidence.to_string(),
+                if checks.is_empty() {
+                    "-".to_string()
+                } else {
+                    checks.join(",")
+                },
+                r.name.clone(),
+            ]
+        })
+        .collect();
+    let mut widths = HEADER.map(str::len);
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let line = |cells: [&str; 5]| {
+        let mut line = String::new();
+        for (i, cell) in cells.iter().enumerate().take(4) {
+            line.push_str(&format!("{cell:<width$}  ", width = widths[i]));
+        }
+        line.push_str(cells[4]);
+        line
+    };
+    writeln!(out, "{}", line(HEADER))?;
+    for row in &rows {
+        writeln!(out, "{}", line(row.each_ref().map(String::as_str)))?;
     }
     writeln!(
         out,
@@ -83,4 +108,29 @@ pub fn json(set: &RuleSet, out: &mut impl Write) -> std::io::Result<()> {
         .collect();
     serde_json::to_writer_pretty(&mut *out, &list)?;
     writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_has_a_header_and_every_column_lines_up() {
+        let set = RuleSet::builtin().unwrap();
+        let mut out = Vec::new();
+        text(&set, "test", &mut out).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(lines[0].starts_with("ID "), "{}", lines[0]);
+        // Each rule's name starts where the header's NAME does.
+        let name_at = lines[0].find("NAME").unwrap();
+        for (line, rule) in lines[1..].iter().zip(&set.rules) {
+            assert_eq!(
+                line.char_indices().nth(name_at).map(|(i, _)| &line[i..]),
+                Some(rule.name.as_str()),
+                "{line}"
+            );
+        }
+        assert_eq!(lines.len(), set.rules.len() + 2);
+    }
 }
