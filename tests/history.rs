@@ -284,10 +284,61 @@ fn range_with_an_unknown_commit_fails_loudly() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.contains("not in this repository") && stderr.contains("fetch-depth"),
-        "{stderr}"
+    assert!(stderr.contains("unknown revision"), "{stderr}");
+    // A full clone: fetching more history would not help, so it is not suggested.
+    assert!(!stderr.contains("fetch-depth"), "{stderr}");
+}
+
+#[test]
+fn ranges_with_three_dots_or_an_empty_side_mean_what_they_mean_to_git() {
+    let repo = Repo::new();
+    let shared = github_token(70);
+    repo.write(
+        "shared.env",
+        format!(
+            "T={shared}
+"
+        ),
     );
+    repo.commit("shared");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    let on_feature = stripe_key(71);
+    repo.write(
+        "feature.env",
+        format!(
+            "S={on_feature}
+"
+        ),
+    );
+    repo.commit("feature secret");
+    repo.git(&["checkout", "-q", "main"]);
+    let on_main = aws_key_id(72);
+    repo.write(
+        "main.env",
+        format!(
+            "A={on_main}
+"
+        ),
+    );
+    repo.commit("main secret");
+    let scan = |range: &str| {
+        let (code, report, stderr) = scan_json(&[repo.path_str(), "--range", range]);
+        assert_eq!(code, 1, "{range}: {stderr}");
+        let mut got = secrets(&report);
+        got.sort();
+        got
+    };
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+    // Either side's own commits, not the shared one.
+    let both = sorted(vec![on_feature.clone(), on_main.clone()]);
+    assert_eq!(scan("main...feature"), both);
+    assert_eq!(scan("feature..."), both, "an empty side is HEAD (main)");
+    assert_eq!(scan("main..feature"), vec![on_feature.clone()]);
+    // `..feature` is HEAD..feature: the shared commit is left out, as git leaves it out.
+    assert_eq!(scan("..feature"), vec![on_feature]);
 }
 
 #[test]

@@ -77,7 +77,7 @@ fn scan_repository(
             let commits = range::commits(repo, revisions)?;
             // With nothing excluded, every blob of every selected commit is new: reading each
             // distinct tree once beats diffing every commit against its parents.
-            let introduced = if revisions.exclude.is_empty() {
+            let introduced = if revisions.reaches_every_ancestor() {
                 range::blobs_of(repo, &commits)?
             } else {
                 range::introduced_by(repo, &commits)?

@@ -752,9 +752,11 @@ fn since(
             .then_some(ids)
     };
     match (old.is_empty(), commits(old), commits(new)) {
-        (false, Some(exclude), Some(include)) => {
-            BlobSelection::Introduced(Revisions { include, exclude })
-        }
+        (false, Some(exclude), Some(include)) => BlobSelection::Introduced(Revisions {
+            include,
+            exclude,
+            symmetric: false,
+        }),
         _ => BlobSelection::All,
     }
 }

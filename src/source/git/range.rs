@@ -31,24 +31,39 @@ pub struct Introduced {
 pub struct Revisions {
     pub(crate) include: Vec<String>,
     pub(crate) exclude: Vec<String>,
+    /// Also leave out what the included revisions share: their merge bases (git's `A...B`).
+    pub(crate) symmetric: bool,
 }
 
 impl Revisions {
-    /// Parses `A..B` (or a single revision: everything reachable from it; `A..` means `A..HEAD`).
+    /// Whether the commits selected include all their ancestors (nothing is left out), so that
+    /// what they introduce is every blob of their trees.
+    pub fn reaches_every_ancestor(&self) -> bool {
+        self.exclude.is_empty() && !self.symmetric
+    }
+
+    /// Parses a range as git does: `A..B` (what B has and A has not), `A...B` (what either has
+    /// and not both), an empty side meaning `HEAD` (`A..`, `..B`, `A...`), or a single revision
+    /// (everything reachable from it).
     pub fn parse(spec: &str) -> Revisions {
-        match spec.split_once("..") {
-            Some((from, to)) => Revisions {
-                include: vec![if to.is_empty() { "HEAD" } else { to }.to_string()],
-                exclude: if from.is_empty() {
-                    Vec::new()
-                } else {
-                    vec![from.to_string()]
-                },
-            },
-            None => Revisions {
-                include: vec![spec.to_string()],
+        let or_head = |side: &str| if side.is_empty() { "HEAD" } else { side }.to_string();
+        if let Some((from, to)) = spec.split_once("...") {
+            Revisions {
+                include: vec![or_head(from), or_head(to)],
                 exclude: Vec::new(),
-            },
+                symmetric: true,
+            }
+        } else if let Some((from, to)) = spec.split_once("..") {
+            Revisions {
+                include: vec![or_head(to)],
+                exclude: vec![or_head(from)],
+                symmetric: false,
+            }
+        } else {
+            Revisions {
+                include: vec![spec.to_string()],
+                ..Revisions::default()
+            }
         }
     }
 }
@@ -61,13 +76,24 @@ pub fn commits(repo: &gix::Repository, revisions: &Revisions) -> Result<Vec<Obje
         .iter()
         .map(|r| resolve(repo, r))
         .collect::<Result<Vec<_>>>()?;
-    let exclude = revisions
+    let mut exclude = revisions
         .exclude
         .iter()
         .map(|r| resolve(repo, r))
         .collect::<Result<Vec<_>>>()?;
     if include.is_empty() {
         return Ok(Vec::new());
+    }
+    if revisions.symmetric {
+        let bases = repo
+            .merge_bases_many(include[0], &include[1..])
+            .with_context(|| {
+                format!(
+                    "finding the merge bases of {}",
+                    revisions.include.join(" and ")
+                )
+            })?;
+        exclude.extend(bases.into_iter().map(|id| id.detach()));
     }
     let walk = repo.rev_walk(include).with_hidden(exclude);
     let shallow = super::shallow_boundary(repo);
@@ -89,14 +115,20 @@ pub fn commits(repo: &gix::Repository, revisions: &Revisions) -> Result<Vec<Obje
 
 const SHALLOW_HINT: &str = " (fetch more history: `git fetch --deepen=N` or `--unshallow`; in GitHub Actions set actions/checkout `fetch-depth: 0`)";
 
-/// The commit a revision names (tags peeled).
+/// The commit a revision names (tags peeled). Fetching more history is suggested only where it
+/// could help: in a shallow clone.
 pub fn resolve(repo: &gix::Repository, rev: &str) -> Result<ObjectId> {
+    let hint = if super::shallow_boundary(repo).is_empty() {
+        ""
+    } else {
+        SHALLOW_HINT
+    };
     let id = repo
         .rev_parse_single(rev)
-        .with_context(|| format!("revision {rev:?} is not in this repository{SHALLOW_HINT}"))?;
+        .with_context(|| format!("unknown revision {rev:?}: not in this repository{hint}"))?;
     let object = id
         .object()
-        .with_context(|| format!("revision {rev:?} points to a missing object{SHALLOW_HINT}"))?;
+        .with_context(|| format!("revision {rev:?} points to a missing object{hint}"))?;
     let commit = object
         .peel_to_commit()
         .with_context(|| format!("revision {rev:?} is not a commit"))?;
@@ -293,8 +325,12 @@ mod tests {
         assert!(error.downcast_ref::<gix::Error>().is_some(), "{error:?}");
         let shown = format!("{error:#}");
         assert!(
-            shown.starts_with("revision \"no-such-rev\" is not in this repository"),
+            shown.starts_with("unknown revision \"no-such-rev\": not in this repository"),
             "{shown}"
+        );
+        assert!(
+            !shown.contains("fetch more history"),
+            "not shallow: {shown}"
         );
         assert!(error.chain().count() >= 2, "{shown}");
     }
@@ -303,14 +339,20 @@ mod tests {
         Revisions {
             include: include.iter().map(|s| s.to_string()).collect(),
             exclude: exclude.iter().map(|s| s.to_string()).collect(),
+            symmetric: false,
         }
     }
 
     #[test]
-    fn parses_range_forms() {
+    fn parses_range_forms_as_git_does() {
         assert_eq!(Revisions::parse("a..b"), r(&["b"], &["a"]));
         assert_eq!(Revisions::parse("a.."), r(&["HEAD"], &["a"]));
-        assert_eq!(Revisions::parse("..b"), r(&["b"], &[]));
+        assert_eq!(Revisions::parse("..b"), r(&["b"], &["HEAD"]));
         assert_eq!(Revisions::parse("main"), r(&["main"], &[]));
+        let symmetric = Revisions {
+            symmetric: true,
+            ..r(&["a", "HEAD"], &[])
+        };
+        assert_eq!(Revisions::parse("a..."), symmetric);
     }
 }
