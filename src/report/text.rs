@@ -17,6 +17,22 @@ pub(crate) fn write(outcome: &ScanOutcome, out: &mut dyn Write) -> anyhow::Resul
     Ok(())
 }
 
+/// A secret as this report shows it: one of several lines (a PEM or other key file) by its
+/// first and last lines, so a key does not fill the screen; JSON and SARIF keep it whole.
+fn shown_secret(secret: &str) -> String {
+    let lines: Vec<&str> = secret.lines().collect();
+    match lines[..] {
+        [first, .., last] if lines.len() > 2 => format!(
+            "{} … {} ({} lines, {} bytes; whole in --format json)",
+            e(first),
+            e(last),
+            lines.len(),
+            secret.len()
+        ),
+        _ => e(secret).into_owned(),
+    }
+}
+
 pub(crate) fn write_finding(finding: &Finding, out: &mut dyn Write) -> std::io::Result<()> {
     let primary = finding.primary();
     writeln!(
@@ -27,7 +43,7 @@ pub(crate) fn write_finding(finding: &Finding, out: &mut dyn Write) -> std::io::
         finding.severity,
         finding.confidence
     )?;
-    writeln!(out, "  secret:      {}", e(&finding.secret))?;
+    writeln!(out, "  secret:      {}", shown_secret(&finding.secret))?;
     writeln!(
         out,
         "  location:    {}:{}:{}",
@@ -144,4 +160,21 @@ pub(crate) fn write_finding(finding: &Finding, out: &mut dyn Write) -> std::io::
     }
     writeln!(out, "  fingerprint: {}", finding.fingerprint)?;
     writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown_secret;
+
+    #[test]
+    fn a_key_file_shows_its_first_and_last_lines_and_its_size() {
+        let key = "-----BEGIN EC PRIVATE KEY-----\nAAAA\nBBBB\n-----END EC PRIVATE KEY-----";
+        assert_eq!(
+            shown_secret(key),
+            "-----BEGIN EC PRIVATE KEY----- … -----END EC PRIVATE KEY----- (4 lines, 69 bytes; whole in --format json)"
+        );
+        // One line stays whole, control characters escaped as everywhere in this report.
+        assert_eq!(shown_secret("ghp_abc"), "ghp_abc");
+        assert_eq!(shown_secret("a\x1bb"), "a\\x1bb");
+    }
 }
