@@ -182,8 +182,8 @@ pub fn annotations(findings: &[Finding]) -> String {
 /// A markdown job summary: counts and one row per finding.
 pub fn summary(findings: &[Finding], scanned: &str) -> String {
     let mut out = format!(
-        "## keysweep: {} secret(s) found\n\nScanned: {scanned}\n\n",
-        findings.len()
+        "## keysweep: {} found\n\nScanned: {scanned}\n\n",
+        crate::plural::count(findings.len(), "secret")
     );
     if findings.is_empty() {
         out.push_str("No secrets found.\n");
@@ -276,8 +276,9 @@ fn fit_sarif_within(
                 NoticeKind::Report,
                 "SARIF",
                 format!(
-                    "{left_out} less severe finding(s) left out of the SARIF file: code scanning takes at most \
+                    "{} left out of the SARIF file: code scanning takes at most \
                      {max_results} results and {} bytes gzipped per file",
+                    crate::plural::count(left_out, "less severe finding"),
                     max_gzipped
                 ),
             ));

@@ -228,8 +228,8 @@ pub fn validate_findings(
             );
         }
         eprintln!(
-            "keysweep: {} request(s) would be sent; none was (--validate-dry-run)",
-            planned.len()
+            "keysweep: {} would be sent; none was (--validate-dry-run)",
+            crate::plural::count(planned.len(), "request")
         );
         return Ok(());
     }

@@ -11,6 +11,7 @@ use std::collections::HashSet;
 use crate::baseline::Baseline;
 use crate::config::Config;
 use crate::model::{Finding, Notice, NoticeKind, Suppressed};
+use crate::plural::count;
 
 pub(crate) fn apply(
     findings: Vec<Finding>,
@@ -83,9 +84,12 @@ impl Suppressed {
             NoticeKind::Allowlist,
             subject,
             format!(
-                "suppressed, and not in this report: {} occurrence(s) on allowlisted paths, {} marked inline \
-                 (keysweep:allow), {} finding(s) with allowlisted secrets; {} finding(s) in the baseline",
-                self.allowlisted_paths, self.inline_allow, self.allowlisted_secrets, self.baseline
+                "suppressed, and not in this report: {} on allowlisted paths, {} marked inline \
+                 (keysweep:allow), {} with allowlisted secrets; {} in the baseline",
+                count(self.allowlisted_paths, "occurrence"),
+                self.inline_allow,
+                count(self.allowlisted_secrets, "finding"),
+                count(self.baseline, "finding")
             ),
         ))
     }

@@ -286,8 +286,8 @@ pub fn run_pre_push(
     if !outcome.findings.is_empty() {
         writeln!(
             err,
-            "keysweep: this push would publish {} secret(s):\n",
-            outcome.findings.len()
+            "keysweep: this push would publish {}:\n",
+            crate::plural::count(outcome.findings.len(), "secret")
         )?;
         report::text::write(&outcome, &mut err)?;
         writeln!(

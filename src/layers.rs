@@ -16,6 +16,7 @@ const LAYERS: &[&[&str]] = &[
         "exit",
         "http_url",
         "word_enum",
+        "plural",
     ],
     // The signature vocabulary: rules, severities, checksum names, validation requests.
     &["rules"],

@@ -19,6 +19,7 @@ pub mod http_url;
 pub mod matcher;
 pub mod model;
 pub mod owners;
+pub mod plural;
 pub mod private_file;
 pub mod redact;
 pub mod report;

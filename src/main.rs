@@ -19,6 +19,7 @@ use keysweep::exit;
 use keysweep::hook;
 use keysweep::matcher::Matcher;
 use keysweep::matcher::check;
+use keysweep::plural;
 use keysweep::private_file;
 use keysweep::redact;
 use keysweep::report;
@@ -79,7 +80,10 @@ fn run_triage(
 ) -> Result<u8> {
     let status: keysweep::store::TriageStatus = status.parse().map_err(anyhow::Error::msg)?;
     let changed = Store::open_existing(store)?.triage(fingerprints, status, note)?;
-    eprintln!("keysweep: {changed} secret(s) marked {status}, in every repository that holds them");
+    eprintln!(
+        "keysweep: {} marked {status}, in every repository that holds them",
+        plural::count(changed, "secret")
+    );
     Ok(exit::CLEAN)
 }
 
@@ -191,8 +195,8 @@ fn run_baseline_create(args: ScanArgs) -> Result<u8> {
     std::fs::write(&path, baseline.to_json())
         .with_context(|| format!("writing {}", path.display()))?;
     eprintln!(
-        "keysweep: baseline of {} finding(s) written to {}",
-        baseline.findings.len(),
+        "keysweep: baseline of {} written to {}",
+        plural::count(baseline.findings.len(), "finding"),
         path.display()
     );
     let code = finish(&outcome, &args, started)?;
@@ -251,7 +255,11 @@ fn run_rules(command: RulesCommand) -> Result<u8> {
                 );
                 Ok(exit::CLEAN)
             } else {
-                println!("{} problem(s) in {} rules", problems.len(), set.rules.len());
+                println!(
+                    "{} in {} rules",
+                    plural::count(problems.len(), "problem"),
+                    set.rules.len()
+                );
                 Ok(exit::FINDINGS)
             }
         }

@@ -499,11 +499,11 @@ fn symlinks_and_special_files_are_noted_not_silently_dropped() {
     let (code, report, _) = scan_json(&[dir.path().to_str().unwrap()]);
     assert_eq!(code, 0, "a link is not followed out of the tree");
     assert_eq!(
-        notices_matching(&report, "note", "1 symbolic link(s) not followed"),
+        notices_matching(&report, "note", "1 symbolic link not followed"),
         1
     );
     assert_eq!(
-        notices_matching(&report, "note", "1 special file(s) skipped"),
+        notices_matching(&report, "note", "1 special file skipped"),
         1
     );
 }

@@ -704,7 +704,7 @@ fn sweep_validates_each_distinct_secret_once_and_remembers_the_answer() {
     ];
     let (code, stderr) = sweep(&store, &args);
     assert_eq!(code, 1, "{stderr}");
-    assert!(stderr.contains("1 secret(s) checked, 1 live"), "{stderr}");
+    assert!(stderr.contains("1 secret checked, 1 live"), "{stderr}");
     assert_eq!(
         mock.received().len(),
         1,

@@ -239,7 +239,7 @@ fn dry_run_lists_hosts_and_redacted_secrets_and_sends_nothing() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("1 request(s) would be sent; none was"),
+        stderr.contains("1 request would be sent; none was"),
         "{stderr}"
     );
     assert!(!stderr.contains(&token), "the secret is redacted: {stderr}");

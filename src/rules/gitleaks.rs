@@ -139,8 +139,8 @@ pub fn import(text: &str, origin: &str) -> Result<Imported> {
         }
         if !allowlist.commits.is_empty() {
             out.skipped.push(format!(
-                "{} allowlisted commit(s) (use a baseline instead)",
-                allowlist.commits.len()
+                "{} (use a baseline instead)",
+                crate::plural::count(allowlist.commits.len(), "allowlisted commit")
             ));
         }
     }

@@ -206,7 +206,10 @@ fn scan_history(
         notices.push(Notice::note(
             NoticeKind::NotScanned,
             "repository",
-            format!("{lfs} Git LFS pointer(s): the files they point to live outside git and were not fetched"),
+            format!(
+                "{}: the files they point to live outside git and were not fetched",
+                crate::plural::count(lfs as usize, "Git LFS pointer")
+            ),
         ));
     }
 

@@ -155,7 +155,7 @@ pub(crate) fn walk(root: &Path, options: &WalkOptions) -> (Vec<FileEntry>, Vec<N
         n => notices.push(Notice::note(
             NoticeKind::NotScanned,
             &subject,
-            format!("{n} symbolic link(s) not followed (a target inside the tree is scanned where it lives; one outside it is not scanned)"),
+            format!("{} not followed (a target inside the tree is scanned where it lives; one outside it is not scanned)", crate::plural::count(n, "symbolic link")),
         )),
     }
     let mut nested = std::mem::take(&mut *nested.lock().unwrap());
@@ -172,7 +172,10 @@ pub(crate) fn walk(root: &Path, options: &WalkOptions) -> (Vec<FileEntry>, Vec<N
         n => notices.push(Notice::note(
             NoticeKind::NotScanned,
             &subject,
-            format!("{n} special file(s) skipped (FIFOs, sockets, devices)"),
+            format!(
+                "{} skipped (FIFOs, sockets, devices)",
+                crate::plural::count(n, "special file")
+            ),
         )),
     }
     (files, notices)

@@ -32,6 +32,7 @@ use crate::filter;
 use crate::matcher::Matcher;
 use crate::model::{Notice, NoticeKind};
 use crate::owners::{CODEOWNERS_PATHS, CodeOwners};
+use crate::plural::{count, plural};
 use crate::request::RuleSelection;
 use crate::rules::RuleSet;
 use crate::scan::{ScanOptions, Scope};
@@ -180,7 +181,7 @@ pub fn run(args: &SweepPlan) -> Result<u8> {
     if !args.quiet {
         let bytes = sweep.bytes_scanned.load(Ordering::Relaxed);
         eprintln!(
-            "keysweep: swept {} ({} scanned, {} unchanged, {} failed): {} new blob(s), {:.1} MB in {seconds:.1} s ({:.1} MB/s); {} distinct secret{} with status new. \
+            "keysweep: swept {} ({} scanned, {} unchanged, {} failed): {}, {:.1} MB in {seconds:.1} s ({:.1} MB/s); {} distinct secret{} with status new. \
              Report: keysweep report --store {}",
             plural(
                 outcomes.swept.len() + outcomes.failed,
@@ -190,7 +191,10 @@ pub fn run(args: &SweepPlan) -> Result<u8> {
             outcomes.scanned,
             outcomes.unchanged,
             outcomes.failed,
-            sweep.blobs_scanned.load(Ordering::Relaxed),
+            count(
+                sweep.blobs_scanned.load(Ordering::Relaxed) as usize,
+                "new blob"
+            ),
             bytes as f64 / 1e6,
             bytes as f64 / 1e6 / seconds.max(1e-9),
             new_findings,
@@ -199,10 +203,6 @@ pub fn run(args: &SweepPlan) -> Result<u8> {
         );
     }
     Ok(exit::code(outcomes.failed > 0, new_findings > 0))
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn collect_targets(args: &SweepPlan) -> Result<Vec<Target>> {
@@ -322,8 +322,8 @@ fn validate_new_secrets(
     }
     if !args.quiet {
         eprintln!(
-            "keysweep: validation: {} secret(s) checked, {valid} live",
-            findings.len()
+            "keysweep: validation: {} checked, {valid} live",
+            count(findings.len(), "secret")
         );
     }
     Ok(())
@@ -485,9 +485,9 @@ impl Sweep<'_> {
                 outcomes.scanned += 1;
                 outcomes.swept.push((record.id, path));
                 let line = format!(
-                    "{} finding(s), {} new blob(s) of {}, {:.1} MB",
-                    result.findings.len(),
-                    result.new_blobs,
+                    "{}, {} of {}, {:.1} MB",
+                    count(result.findings.len(), "finding"),
+                    count(result.new_blobs as usize, "new blob"),
                     result.blobs,
                     result.bytes as f64 / 1e6
                 );

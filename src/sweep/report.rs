@@ -393,8 +393,9 @@ fn write_summary(s: &Summary, out: &mut dyn Write) -> Result<()> {
     )?;
     writeln!(
         out,
-        "  findings:      {} in repositories, {} distinct secret(s)",
-        s.findings, s.secrets
+        "  findings:      {} in repositories, {}",
+        s.findings,
+        crate::plural::count(s.secrets, "distinct secret")
     )?;
     writeln!(out, "  by status:     {}", counts(&s.by_status))?;
     writeln!(out, "  by severity:   {}", counts(&s.by_severity))?;
