@@ -293,33 +293,15 @@ fn range_with_an_unknown_commit_fails_loudly() {
 fn ranges_with_three_dots_or_an_empty_side_mean_what_they_mean_to_git() {
     let repo = Repo::new();
     let shared = github_token(70);
-    repo.write(
-        "shared.env",
-        format!(
-            "T={shared}
-"
-        ),
-    );
+    repo.write("shared.env", format!("T={shared}\n"));
     repo.commit("shared");
     repo.git(&["checkout", "-q", "-b", "feature"]);
     let on_feature = stripe_key(71);
-    repo.write(
-        "feature.env",
-        format!(
-            "S={on_feature}
-"
-        ),
-    );
+    repo.write("feature.env", format!("S={on_feature}\n"));
     repo.commit("feature secret");
     repo.git(&["checkout", "-q", "main"]);
     let on_main = aws_key_id(72);
-    repo.write(
-        "main.env",
-        format!(
-            "A={on_main}
-"
-        ),
-    );
+    repo.write("main.env", format!("A={on_main}\n"));
     repo.commit("main secret");
     let scan = |range: &str| {
         let (code, report, stderr) = scan_json(&[repo.path_str(), "--range", range]);

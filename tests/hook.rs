@@ -14,13 +14,19 @@ struct Setup {
     clone: Repo,
 }
 
-fn setup() -> Setup {
+/// A bare remote and a clone of it with one pushed commit, no hook yet.
+fn clone_with_remote() -> (tempfile::TempDir, Repo) {
     let remote = bare_remote();
     let clone = Repo::new();
     clone.git(&["remote", "add", "origin", remote.path().to_str().unwrap()]);
     clone.write("README.md", "# project\n");
     clone.commit("initial");
     clone.git(&["push", "-q", "origin", "main"]);
+    (remote, clone)
+}
+
+fn setup() -> Setup {
+    let (remote, clone) = clone_with_remote();
     let install = keysweep()
         .args(["hook", "install", clone.path_str()])
         .output()
@@ -437,12 +443,7 @@ fn place_binary(at: &Path) {
 /// A clone whose hook was installed by a keysweep at `installer`, with a secret committed and
 /// not yet pushed.
 fn clone_with_hook_from(installer: &Path) -> (tempfile::TempDir, Repo) {
-    let remote = bare_remote();
-    let clone = Repo::new();
-    clone.git(&["remote", "add", "origin", remote.path().to_str().unwrap()]);
-    clone.write("README.md", "# project\n");
-    clone.commit("initial");
-    clone.git(&["push", "-q", "origin", "main"]);
+    let (remote, clone) = clone_with_remote();
     place_binary(installer);
     let out = std::process::Command::new(installer)
         .args(["hook", "install", clone.path_str()])
