@@ -52,7 +52,8 @@ pub enum Command {
     /// Exit codes: 0 no finding with triage status `new`, 1 such findings, 2 a repository could
     /// not be cloned, fetched or scanned (the others are still swept).
     Sweep(SweepArgs),
-    /// Report from a sweep's datastore: findings per repository, or a summary.
+    /// Report from a sweep's datastore: findings per repository, or a summary. Exits 2 when a
+    /// repository failed or was never reached, 1 while an untriaged finding is reported, else 0.
     Report(ReportArgs),
     /// Triage a sweep's findings.
     Findings {
@@ -199,6 +200,7 @@ pub enum StoreFormat {
     Text,
     Json,
     Sarif,
+    Jsonl,
 }
 
 #[derive(Debug, Subcommand)]

@@ -126,6 +126,7 @@ impl ReportArgs {
                 StoreFormat::Text => StoreShape::Text,
                 StoreFormat::Json => StoreShape::Json,
                 StoreFormat::Sarif => StoreShape::Sarif,
+                StoreFormat::Jsonl => StoreShape::Jsonl,
             },
             summary: self.summary,
             output: self.output.clone(),

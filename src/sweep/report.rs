@@ -105,6 +105,9 @@ pub enum StoreFormat {
     /// SARIF 2.1.0, one run per repository with findings; accepted and false-positive ones
     /// are marked suppressed.
     Sarif,
+    /// One JSON object per line: each finding with its repository and triage (or, with
+    /// `summary`, the summary alone), for `jq` and log pipelines.
+    Jsonl,
 }
 
 /// What `keysweep report` was asked: built by a front end, plain data.
@@ -128,7 +131,17 @@ pub struct ReportRequest {
     pub rules: RuleSelection,
 }
 
-/// Writes the report `args` asks for.
+/// One line of the JSONL report.
+#[derive(Serialize)]
+struct FindingLine<'a> {
+    repository: &'a str,
+    #[serde(flatten)]
+    finding: &'a TriagedFinding,
+}
+
+/// Writes the report `args` asks for. Exits as a scan would: 2 when a repository reported on
+/// failed or was never reached (its findings are unknown), else 1 when an untriaged (`new`)
+/// finding is in the report, else 0: triage is how a finding stops failing the build.
 pub fn run(args: &ReportRequest) -> Result<u8> {
     let statuses = args
         .status
@@ -169,6 +182,22 @@ pub fn run(args: &ReportRequest) -> Result<u8> {
             serde_json::to_writer_pretty(&mut out, &sarif_log(&repositories, &rules)?)?;
             writeln!(out)?;
         }
+        StoreFormat::Jsonl if args.summary => {
+            serde_json::to_writer(&mut out, &summary)?;
+            writeln!(out)?;
+        }
+        StoreFormat::Jsonl => {
+            for repository in &repositories {
+                for finding in &repository.findings {
+                    let line = FindingLine {
+                        repository: &repository.name,
+                        finding,
+                    };
+                    serde_json::to_writer(&mut out, &line)?;
+                    writeln!(out)?;
+                }
+            }
+        }
         StoreFormat::Text => {
             if !args.summary {
                 write_findings(&repositories, &mut out)?;
@@ -177,7 +206,12 @@ pub fn run(args: &ReportRequest) -> Result<u8> {
         }
     }
     out.flush()?;
-    Ok(exit::CLEAN)
+    let incomplete = repositories.iter().any(|r| r.state != RepoState::Scanned);
+    let untriaged = repositories
+        .iter()
+        .flat_map(|r| &r.findings)
+        .any(|f| f.triage.status == TriageStatus::New);
+    Ok(exit::code(incomplete, untriaged))
 }
 
 /// The repository called `name`, or the only one whose name ends with `/name` (`acme/api`
