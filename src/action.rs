@@ -310,7 +310,7 @@ pub struct Inputs {
     event: Value,
     redact: bool,
     validate: bool,
-    only_verified: bool,
+    only_valid: bool,
     fail_on_findings: bool,
     sarif_file: PathBuf,
     /// The `GITHUB_STEP_SUMMARY` file, when GitHub gives one.
@@ -348,7 +348,8 @@ impl Inputs {
             event,
             redact: flag("redact", "true"),
             validate: flag("validate", "false"),
-            only_verified: flag("only-verified", "false"),
+            // `only-verified` is the input's old name, kept working.
+            only_valid: flag("only-valid", "false") || flag("only-verified", "false"),
             fail_on_findings: flag("fail-on-findings", "true"),
             step_summary: env("GITHUB_STEP_SUMMARY"),
             output: env("GITHUB_OUTPUT"),
@@ -432,7 +433,7 @@ fn scan_event(inputs: &Inputs, mut request: ScanRequest) -> Result<u8> {
         Plan::Nothing => "nothing (the push deleted a ref)".to_string(),
     };
     request.validation.enabled |= inputs.validate;
-    request.validation.only_valid |= inputs.only_verified;
+    request.validation.only_valid |= inputs.only_valid;
     let started = Instant::now();
     let (mut outcome, rules) = if plan == Plan::Nothing {
         (ScanOutcome::empty(), load_rules(&request.rules)?)

@@ -25,6 +25,7 @@ fn action_yml_declares_the_inputs_and_runs_the_scan_step() {
         ("fail-on-findings", "true"),
         ("sarif-file", "keysweep.sarif"),
         ("validate", "false"),
+        ("only-valid", "false"),
         ("only-verified", "false"),
     ] {
         assert_eq!(inputs[name]["default"], default, "input {name}");
@@ -56,6 +57,7 @@ fn action_yml_declares_the_inputs_and_runs_the_scan_step() {
         "fail-on-findings",
         "sarif-file",
         "validate",
+        "only-valid",
         "only-verified",
     ] {
         let var = format!("INPUT_{}", input.to_uppercase().replace('-', "_"));
@@ -387,7 +389,7 @@ fn a_checkout_too_shallow_for_the_range_fails_loudly() {
 }
 
 #[test]
-fn validate_and_only_verified_inputs_check_secrets_live() {
+fn validate_and_only_valid_inputs_check_secrets_live() {
     let live = format!("acme_{}", random_chars(61, 24, ALNUM));
     let dead = format!("acme_{}", random_chars(62, 24, ALNUM));
     let live_in_mock = live.clone();
@@ -431,18 +433,17 @@ fn validate_and_only_verified_inputs_check_secrets_live() {
         "{}",
         run.summary
     );
-    let run = c.run(
-        "push",
-        push_event(ZERO, &head, "refs/heads/main"),
-        &[
-            ("only-verified", "true"),
-            ("redact", "false"),
-            ("args", &args),
-        ],
-    );
-    let results = run.sarif["runs"][0]["results"].as_array().unwrap();
-    assert_eq!(results.len(), 1, "{}", run.sarif);
-    assert_eq!(results[0]["properties"]["secret"], live.as_str());
+    // `only-valid` (the CLI's name) and `only-verified` (its old name) do the same.
+    for only_valid in ["only-valid", "only-verified"] {
+        let run = c.run(
+            "push",
+            push_event(ZERO, &head, "refs/heads/main"),
+            &[(only_valid, "true"), ("redact", "false"), ("args", &args)],
+        );
+        let results = run.sarif["runs"][0]["results"].as_array().unwrap();
+        assert_eq!(results.len(), 1, "{only_valid}: {}", run.sarif);
+        assert_eq!(results[0]["properties"]["secret"], live.as_str());
+    }
 }
 
 /// A push of one commit without secrets, under the given inputs.
