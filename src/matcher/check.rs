@@ -110,7 +110,11 @@ fn check_example(matcher: &Matcher, rule: usize, example: &Example) -> Option<St
                 "example {:?} is shadowed by rule {other}, which names its secret",
                 example.text()
             ),
-            None => format!("example {:?} does not match", example.text()),
+            None => format!(
+                "example {:?} does not match: {}",
+                example.text(),
+                why_not(matcher, rule, text)
+            ),
         }),
         Some(claimed) if !secrets.iter().any(|s| s == claimed) => Some(format!(
             "example {:?} yields {} instead of {claimed:?}",
@@ -118,6 +122,48 @@ fn check_example(matcher: &Matcher, rule: usize, example: &Example) -> Option<St
             secrets.join(", ")
         )),
         _ => None,
+    }
+}
+
+/// Why rule `rule` finds nothing in `text`: the first stage that loses it (keywords, regex,
+/// or the gate that drops the candidate), so a failing example says what to fix.
+fn why_not(matcher: &Matcher, rule: usize, text: &[u8]) -> String {
+    let r = &matcher.rules()[rule];
+    let occurs = |keyword: &str| {
+        if r.case_insensitive {
+            let lower = text.to_ascii_lowercase();
+            memchr::memmem::find(&lower, keyword.to_ascii_lowercase().as_bytes()).is_some()
+        } else {
+            memchr::memmem::find(text, keyword.as_bytes()).is_some()
+        }
+    };
+    if !r.keywords.iter().any(|k| occurs(k)) {
+        return format!(
+            "none of its keywords ({}) occurs in it",
+            r.keywords.join(", ")
+        );
+    }
+    let compiled = match r.regex() {
+        Ok(compiled) => compiled,
+        Err(e) => return format!("its regex does not compile: {e}"),
+    };
+    let mut matched = false;
+    for caps in compiled.regex.captures_iter(text) {
+        matched = true;
+        let (Some(whole), Some(secret)) = (caps.get(0), caps.get(compiled.secret_group)) else {
+            continue;
+        };
+        if let Err(dropped) = matcher.gate(rule, whole.range(), secret.range(), text) {
+            return format!(
+                "its regex matches {:?}, but {dropped}",
+                String::from_utf8_lossy(secret.as_bytes())
+            );
+        }
+    }
+    if matched {
+        "its regex matches and the gates pass, but no keyword lies inside the match".to_string()
+    } else {
+        "its regex does not match".to_string()
     }
 }
 
@@ -190,6 +236,43 @@ mod tests {
             problems
                 .iter()
                 .all(|p| p.rule == "t.weak" && p.message.contains("shadowed by rule t.strong"))
+        );
+    }
+
+    #[test]
+    fn a_failing_example_says_which_stage_lost_it() {
+        let mut set = RuleSet::default();
+        set.add_toml(
+            r#"
+            [[rules]]
+            id = "t.why"
+            name = "Why"
+            keywords = ["tok_"]
+            regex = '''(tok_[a-z0-9]{8})'''
+            entropy = 2.5
+            severity = "low"
+            confidence = "low"
+            examples = ["tok_aaaaaaab", "tok_xxxxxxxx", "key_k3v9q2m8", "tok_SHOUTING"]
+        "#,
+            "test",
+        )
+        .unwrap();
+        let problems = check(&set).unwrap();
+        let said = |example: &str| {
+            problems
+                .iter()
+                .find(|p| p.message.contains(example))
+                .map_or(String::new(), |p| p.message.clone())
+        };
+        assert!(said("tok_aaaaaaab").contains("entropy"), "{problems:?}");
+        assert!(said("tok_xxxxxxxx").contains("placeholder"), "{problems:?}");
+        assert!(
+            said("key_k3v9q2m8").contains("none of its keywords"),
+            "{problems:?}"
+        );
+        assert!(
+            said("tok_SHOUTING").contains("regex does not match"),
+            "{problems:?}"
         );
     }
 }

@@ -67,6 +67,49 @@ pub struct Matcher<'r> {
     partners: Vec<Option<(usize, usize)>>,
 }
 
+/// Why the gates dropped a candidate the regex matched (for `rules check`).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Dropped {
+    /// The secret group matched nothing.
+    Empty,
+    /// A character class the rule requires is missing.
+    Charset,
+    /// It looks like a placeholder (`xxxx`, `<your-key>`, `1234…`).
+    Placeholder,
+    /// The rule's `exclude_secret` regex matches it.
+    Excluded,
+    /// It contains one of the rule's stopwords.
+    Stopword,
+    /// Its entropy is below the rule's minimum.
+    Entropy {
+        /// The secret's entropy.
+        have: f64,
+        /// The rule's minimum.
+        min: f64,
+    },
+    /// It reads as words (token efficiency above the rule's maximum).
+    Words,
+    /// Its checksum or structure does not hold.
+    Checksum,
+}
+
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Dropped::Empty => f.write_str("its secret group is empty"),
+            Dropped::Charset => f.write_str("a required character class is missing"),
+            Dropped::Placeholder => f.write_str("it is dropped as a placeholder"),
+            Dropped::Excluded => f.write_str("the rule's exclude_secret matches it"),
+            Dropped::Stopword => f.write_str("it contains one of the rule's stopwords"),
+            Dropped::Entropy { have, min } => {
+                write!(f, "its entropy {have:.2} is below the rule's {min}")
+            }
+            Dropped::Words => f.write_str("it reads as words (token efficiency too high)"),
+            Dropped::Checksum => f.write_str("its checksum or structure does not hold"),
+        }
+    }
+}
+
 /// A region of the haystack where one rule's regex must run, with the keyword hits inside it.
 struct Window {
     rule: usize,
@@ -282,28 +325,31 @@ impl<'r> Matcher<'r> {
             let Some(secret) = caps.get(compiled.secret_group) else {
                 continue;
             };
-            if let Some(m) = self.gate(window.rule, span, secret.start()..secret.end(), haystack) {
+            if let Ok(m) = self.gate(window.rule, span, secret.start()..secret.end(), haystack) {
                 out.push(m);
             }
         }
     }
 
     /// Stage 3: character classes, placeholders, exclusions, stopwords, entropy, token efficiency
-    /// and checksum over the secret.
+    /// and checksum over the secret; `Err` says which one dropped it.
     fn gate(
         &self,
         rule_index: usize,
         span: Range<usize>,
         secret: Range<usize>,
         haystack: &[u8],
-    ) -> Option<Match> {
+    ) -> Result<Match, Dropped> {
         let rule = &self.rules[rule_index];
         let bytes = &haystack[secret.clone()];
-        if bytes.is_empty()
-            || !rule.require.iter().all(|class| class.occurs_in(bytes))
-            || placeholder::is_placeholder(bytes)
-        {
-            return None;
+        if bytes.is_empty() {
+            return Err(Dropped::Empty);
+        }
+        if !rule.require.iter().all(|class| class.occurs_in(bytes)) {
+            return Err(Dropped::Charset);
+        }
+        if placeholder::is_placeholder(bytes) {
+            return Err(Dropped::Placeholder);
         }
         if let Ok(compiled) = rule.regex()
             && compiled
@@ -311,7 +357,7 @@ impl<'r> Matcher<'r> {
                 .as_ref()
                 .is_some_and(|r| r.is_match(bytes))
         {
-            return None;
+            return Err(Dropped::Excluded);
         }
         if !rule.stopwords.is_empty() {
             let lower = bytes.to_ascii_lowercase();
@@ -320,25 +366,29 @@ impl<'r> Matcher<'r> {
                 .iter()
                 .any(|w| memchr::memmem::find(&lower, w.to_ascii_lowercase().as_bytes()).is_some());
             if is_placeholder {
-                return None;
+                return Err(Dropped::Stopword);
             }
         }
         let entropy = entropy::shannon(bytes);
-        if rule.entropy.is_some_and(|min| entropy < min) {
-            return None;
+        if let Some(min) = rule.entropy
+            && entropy < min
+        {
+            return Err(Dropped::Entropy { have: entropy, min });
         }
         if rule
             .max_token_efficiency
             .is_some_and(|max| words::token_efficiency(bytes) > max)
         {
-            return None;
+            return Err(Dropped::Words);
         }
         let checksum_valid = match rule.checksum {
-            Some(checksum) if !crate::rules::checksum::verify(checksum, bytes) => return None,
+            Some(checksum) if !crate::rules::checksum::verify(checksum, bytes) => {
+                return Err(Dropped::Checksum);
+            }
             Some(_) => Some(true),
             None => None,
         };
-        Some(Match {
+        Ok(Match {
             rule: rule_index,
             span,
             secret,
