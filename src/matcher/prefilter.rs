@@ -188,9 +188,18 @@ fn teddy(keywords: &[Vec<u8>], max_searchers: usize) -> Option<Engine> {
     let contains = |outer: &[u8], inner: &[u8]| {
         outer.len() > inner.len() && memchr::memmem::find(outer, inner).is_some()
     };
-    let mut minimal: Vec<usize> = (0..keywords.len())
-        .filter(|&i| !keywords.iter().any(|other| contains(&keywords[i], other)))
-        .collect();
+    // Given up as soon as more minimal keywords turn up than the searchers hold: with the full
+    // library that is after ~65 of ~600, before the quadratic containment work.
+    let limit = max_searchers.saturating_mul(GROUP);
+    let mut minimal = Vec::new();
+    for i in 0..keywords.len() {
+        if !keywords.iter().any(|other| contains(&keywords[i], other)) {
+            if minimal.len() == limit {
+                return None;
+            }
+            minimal.push(i);
+        }
+    }
     let mut containers = vec![Vec::new(); keywords.len()];
     for &m in &minimal {
         for (outer, keyword) in keywords.iter().enumerate() {
@@ -204,9 +213,6 @@ fn teddy(keywords: &[Vec<u8>], max_searchers: usize) -> Option<Engine> {
     }
     // Keywords of similar length share a searcher, so long ones get longer fingerprints.
     minimal.sort_by_key(|&i| (keywords[i].len(), i));
-    if minimal.len().div_ceil(GROUP) > max_searchers {
-        return None;
-    }
     let mut searchers = Vec::new();
     for group in minimal.chunks(GROUP) {
         let mut config = packed::Config::new();
