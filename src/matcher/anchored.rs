@@ -60,7 +60,7 @@ struct Anchor {
 impl Anchored {
     /// `keywords` are lowercase and non-empty.
     pub(super) fn new(keywords: &[Vec<u8>]) -> anyhow::Result<Anchored> {
-        let mut by_hash: Vec<Vec<Anchor>> = (0..1usize << BITS).map(|_| Vec::new()).collect();
+        let mut anchors = Vec::new();
         let mut short = Vec::new();
         for (keyword, text) in keywords.iter().enumerate() {
             if text.len() < WIDTH {
@@ -68,24 +68,24 @@ impl Anchored {
                 continue;
             }
             let offset = rarest_window(text);
-            let window = folded_window(&text[offset..]);
-            by_hash[hash(window)].push(Anchor {
-                window,
+            anchors.push(Anchor {
+                window: folded_window(&text[offset..]),
                 keyword,
                 offset,
             });
         }
+        // Grouped by hash: bucket `h` is `anchors[starts[h]..starts[h + 1]]`.
+        anchors.sort_by_key(|a| hash(a.window));
         let mut bitmap = vec![0u64; (1 << BITS) / 64];
-        let mut starts = Vec::with_capacity(by_hash.len() + 1);
-        let mut anchors = Vec::new();
-        for (h, bucket) in by_hash.into_iter().enumerate() {
-            starts.push(anchors.len() as u32);
-            if !bucket.is_empty() {
-                bitmap[h / 64] |= 1 << (h % 64);
-            }
-            anchors.extend(bucket);
+        let mut starts = vec![0u32; (1 << BITS) + 1];
+        for anchor in &anchors {
+            let h = hash(anchor.window);
+            bitmap[h / 64] |= 1 << (h % 64);
+            starts[h + 1] += 1;
         }
-        starts.push(anchors.len() as u32);
+        for h in 0..1 << BITS {
+            starts[h + 1] += starts[h];
+        }
         let short = short_searcher(keywords, short)?;
         Ok(Anchored {
             bitmap,
@@ -134,25 +134,26 @@ impl Anchored {
             let word = u64::from_le_bytes(haystack[at..at + 8].try_into().unwrap()) | FOLD8;
             for k in 0..4 {
                 let window = (word >> (8 * k)) as u32;
-                if self.maybe(window) {
-                    self.confirm(keywords, haystack, window, at + k, hit);
+                if let Some(h) = self.bucket(window) {
+                    self.confirm(keywords, haystack, window, h, at + k, hit);
                 }
             }
             at += 4;
         }
         while at + WIDTH <= haystack.len() {
             let window = folded_window(&haystack[at..]);
-            if self.maybe(window) {
-                self.confirm(keywords, haystack, window, at, hit);
+            if let Some(h) = self.bucket(window) {
+                self.confirm(keywords, haystack, window, h, at, hit);
             }
             at += 1;
         }
     }
 
+    /// The window's hash when its bit is set (some anchor may be there), else `None`.
     #[inline(always)]
-    fn maybe(&self, window: u32) -> bool {
+    fn bucket(&self, window: u32) -> Option<usize> {
         let h = hash(window);
-        self.bitmap[h / 64] & (1 << (h % 64)) != 0
+        (self.bitmap[h / 64] & (1 << (h % 64)) != 0).then_some(h)
     }
 
     /// The keywords anchored on `window` at `at` that really occur there.
@@ -162,10 +163,10 @@ impl Anchored {
         keywords: &[Vec<u8>],
         haystack: &[u8],
         window: u32,
+        h: usize,
         at: usize,
         hit: &mut impl FnMut(usize, usize),
     ) {
-        let h = hash(window);
         let bucket = &self.anchors[self.starts[h] as usize..self.starts[h + 1] as usize];
         for anchor in bucket.iter().filter(|a| a.window == window) {
             let Some(start) = at.checked_sub(anchor.offset) else {
