@@ -116,19 +116,9 @@ impl<'a> Scanner<'a> {
         Some(outcome.hits)
     }
 
-    /// Scans a commit's or a tag's message (the text after its headers); `None` without hits.
-    pub fn scan_message(
-        &self,
-        id: &gix::oid,
-        kind: Kind,
-        bytes: &[u8],
-        hash: gix::hash::Kind,
-    ) -> Option<Vec<Hit>> {
-        let message = match kind {
-            Kind::Commit => gix::objs::CommitRef::from_bytes(bytes, hash).ok()?.message,
-            Kind::Tag => gix::objs::TagRef::from_bytes(bytes, hash).ok()?.message,
-            _ => return None,
-        };
+    /// Scans a commit's or a tag's `message` (the text after its headers, see
+    /// [`crate::source::git::message_of`]); `None` without hits.
+    pub fn scan_message(&self, id: &gix::oid, kind: Kind, message: &[u8]) -> Option<Vec<Hit>> {
         self.counters.messages.fetch_add(1, Ordering::Relaxed);
         let hits = self.scan_bytes(message, || format!("{kind} {id} message"))?;
         (!hits.is_empty()).then_some(hits)

@@ -105,8 +105,8 @@ fn scan_repository(
                 .iter()
                 .filter_map(|id| {
                     let object = repo.objects.try_find(id, &mut buf).ok()??;
-                    let hits =
-                        scanner.scan_message(id, object.kind, object.data, repo.object_hash())?;
+                    let message = git::message_of(object.kind, object.data, repo.object_hash())?;
+                    let hits = scanner.scan_message(id, object.kind, message)?;
                     Some((*id, hits))
                 })
                 .collect();
@@ -174,11 +174,20 @@ fn scan_history(
     let commits = provenance::CommitParents::default();
     let hash = repo.object_hash();
     let visit = |id: &gix::oid, kind: Kind, bytes: &[u8]| {
-        if kind == Kind::Commit {
-            commits.note(id, bytes, hash);
-        }
         if kind != Kind::Blob {
-            if let Some(hits) = scanner.scan_message(id, kind, bytes, hash) {
+            // A commit is parsed once: provenance keeps its tree and parents, the scan its message.
+            let message = match kind {
+                Kind::Commit => {
+                    gix::objs::CommitRef::from_bytes(bytes, hash)
+                        .ok()
+                        .map(|commit| -> &[u8] {
+                            commits.note(id, &commit);
+                            commit.message
+                        })
+                }
+                _ => git::message_of(kind, bytes, hash),
+            };
+            if let Some(hits) = message.and_then(|m| scanner.scan_message(id, kind, m)) {
                 in_messages.lock().unwrap().push((id.to_owned(), hits));
             }
             return;

@@ -55,6 +55,18 @@ pub fn shallow_boundary(repo: &gix::Repository) -> std::collections::HashSet<Obj
         .unwrap_or_default()
 }
 
+/// The message of a commit or a tag (the text after its headers); `None` for other objects and
+/// for one that does not parse.
+pub fn message_of(kind: gix::objs::Kind, bytes: &[u8], hash: gix::hash::Kind) -> Option<&[u8]> {
+    match kind {
+        gix::objs::Kind::Commit => {
+            Some(gix::objs::CommitRef::from_bytes(bytes, hash).ok()?.message)
+        }
+        gix::objs::Kind::Tag => Some(gix::objs::TagRef::from_bytes(bytes, hash).ok()?.message),
+        _ => None,
+    }
+}
+
 /// Git writes an id of all zeros (40 digits, 64 in SHA-256 repositories) for "no object".
 pub fn is_null_id(oid: &str) -> bool {
     !oid.is_empty() && oid.bytes().all(|b| b == b'0')

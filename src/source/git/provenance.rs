@@ -41,16 +41,14 @@ pub struct CommitParents {
 }
 
 impl CommitParents {
-    /// Keeps a commit's tree and parents (an object that does not parse is left to be read,
+    /// Keeps a commit's tree and parents (a commit that did not parse is not noted: it is read,
     /// and reported, later).
-    pub fn note(&self, id: &gix::oid, bytes: &[u8], hash: gix::hash::Kind) {
-        if let Ok(commit) = gix::objs::CommitRef::from_bytes(bytes, hash) {
-            let parents = commit.parents().collect();
-            self.commits
-                .lock()
-                .unwrap()
-                .insert(id.to_owned(), (commit.tree(), parents));
-        }
+    pub fn note(&self, id: &gix::oid, commit: &gix::objs::CommitRef<'_>) {
+        let parents = commit.parents().collect();
+        self.commits
+            .lock()
+            .unwrap()
+            .insert(id.to_owned(), (commit.tree(), parents));
     }
 
     fn take(&self, id: &gix::oid) -> Option<(ObjectId, Vec<ObjectId>)> {
