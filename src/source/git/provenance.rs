@@ -504,6 +504,7 @@ fn first_introductions(
     // No commit after this position can improve on what is found (usize::MAX until all are).
     let settled = AtomicUsize::new(usize::MAX);
     let next_run = AtomicUsize::new(0);
+    // (graph position, what could not be read): a tree error names the tree.
     let unreadable: Mutex<Vec<(usize, String)>> = Mutex::new(Vec::new());
     let runs = graph.len().div_ceil(COMMITS_PER_RUN);
     let shared = repo.clone().into_sync();
@@ -535,17 +536,20 @@ fn first_introductions(
                     here.len() < wanted.len()
                 };
                 if let Err(e) = walk_tree(&repo, node.tree, &mut Some(&mut seen), &mut visit) {
-                    unreadable.lock().unwrap().push((
-                        position,
-                        format!("cannot read tree of commit {}: {e}", short(&node.id)),
-                    ));
+                    unreadable.lock().unwrap().push((position, e.to_string()));
                 }
             }
             let mut found = found.lock().unwrap();
             for (id, (position, path)) in here {
-                let best = found.entry(id).or_insert((position, path.clone()));
-                if position < best.0 {
-                    *best = (position, path);
+                match found.entry(id) {
+                    std::collections::hash_map::Entry::Vacant(slot) => {
+                        slot.insert((position, path));
+                    }
+                    std::collections::hash_map::Entry::Occupied(mut best) => {
+                        if position < best.get().0 {
+                            best.insert((position, path));
+                        }
+                    }
                 }
             }
             if found.len() == wanted.len() {
@@ -559,11 +563,14 @@ fn first_introductions(
     let mut unreadable = unreadable.into_inner().unwrap();
     unreadable.sort();
     let mut said = HashSet::new();
-    for (position, message) in unreadable {
-        let tree_part = message.split_once(": ").map_or("", |(_, e)| e).to_string();
-        if said.insert(tree_part) {
-            let id = graph[position].id.to_string();
-            notices.push(Notice::error(NoticeKind::Unreadable, id, message));
+    for (position, error) in unreadable {
+        let commit = &graph[position].id;
+        if said.insert(error.clone()) {
+            notices.push(Notice::error(
+                NoticeKind::Unreadable,
+                commit.to_string(),
+                format!("cannot read tree of commit {}: {error}", short(commit)),
+            ));
         }
     }
     found.into_inner().unwrap()
