@@ -118,17 +118,20 @@ const SHALLOW_HINT: &str = " (fetch more history: `git fetch --deepen=N` or `--u
 /// The commit a revision names (tags peeled). Fetching more history is suggested only where it
 /// could help: in a shallow clone.
 pub fn resolve(repo: &gix::Repository, rev: &str) -> Result<ObjectId> {
-    let hint = if super::shallow_boundary(repo).is_empty() {
-        ""
-    } else {
-        SHALLOW_HINT
+    // Asked only when resolving fails: most revisions resolve.
+    let hint = || {
+        if repo.is_shallow().unwrap_or(false) {
+            SHALLOW_HINT
+        } else {
+            ""
+        }
     };
     let id = repo
         .rev_parse_single(rev)
-        .with_context(|| format!("unknown revision {rev:?}: not in this repository{hint}"))?;
+        .with_context(|| format!("unknown revision {rev:?}: not in this repository{}", hint()))?;
     let object = id
         .object()
-        .with_context(|| format!("revision {rev:?} points to a missing object{hint}"))?;
+        .with_context(|| format!("revision {rev:?} points to a missing object{}", hint()))?;
     let commit = object
         .peel_to_commit()
         .with_context(|| format!("revision {rev:?} is not a commit"))?;
