@@ -4,7 +4,7 @@
 //! rule that passes here behaves the same in a scan.
 
 use super::Matcher;
-use crate::rules::{Example, RuleSet};
+use crate::rules::{Example, Rule, RuleSet};
 
 /// Minimum number of positive and of negative examples per rule.
 pub const MIN_EXAMPLES: usize = 2;
@@ -68,15 +68,10 @@ pub fn check(set: &RuleSet) -> anyhow::Result<Vec<Problem>> {
             ));
         }
         for keyword in &rule.keywords {
-            let occurs = rule.examples.iter().any(|e| {
-                if rule.case_insensitive {
-                    e.text()
-                        .to_ascii_lowercase()
-                        .contains(&keyword.to_ascii_lowercase())
-                } else {
-                    e.text().contains(keyword.as_str())
-                }
-            });
+            let occurs = rule
+                .examples
+                .iter()
+                .any(|e| keyword_occurs(rule, keyword, e.text().as_bytes()));
             if !occurs {
                 report(format!(
                     "keyword {keyword:?} occurs in none of the examples"
@@ -125,23 +120,22 @@ fn check_example(matcher: &Matcher, rule: usize, example: &Example) -> Option<St
     }
 }
 
+/// Whether `keyword` of `rule` occurs in `text`, in the rule's case sensitivity.
+fn keyword_occurs(rule: &Rule, keyword: &str, text: &[u8]) -> bool {
+    if rule.case_insensitive {
+        let lower = text.to_ascii_lowercase();
+        memchr::memmem::find(&lower, keyword.to_ascii_lowercase().as_bytes()).is_some()
+    } else {
+        memchr::memmem::find(text, keyword.as_bytes()).is_some()
+    }
+}
+
 /// Why rule `rule` finds nothing in `text`: the first stage that loses it (keywords, regex,
 /// or the gate that drops the candidate), so a failing example says what to fix.
 fn why_not(matcher: &Matcher, rule: usize, text: &[u8]) -> String {
     let r = &matcher.rules()[rule];
-    let occurs = |keyword: &str| {
-        if r.case_insensitive {
-            let lower = text.to_ascii_lowercase();
-            memchr::memmem::find(&lower, keyword.to_ascii_lowercase().as_bytes()).is_some()
-        } else {
-            memchr::memmem::find(text, keyword.as_bytes()).is_some()
-        }
-    };
-    if !r.keywords.iter().any(|k| occurs(k)) {
-        return format!(
-            "none of its keywords ({}) occurs in it",
-            r.keywords.join(", ")
-        );
+    if !r.keywords.iter().any(|k| keyword_occurs(r, k, text)) {
+        return format!("none of its keywords {:?} occurs in it", r.keywords);
     }
     let compiled = match r.regex() {
         Ok(compiled) => compiled,
