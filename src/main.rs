@@ -133,22 +133,17 @@ fn run_github_action() -> Result<u8> {
         .into_iter()
         .chain([inputs.path.display().to_string()])
         .chain(inputs.args.iter().cloned());
-    let parsed = Cli::try_parse_from(argv).context("the `args` input");
-    let request = match parsed.map(|cli| cli.command) {
-        Ok(Command::Scan(args)) if args.exit_code != exit::FINDINGS => {
-            let error = anyhow::anyhow!(
+    // A bad `args` input fails the step like a failed scan: outputs and SARIF are still left.
+    let request = Cli::try_parse_from(argv)
+        .context("the `args` input")
+        .and_then(|cli| match cli.command {
+            Command::Scan(args) if args.exit_code != exit::FINDINGS => Err(anyhow::anyhow!(
                 "the `args` input: --exit-code does not apply to the Action; set its `fail-on-findings` input"
-            );
-            action::leave_failure_outputs(&inputs, &error);
-            return Err(error);
-        }
-        Ok(Command::Scan(args)) => args.request(),
-        Ok(_) => unreachable!("argv starts with `scan`"),
-        Err(error) => {
-            action::leave_failure_outputs(&inputs, &error);
-            return Err(error);
-        }
-    };
+            )),
+            Command::Scan(args) => Ok(args.request()),
+            _ => unreachable!("argv starts with `scan`"),
+        })
+        .inspect_err(|error| action::leave_failure_outputs(&inputs, error))?;
     init_thread_pool(request.threads)?;
     action::run(&inputs, request)
 }
@@ -246,7 +241,12 @@ fn run_rules(command: RulesCommand) -> Result<u8> {
             let set = load_rules(&rules.selection())?;
             let problems = check::check(&set)?;
             for p in &problems {
-                println!("{}: {}", p.rule, p.message);
+                // Rule files may come from anywhere: their text reaches the terminal escaped.
+                println!(
+                    "{}: {}",
+                    keysweep::escape::text(&p.rule),
+                    keysweep::escape::text(&p.message)
+                );
             }
             if problems.is_empty() {
                 println!(
