@@ -181,7 +181,7 @@ pub fn run(args: &SweepPlan) -> Result<u8> {
     if !args.quiet {
         let bytes = sweep.bytes_scanned.load(Ordering::Relaxed);
         eprintln!(
-            "keysweep: swept {} ({} scanned, {} unchanged, {} failed): {}, {:.1} MB in {seconds:.1} s ({:.1} MB/s); {} distinct secret{} with status new. \
+            "keysweep: swept {} ({} scanned, {} unchanged, {} failed): {}, {:.1} MB in {seconds:.1} s ({:.1} MB/s); {} with status new. \
              Report: keysweep report --store {}",
             plural(
                 outcomes.swept.len() + outcomes.failed,
@@ -197,8 +197,7 @@ pub fn run(args: &SweepPlan) -> Result<u8> {
             ),
             bytes as f64 / 1e6,
             bytes as f64 / 1e6 / seconds.max(1e-9),
-            new_findings,
-            if new_findings == 1 { "" } else { "s" },
+            count(new_findings, "distinct secret"),
             args.store.display()
         );
     }
