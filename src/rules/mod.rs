@@ -7,6 +7,7 @@
 //! Cost: loading parses TOML only. A rule's regex is compiled the first time one of its keywords
 //! is seen (see [`Rule::regex`]), so start-up does not pay for rules a scan never needs.
 
+pub mod assigned;
 pub mod checksum;
 pub mod gitleaks;
 pub mod list;
@@ -191,12 +192,19 @@ pub struct Rule {
     #[serde(default)]
     pub(crate) description: String,
     /// Literals for the prefilter; a regex match is only accepted if it overlaps one of them.
+    /// An `assigned` rule's names are its keywords when it lists none.
+    #[serde(default)]
     pub keywords: Vec<String>,
     /// Keywords are matched ignoring ASCII case.
     #[serde(default)]
     pub case_insensitive: bool,
-    /// One capture group (or a group named `secret`) is the secret.
+    /// One capture group (or a group named `secret`) is the secret. Empty when `assigned` says
+    /// what to match instead.
+    #[serde(default)]
     pub regex: String,
+    /// A secret with no prefix, found as the value assigned to a name of its provider; the
+    /// regex is built from it (see [`assigned`]).
+    pub assigned: Option<assigned::Assigned>,
     /// The longest a whole match can be, in bytes: bounds the window searched around a keyword.
     #[serde(default = "default_max_len")]
     pub max_len: usize,
@@ -426,8 +434,20 @@ impl RuleSet {
 
     /// Appends rules (their origin set), checking the fields a scan relies on.
     pub fn add_rules(&mut self, rules: Vec<Rule>) -> Result<()> {
-        for rule in rules {
+        for mut rule in rules {
             let origin = rule.origin.clone();
+            if let Some(assigned) = &rule.assigned {
+                if !rule.regex.is_empty() {
+                    bail!("rule {} in {origin}: has both regex and assigned", rule.id);
+                }
+                rule.regex = assigned.pattern();
+                if rule.keywords.is_empty() {
+                    rule.keywords = assigned.names.clone();
+                    rule.case_insensitive = true;
+                }
+            } else if rule.regex.is_empty() {
+                bail!("rule {} in {origin}: needs a regex or assigned", rule.id);
+            }
             if rule.keywords.is_empty() || rule.keywords.iter().any(|k| k.is_empty()) {
                 bail!(
                     "rule {} in {origin}: needs at least one non-empty keyword",
