@@ -24,25 +24,47 @@ pub struct Assigned {
 impl Assigned {
     /// The rule's regex: a name, then either the rest of an identifier with an optional nesting
     /// of up to four lines (YAML, TOML tables, JSON objects) or a key word later on the same
-    /// line, an assignment, an optional scheme word, then the
-    /// value as the only capture group, not followed by more token characters.
+    /// line, an assignment, an optional scheme word, then the value as the only capture group,
+    /// not followed by more token characters.
     pub fn pattern(&self) -> String {
-        let names: Vec<String> = self.names.iter().map(|n| regex::escape(n)).collect();
         format!(
             concat!(
-                r"(?i:{names})(?:[\w.(-]{{0,30}}?",
+                r"{names}(?:[\w.()'\x22-]{{0,30}}?",
                 // `adafruit:` or `[adafruit]` or `"adafruit": {{`, then the value's key a few
                 // lines down, indented.
                 r#"(?:["'\]]?[ \t]*(?:[:=][ \t]*\{{?|\{{)?[ \t]*\r?\n(?:[ \t]*[^\n]{{0,120}}\n){{0,4}}?[ \t]*["']?[\w.-]{{0,30}}?)?"#,
                 // or a key word later on the name's line: `api.acme.io -H "Authorization: …"`.
                 r"|[^\n]{{0,80}}?(?i:authorization|key|token|secret|password)[\w-]{{0,20}})",
                 r#"["']?(?:[ \t]*(?::=|=>|=|:|\(|,)[ \t]*|[ \t]+)["'`]?"#,
-                r"(?:(?i:bearer|token|basic)[ \t]+)?",
+                r"(?:(?i:bearer|token|basic|oauth|apikey|api-key|ssws)[ \t]+)?",
                 r"({secret})(?:[^\w+/=-]|$)"
             ),
-            names = names.join("|"),
+            names = self.names_at_word_start(),
             secret = self.secret,
         )
+    }
+
+    /// The names, each where a word starts: after a non-letter (`MY_ACME_KEY`, `acme.key`) or
+    /// as the capitalised part of a camelCase identifier (`getAcmeKey`), so that `here` does not
+    /// match inside `where` nor `front` inside `storefront`.
+    fn names_at_word_start(&self) -> String {
+        let alternatives: Vec<String> = self
+            .names
+            .iter()
+            .map(|name| {
+                let escaped = regex::escape(name);
+                let mut chars = name.chars();
+                match chars.next() {
+                    Some(first) if first.is_ascii_alphabetic() => format!(
+                        "(?:^|[^A-Za-z])(?i:{escaped})|[a-z]{}(?i:{})",
+                        first.to_ascii_uppercase(),
+                        regex::escape(chars.as_str())
+                    ),
+                    _ => format!("(?i:{escaped})"),
+                }
+            })
+            .collect();
+        format!("(?:{})", alternatives.join("|"))
     }
 }
 
@@ -80,6 +102,8 @@ mod tests {
             format!("curl -H \"X-Acme-Key: {KEY}\" https://api.acme.io"),
             format!("curl https://api.acme.io/v1 -H 'Authorization: Bearer {KEY}'"),
             format!("acme-cli --acme-key {KEY} deploy"),
+            format!("client.setAcmeKey(\"{KEY}\")"),
+            format!("const client = require('acme')('{KEY}')"),
         ] {
             assert_eq!(secret_in(&text).as_deref(), Some(KEY), "in {text:?}");
         }
@@ -92,6 +116,8 @@ mod tests {
             format!("ACME_KEY={KEY}0"),
             format!("ACME_KEY={KEY}-ffff"),
             format!("ACME_KEY={}", &KEY[1..]),
+            format!("PACME_KEY={KEY}"),
+            format!("getpacmeKey = \"{KEY}\""),
             format!("acme:\n  a: 1\n  b: 2\n  c: 3\n  d: 4\n  e: 5\n  key: {KEY}\n"),
         ] {
             assert_eq!(secret_in(&text), None, "in {text:?}");
