@@ -18,6 +18,7 @@ pub mod check;
 pub mod entropy;
 mod placeholder;
 mod prefilter;
+mod published;
 mod vectorscan;
 pub mod words;
 
@@ -76,6 +77,8 @@ pub(crate) enum Dropped {
     Charset,
     /// It looks like a placeholder (`xxxx`, `<your-key>`, `1234…`).
     Placeholder,
+    /// It is a credential published in documentation (see `published.txt`).
+    Published,
     /// The rule's `exclude_secret` regex matches it.
     Excluded,
     /// It contains one of the rule's stopwords.
@@ -99,6 +102,7 @@ impl std::fmt::Display for Dropped {
             Dropped::Empty => f.write_str("its secret group is empty"),
             Dropped::Charset => f.write_str("a required character class is missing"),
             Dropped::Placeholder => f.write_str("it is dropped as a placeholder"),
+            Dropped::Published => f.write_str("it is a published documentation example"),
             Dropped::Excluded => f.write_str("the rule's exclude_secret matches it"),
             Dropped::Stopword => f.write_str("it contains one of the rule's stopwords"),
             Dropped::Entropy { have, min } => {
@@ -351,6 +355,9 @@ impl<'r> Matcher<'r> {
         if placeholder::is_placeholder(bytes) {
             return Err(Dropped::Placeholder);
         }
+        if published::is_published(bytes) {
+            return Err(Dropped::Published);
+        }
         if let Ok(compiled) = rule.regex()
             && compiled
                 .exclude_secret
@@ -423,14 +430,14 @@ mod tests {
     fn finds_secret_span_and_respects_keyword_case() {
         let set = set(TOKEN_RULE);
         let matcher = Matcher::new(&set).unwrap();
-        let hay = b"x = 'tok_abcdEFGH12345678' and TOK_abcdEFGH12345678";
+        let hay = b"x = 'tok_q8Zr2LwT9vBxK3mN' and TOK_abcdEFGH12345678";
         let found = matcher.find_all(hay);
         assert_eq!(
             found.len(),
             1,
             "uppercase keyword must not trigger a case-sensitive rule"
         );
-        assert_eq!(&hay[found[0].secret.clone()], b"tok_abcdEFGH12345678");
+        assert_eq!(&hay[found[0].secret.clone()], b"tok_q8Zr2LwT9vBxK3mN");
     }
 
     #[test]
@@ -490,7 +497,7 @@ mod tests {
         )
         .unwrap();
         let matcher = Matcher::new(&set).unwrap();
-        let found = matcher.find_all(br#"key = "tok_abcdEFGH12345678""#);
+        let found = matcher.find_all(br#"key = "tok_q8Zr2LwT9vBxK3mN""#);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(set.rules[found[0].rule].id, "test.token");
         assert_eq!(matcher.find_all(br#"key = "something-else""#).len(), 1);

@@ -28,8 +28,8 @@ const MARKERS: &[&[u8]] = &[
     // Elided values in documentation: `eyJ0eXAi...`.
     b"...",
     b"#####",
-    b"123456789",
-    b"abcdefghij",
+    b"1234567",
+    b"abcdefg",
 ];
 
 /// A run of this many identical characters marks a placeholder in a short secret (`00000000`);
@@ -69,6 +69,7 @@ mod tests {
             "sk_live_CHANGEME",
             "00000000000000000000",
             "{{ secrets.API_KEY }}",
+            "abcdefg12346+FJQCK",
         ] {
             assert!(is_placeholder(placeholder.as_bytes()), "{placeholder}");
         }

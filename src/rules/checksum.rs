@@ -18,6 +18,7 @@ pub fn verify(checksum: Checksum, secret: &[u8]) -> bool {
         Checksum::JwtStructure => jwt_structure(secret),
         Checksum::PemDer => pem_der(secret),
         Checksum::Base64Json => base64_json(secret),
+        Checksum::Base64Credential => base64_credential(secret),
     }
 }
 
@@ -115,6 +116,25 @@ fn der_sequence_len(der: &[u8]) -> Option<usize> {
     Some(2 + count + length)
 }
 
+/// Base64 of `user:password` as HTTP Basic and Docker's `auth` carry it: printable text with a
+/// colon, a user before it and a password after it that is not a template variable (`${X}`,
+/// `{{ x }}`, `<x>`, `%X%`; the matcher's placeholder check runs on the encoded form). Docker writes
+/// `user:` with an empty password for credential helpers, which holds no secret.
+fn base64_credential(encoded: &[u8]) -> bool {
+    use base64::Engine as _;
+    let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(encoded) else {
+        return false;
+    };
+    let Some(colon) = memchr::memchr(b':', &decoded) else {
+        return false;
+    };
+    let (user, password) = (&decoded[..colon], &decoded[colon + 1..]);
+    decoded.iter().all(|&b| (0x20..0x7f).contains(&b))
+        && !user.is_empty()
+        && !password.is_empty()
+        && !matches!(password.first(), Some(b'$' | b'{' | b'<' | b'%'))
+}
+
 /// A token whose body is base64 of a JSON object (Grafana Cloud, Sentry org tokens, 1Password
 /// service accounts, Mapbox…): the part from the first `eyJ` (base64 of `{"`) up to the next
 /// character outside the base64url alphabet must decode to a JSON object.
@@ -154,6 +174,23 @@ fn base62_fixed(mut value: u32, width: usize) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base64_credentials_need_a_user_and_a_real_password() {
+        use base64::Engine as _;
+        let encode = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+        assert!(base64_credential(encode("deploy:Vq8!rT2mZx").as_bytes()));
+        for not_one in [
+            "deploy:",
+            ":Vq8!rT2mZx",
+            "no colon here",
+            "deploy:${PASSWORD}",
+            "a:b\n",
+        ] {
+            assert!(!base64_credential(encode(not_one).as_bytes()), "{not_one}");
+        }
+        assert!(!base64_credential(b"not base64!"));
+    }
 
     fn make_token(prefix: &str, random: &str) -> String {
         let check = base62_fixed(crc32fast::hash(random.as_bytes()), 6);

@@ -118,6 +118,8 @@ word_enum! {
         PemDer = "pem-der",
         /// A token whose body is base64 of a JSON object.
         Base64Json = "base64-json",
+        /// Base64 of `user:password` (HTTP Basic, Docker `auth`), both parts present.
+        Base64Credential = "base64-credential",
     }
 }
 

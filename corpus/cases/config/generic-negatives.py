@@ -15,6 +15,8 @@ secret = "projects/acme-prod/secrets/db-password/versions/3"
 token_audience = "https://orders.acme.io"
 AUTH_MODULE = "django.contrib.auth.backends.ModelBackend"
 PASSWORD_RESET_TIMEOUT = "259200"
+# the alphabet invite codes are drawn from (consonants only): random-looking, but no digit
+invite_token = "bcdfghjkmnpqrstvwxzBCDFGHJK"
 
 # --- placeholders ------------------------------------------------------------
 DEFAULT_API_KEY = "<your-api-key>"
