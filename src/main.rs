@@ -237,6 +237,36 @@ fn run_rules(command: RulesCommand) -> Result<u8> {
             }
             Ok(exit::CLEAN)
         }
+        RulesCommand::Explain {
+            file,
+            rules,
+            format,
+        } => {
+            let set = load_rules(&rules.selection())?;
+            let text = std::fs::read(&file).with_context(|| {
+                format!("reading {}", keysweep::escape::os_name(file.as_os_str()))
+            })?;
+            let outcomes = check::explain(&set, &text)?;
+            match format {
+                ListFormat::Json => {
+                    serde_json::to_writer_pretty(std::io::stdout().lock(), &outcomes)?;
+                    println!();
+                }
+                ListFormat::Text => {
+                    for o in &outcomes {
+                        println!(
+                            "{}: {}",
+                            keysweep::escape::text(&o.rule),
+                            keysweep::escape::text(&o.outcome)
+                        );
+                    }
+                    if outcomes.is_empty() {
+                        println!("no rule's keyword occurs in it");
+                    }
+                }
+            }
+            Ok(exit::CLEAN)
+        }
         RulesCommand::Check { rules } => {
             let set = load_rules(&rules.selection())?;
             let problems = check::check(&set)?;

@@ -301,6 +301,16 @@ pub enum RulesCommand {
         #[command(flatten)]
         rules: RuleArgs,
     },
+    /// Say, for every rule one of whose keywords occurs in FILE, what it finds there or which
+    /// stage lost it (no match, placeholder, entropy, checksum, ...): why a secret was not found.
+    Explain {
+        /// The file to explain (read as it is, without the decoding stage).
+        file: std::path::PathBuf,
+        #[command(flatten)]
+        rules: RuleArgs,
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -82,6 +82,50 @@ pub fn check(set: &RuleSet) -> anyhow::Result<Vec<Problem>> {
     Ok(problems)
 }
 
+/// What one rule makes of a text, for `rules explain`.
+#[derive(Debug, serde::Serialize)]
+pub struct Explained {
+    /// The rule's id.
+    pub rule: String,
+    /// `found` when it reports a secret there, otherwise the stage that lost it.
+    pub stage: &'static str,
+    /// The same in words (for a found secret, which one, redacted to its first characters).
+    pub outcome: String,
+}
+
+/// For every rule one of whose keywords occurs in `text`: what it finds, or why it finds
+/// nothing (the same answer `rules check` gives for an example that does not match).
+pub fn explain(set: &RuleSet, text: &[u8]) -> anyhow::Result<Vec<Explained>> {
+    let matcher = Matcher::new(set)?;
+    let found = matcher.find_all(text);
+    let mut explained = Vec::new();
+    for (index, rule) in set.rules.iter().enumerate() {
+        if !rule.keywords.iter().any(|k| keyword_occurs(rule, k, text)) {
+            continue;
+        }
+        let mine: Vec<_> = found.iter().filter(|m| m.rule == index).collect();
+        let (stage, outcome) = if let Some(first) = mine.first() {
+            let secret = &text[first.secret.clone()];
+            let shown = String::from_utf8_lossy(&secret[..secret.len().min(4)]).into_owned();
+            (
+                "found",
+                format!(
+                    "finds {} ({shown}…)",
+                    crate::plural::count(mine.len(), "secret")
+                ),
+            )
+        } else {
+            lost_at(&matcher, index, text)
+        };
+        explained.push(Explained {
+            rule: rule.id.clone(),
+            stage,
+            outcome,
+        });
+    }
+    Ok(explained)
+}
+
 fn check_example(matcher: &Matcher, rule: usize, example: &Example) -> Option<String> {
     let text = example.text().as_bytes();
     let secrets = secrets_of(matcher, rule, text);
@@ -133,13 +177,21 @@ fn keyword_occurs(rule: &Rule, keyword: &str, text: &[u8]) -> bool {
 /// Why rule `rule` finds nothing in `text`: the first stage that loses it (keywords, regex,
 /// or the gate that drops the candidate), so a failing example says what to fix.
 fn why_not(matcher: &Matcher, rule: usize, text: &[u8]) -> String {
+    lost_at(matcher, rule, text).1
+}
+
+/// Which stage lost `rule`'s secret in `text` (a short name for scripts) and why, in words.
+fn lost_at(matcher: &Matcher, rule: usize, text: &[u8]) -> (&'static str, String) {
     let r = &matcher.rules()[rule];
     if !r.keywords.iter().any(|k| keyword_occurs(r, k, text)) {
-        return format!("none of its keywords {:?} occurs in it", r.keywords);
+        return (
+            "no-keyword",
+            format!("none of its keywords {:?} occurs in it", r.keywords),
+        );
     }
     let compiled = match r.regex() {
         Ok(compiled) => compiled,
-        Err(e) => return format!("its regex does not compile: {e}"),
+        Err(e) => return ("invalid", format!("its regex does not compile: {e}")),
     };
     let mut matched = false;
     for caps in compiled.regex.captures_iter(text) {
@@ -148,16 +200,23 @@ fn why_not(matcher: &Matcher, rule: usize, text: &[u8]) -> String {
             continue;
         };
         if let Err(dropped) = matcher.gate(rule, whole.range(), secret.range(), text) {
-            return format!(
-                "its regex matches {:?}, but {dropped}",
-                String::from_utf8_lossy(secret.as_bytes())
+            return (
+                dropped.stage(),
+                format!(
+                    "its regex matches {:?}, but {dropped}",
+                    String::from_utf8_lossy(secret.as_bytes())
+                ),
             );
         }
     }
     if matched {
-        "its regex matches and the gates pass, but no keyword lies inside the match".to_string()
+        (
+            "no-match",
+            "its regex matches and the gates pass, but no keyword lies inside the match"
+                .to_string(),
+        )
     } else {
-        "its regex does not match".to_string()
+        ("no-match", "its regex does not match".to_string())
     }
 }
 
