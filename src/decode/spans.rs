@@ -1,6 +1,8 @@
 //! Finding encoded text cheaply and decoding it: base64/base64url and hex runs, percent-encoded
-//! runs, JSON/JS string literals with escapes, and YAML block scalars (joined without their
-//! line breaks, so a value wrapped over several lines reads as one).
+//! runs, JSON/JS string literals with escapes, YAML block scalars (joined without their line
+//! breaks, so a value wrapped over several lines reads as one), string literals split and
+//! concatenated in code (`"abc" +\n "def"`, `"abc\` newline `def"`), and the base64 `data:` of a
+//! Kubernetes Secret (decoded under its key name, so `password: <base64>` reads as a password).
 //!
 //! Where to look comes from [`detect`] (alphabet runs, `%` and backslashes, in one cheap pass)
 //! and, for YAML blocks, from their `: |` / `: >` headers in YAML-looking text. Each candidate is
@@ -44,6 +46,8 @@ pub fn find(
     percent(bytes, &found.percents, max_span, &mut spans);
     escaped_lines(bytes, &found.backslashes, max_span, &mut spans);
     yaml_blocks(bytes, &mut spans);
+    kubernetes_secret_data(bytes, &mut spans);
+    joined_strings(bytes, max_span, &mut spans);
     spans
 }
 
@@ -430,9 +434,171 @@ fn yaml_blocks(bytes: &[u8], out: &mut Vec<Span>) {
     }
 }
 
+/// Entries of a Kubernetes `Secret`'s `data:` (base64 values), decoded as `key: value`: the
+/// base64 run alone decodes without the key that says it is a password or a token.
+fn kubernetes_secret_data(bytes: &[u8], out: &mut Vec<Span>) {
+    use base64::Engine as _;
+    if !looks_like_yaml(bytes) || memchr::memmem::find(bytes, b"kind: Secret").is_none() {
+        return;
+    }
+    let mut start = 0;
+    for line in bytes.split(|&b| b == b'\n') {
+        let range = start..start + line.len();
+        start += line.len() + 1;
+        let trimmed = line.trim_ascii();
+        let Some(colon) = memchr::memchr(b':', trimmed) else {
+            continue;
+        };
+        let (key, value) = (&trimmed[..colon], trimmed[colon + 1..].trim_ascii());
+        let is_key = !key.is_empty()
+            && key
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+        if !is_key || !line.starts_with(b" ") || value.len() < 8 {
+            continue;
+        }
+        let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(value) else {
+            continue;
+        };
+        if !printable(&decoded) || decoded.contains(&b'\n') {
+            continue;
+        }
+        let mut view = key.to_vec();
+        view.extend_from_slice(b": ");
+        view.extend_from_slice(&decoded);
+        // Located at the value, and named as what it is: base64 (with its key put back).
+        let value_at = range.start + (value.as_ptr() as usize - line.as_ptr() as usize);
+        out.push(Span {
+            range: value_at..value_at + value.len(),
+            kind: "base64",
+            decoded: view,
+        });
+    }
+}
+
+/// String literals written in pieces over several lines: concatenated (`"abc" +` newline
+/// `"def"`, `'abc' .` newline `'def'`), or one double-quoted literal continued with a backslash
+/// at the end of a line. Decoded as the line up to the first piece followed by one
+/// literal with the pieces joined, so the name the value is assigned to still stands before it.
+fn joined_strings(bytes: &[u8], max_span: usize, out: &mut Vec<Span>) {
+    use regex::bytes::Regex;
+    use std::sync::LazyLock;
+    static PIECES: LazyLock<Regex> = LazyLock::new(|| {
+        let piece = r#"(?:"(?:[^"\\\n]|\\\r?\n[ \t]*)+"|'[^'\\\n]+')"#;
+        let glue = r"[ \t]*(?:\+|\.|&)?[ \t]*(?:\\?\r?\n[ \t]*(?:\+|\.|&)?[ \t]*)?";
+        // Two or more pieces, or one double-quoted piece continued over lines.
+        let continued = r#""[^"\\\n]*(?:\\\r?\n[ \t]*[^"\\\n]*)+""#;
+        Regex::new(&format!("{piece}(?:{glue}{piece})+|{continued}")).expect("valid regex")
+    });
+    static PIECE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#""((?:[^"\\\n]|\\\r?\n[ \t]*)+)"|'([^'\\\n]+)'"#).expect("valid regex")
+    });
+    // Only chains that break a line are looked for, around a literal closed at a line's end
+    // before `+`/`.` (`"abc" +` newline) or a backslash ending a line inside a literal: a
+    // search of whole files for any concatenation cost a fifth of a history scan.
+    static LINE_GLUE: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+        // Leftmost-first lets aho-corasick use its SIMD searcher for a handful of needles.
+        aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build([
+                "\" +\n", "\"+\n", "' +\n", "'+\n", "\" .\n", "\" &\n", "\" +\r\n",
+            ])
+            .expect("valid needles")
+    });
+    let glued = LINE_GLUE.find_iter(bytes).map(|m| m.start());
+    let continued = memchr::memmem::find_iter(bytes, b"\\\n");
+    let mut hits: Vec<usize> = glued.chain(continued).collect();
+    hits.sort_unstable();
+    let mut searched_to = 0;
+    for hit in hits {
+        if hit < searched_to {
+            continue;
+        }
+        let start = memchr::memrchr(b'\n', &bytes[..hit]).map_or(0, |p| p + 1);
+        // The hit's line and the next five: a chain continues over line breaks.
+        let end = (0..6).fold(hit, |at, _| {
+            memchr::memchr(b'\n', &bytes[at.min(bytes.len())..]).map_or(bytes.len(), |p| at + p + 1)
+        });
+        let Some(chain) = PIECES.find_at(&bytes[..end.min(bytes.len())], start) else {
+            searched_to = end;
+            continue;
+        };
+        searched_to = chain.end();
+        if chain.len() > max_span {
+            continue;
+        }
+        let line_start = memchr::memrchr(b'\n', &bytes[..chain.start()]).map_or(0, |p| p + 1);
+        let mut view = bytes[line_start..chain.start()].to_vec();
+        view.push(b'"');
+        for piece in PIECE.captures_iter(chain.as_bytes()) {
+            let text = piece
+                .get(1)
+                .or_else(|| piece.get(2))
+                .map_or(&b""[..], |m| m.as_bytes());
+            // A backslash-newline inside a literal joins the lines without the indentation.
+            let mut rest = text;
+            while let Some(at) = memchr::memchr(b'\\', rest) {
+                view.extend_from_slice(&rest[..at]);
+                rest = rest[at + 1..].trim_ascii_start();
+            }
+            view.extend_from_slice(rest);
+        }
+        view.push(b'"');
+        out.push(Span {
+            range: line_start..chain.end(),
+            kind: "joined-strings",
+            decoded: view,
+        });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn split_literals_are_joined_under_their_name() {
+        let joined = |text: &str| -> Vec<String> {
+            let mut out = Vec::new();
+            joined_strings(text.as_bytes(), 1 << 20, &mut out);
+            out.iter()
+                .map(|s| String::from_utf8_lossy(&s.decoded).into_owned())
+                .collect()
+        };
+        assert_eq!(
+            joined("api_key = \"sk_live_4eR7\" +\n    \"Tz9qWm2x\"\n"),
+            ["api_key = \"sk_live_4eR7Tz9qWm2x\""]
+        );
+        assert_eq!(
+            joined("TOKEN = ('ghp_abc' +\n         'def123')\n"),
+            ["TOKEN = (\"ghp_abcdef123\""]
+        );
+        assert_eq!(
+            joined("key: \"AKIA2E0A\\\n  8BWOQ4XPTPNX\"\n"),
+            ["key: \"AKIA2E0A8BWOQ4XPTPNX\""]
+        );
+        assert!(joined("greeting = \"hello \" + name\n").is_empty());
+        // On one line, a concatenation does not hide a token from a reader nor from the rules.
+        assert!(joined("key = \"ab\" + \"cd\"\n").is_empty());
+    }
+
+    #[test]
+    fn kubernetes_secret_data_is_decoded_under_its_key() {
+        let yaml = "apiVersion: v1\nkind: Secret\ndata:\n  DB_PASSWORD: a3g5dlEybVR6N0xwUjR3Tg==\n  replicas: Mw==\n";
+        let mut out = Vec::new();
+        kubernetes_secret_data(yaml.as_bytes(), &mut out);
+        let views: Vec<_> = out
+            .iter()
+            .map(|s| String::from_utf8_lossy(&s.decoded).into_owned())
+            .collect();
+        assert_eq!(views, ["DB_PASSWORD: kx9vQ2mTz7LpR4wN"]);
+        let mut none = Vec::new();
+        kubernetes_secret_data(
+            b"kind: ConfigMap\ndata:\n  DB_PASSWORD: a3g5dlEybVR6N0xwUjR3Tg==\n",
+            &mut none,
+        );
+        assert!(none.is_empty());
+    }
 
     fn kinds(text: &str) -> Vec<(&'static str, String)> {
         find(
