@@ -17,6 +17,52 @@ fn builtin_rules_pass_their_own_examples() {
     assert!(stdout.contains("rules checked"), "{stdout}");
 }
 
+/// `rules explain` says which rule finds a secret and which stage lost one that is not found.
+#[test]
+fn rules_explain_names_the_stage_that_lost_a_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("settings.py");
+    std::fs::write(
+        &file,
+        "OPENAI_API_KEY = \"sk-proj-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"\n\
+         STRIPE_KEY = \"sk_test_4eC39HqLyjWDarjtT1zdp7dc\"\n\
+         pgp = \"$2b$12$tooShort\"\n\
+         TAVILY_API_KEY = \"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\"\n",
+    )
+    .unwrap();
+    let output = keysweep()
+        .args([
+            "rules",
+            "explain",
+            file.to_str().unwrap(),
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let explained: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
+    let stage = |rule: &str| {
+        explained
+            .iter()
+            .find(|e| e["rule"] == rule)
+            .map(|e| e["stage"].as_str().unwrap().to_string())
+    };
+    assert_eq!(stage("tavily.api-key").as_deref(), Some("found"));
+    assert_eq!(stage("openai.api-key").as_deref(), Some("placeholder"));
+    assert_eq!(
+        stage("stripe.test-secret-key").as_deref(),
+        Some("placeholder")
+    );
+    assert_eq!(stage("password-hash.bcrypt").as_deref(), Some("no-match"));
+    assert_eq!(stage("github.pat-classic"), None, "no keyword of it occurs");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        !text.contains("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"),
+        "a found secret is not printed whole"
+    );
+}
+
 #[test]
 fn rules_list_names_every_rule_in_text_and_json() {
     let output = keysweep()
