@@ -96,6 +96,23 @@ pub(crate) enum Dropped {
     Checksum,
 }
 
+impl Dropped {
+    /// A short name for scripts: `placeholder` for values that say "not a real one"
+    /// (placeholders, published examples, stopwords), `checksum` for a failed checksum or
+    /// structure, `filtered` for the statistical filters.
+    pub(crate) fn stage(&self) -> &'static str {
+        match self {
+            Dropped::Placeholder | Dropped::Published | Dropped::Stopword => "placeholder",
+            Dropped::Checksum => "checksum",
+            Dropped::Empty
+            | Dropped::Charset
+            | Dropped::Excluded
+            | Dropped::Entropy { .. }
+            | Dropped::Words => "filtered",
+        }
+    }
+}
+
 impl std::fmt::Display for Dropped {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
