@@ -1,5 +1,6 @@
 //! Hundreds of caseless keywords in one pass, in plain Rust: each keyword is *anchored* by its
-//! rarest four bytes, and one loop hashes every four-byte window of the haystack into a bitmap
+//! rarest four bytes (never, where avoidable, four bytes of a common word of code), and one loop
+//! hashes every four-byte window of the haystack into a bitmap
 //! of those anchors (32 KiB: it stays in L1). Only windows whose bit is set are looked up and
 //! confirmed against the keywords anchored there.
 //!
@@ -23,6 +24,11 @@ const WIDTH: usize = 4;
 /// log2 of the bitmap's size in bits: 2^18 bits (32 KiB) ran 8 % faster than 2^16 on real
 /// source (fewer windows pass by a hash collision) and still fits L1.
 const BITS: u32 = 18;
+/// log2 of a second, smaller bitmap under an independent hash, asked only when the first says
+/// yes: with 1,300 anchors the first passes ~0.5 % of windows, nearly all by collision, and
+/// each costs a bucket lookup in a 1 MiB table; both together pass ~0.01 %. 2^16 bits (8 KiB)
+/// keep the pair within L1.
+const FILTER_BITS: u32 = 16;
 /// Folds four bytes at once (see the module comment).
 const FOLD4: u32 = 0x2020_2020;
 const FOLD8: u64 = 0x2020_2020_2020_2020;
@@ -30,6 +36,8 @@ const FOLD8: u64 = 0x2020_2020_2020_2020;
 pub(super) struct Anchored {
     /// Bit `h` is set when some anchor hashes to `h`.
     bitmap: Vec<u64>,
+    /// Bit `f` is set when some anchor's second hash is `f`.
+    filter: Vec<u64>,
     /// The anchors hashing to `h` are `anchors[starts[h]..starts[h + 1]]`.
     starts: Vec<u32>,
     anchors: Vec<Anchor>,
@@ -77,10 +85,13 @@ impl Anchored {
         // Grouped by hash: bucket `h` is `anchors[starts[h]..starts[h + 1]]`.
         anchors.sort_by_key(|a| hash(a.window));
         let mut bitmap = vec![0u64; (1 << BITS) / 64];
+        let mut filter = vec![0u64; (1 << FILTER_BITS) / 64];
         let mut starts = vec![0u32; (1 << BITS) + 1];
         for anchor in &anchors {
             let h = hash(anchor.window);
             bitmap[h / 64] |= 1 << (h % 64);
+            let f = filter_hash(anchor.window);
+            filter[f / 64] |= 1 << (f % 64);
             starts[h + 1] += 1;
         }
         for h in 0..1 << BITS {
@@ -89,6 +100,7 @@ impl Anchored {
         let short = short_searcher(keywords, short)?;
         Ok(Anchored {
             bitmap,
+            filter,
             starts,
             anchors,
             short,
@@ -149,11 +161,16 @@ impl Anchored {
         }
     }
 
-    /// The window's hash when its bit is set (some anchor may be there), else `None`.
+    /// The window's hash when its bits in both bitmaps are set (some anchor may be there),
+    /// else `None`.
     #[inline(always)]
     fn bucket(&self, window: u32) -> Option<usize> {
         let h = hash(window);
-        (self.bitmap[h / 64] & (1 << (h % 64)) != 0).then_some(h)
+        if self.bitmap[h / 64] & (1 << (h % 64)) == 0 {
+            return None;
+        }
+        let f = filter_hash(window);
+        (self.filter[f / 64] & (1 << (f % 64)) != 0).then_some(h)
     }
 
     /// The keywords anchored on `window` at `at` that really occur there.
@@ -239,17 +256,46 @@ fn hash(window: u32) -> usize {
     (window.wrapping_mul(0x9E37_79B1) >> (32 - BITS)) as usize
 }
 
+/// A second hash, independent of [`hash`] (another odd multiplier, its own top bits).
+fn filter_hash(window: u32) -> usize {
+    (window.wrapping_mul(0x85EB_CA6B) >> (32 - FILTER_BITS)) as usize
+}
+
 /// The offset of the keyword's four-byte window made of the rarest bytes in source text, so
 /// that as few windows of a haystack as possible need confirming.
 fn rarest_window(keyword: &[u8]) -> usize {
+    let common = common_windows();
     (0..=keyword.len() - WIDTH)
         .min_by_key(|&offset| {
-            keyword[offset..offset + WIDTH]
-                .iter()
-                .map(|&b| commonness(b))
-                .sum::<u32>()
+            let window = &keyword[offset..offset + WIDTH];
+            // A window inside a common word of code (`pack` of `restpack`, `work` of
+            // `worksnaps`) occurs thousands of times in any repository, whatever its letters.
+            let in_common_word = common.contains(&folded_window(window));
+            let letters: u32 = window.iter().map(|&b| commonness(b)).sum();
+            (in_common_word, letters)
         })
         .unwrap_or(0)
+}
+
+/// The folded four-byte windows of the common words of source code (`matcher::words`), also
+/// where a word meets the `_` or `.` joining it to the next (`_api`, `key.`).
+fn common_windows() -> &'static std::collections::HashSet<u32> {
+    static WINDOWS: std::sync::OnceLock<std::collections::HashSet<u32>> =
+        std::sync::OnceLock::new();
+    WINDOWS.get_or_init(|| {
+        let mut windows = std::collections::HashSet::new();
+        for word in super::words::common_words() {
+            for joiner in [b'_', b'.'] {
+                let mut joined = vec![joiner];
+                joined.extend_from_slice(word);
+                joined.push(joiner);
+                for window in joined.windows(WIDTH) {
+                    windows.insert(folded_window(window));
+                }
+            }
+        }
+        windows
+    })
 }
 
 /// A rough rank of how often a (lowercase) byte occurs in source code and prose.
@@ -276,5 +322,8 @@ mod tests {
         assert_eq!(&b"ghp_token"[rarest_window(b"ghp_token")..][..4], b"ghp_");
         let window = &b"the_zq_key"[rarest_window(b"the_zq_key")..][..4];
         assert!(window.starts_with(b"zq") || window.starts_with(b"_zq"));
+        // Not a window of a common word of code, even when its letters are rarer.
+        let window = &b"restpack"[rarest_window(b"restpack")..][..4];
+        assert_ne!(window, b"pack");
     }
 }

@@ -25,6 +25,12 @@ fn vocabulary() -> &'static (HashSet<&'static [u8]>, usize) {
     })
 }
 
+/// Every word of the vocabulary, for other uses of "common in source code" (the prefilter's
+/// choice of anchors).
+pub fn common_words() -> impl Iterator<Item = &'static [u8]> {
+    vocabulary().0.iter().copied()
+}
+
 /// Characters per token (>= 1.0; 1.0 for a string with no common word in it).
 pub fn token_efficiency(secret: &[u8]) -> f64 {
     if secret.is_empty() {
