@@ -1,8 +1,8 @@
 //! Hundreds of caseless keywords in one pass, in plain Rust: each keyword is *anchored* by its
 //! rarest four bytes (never, where avoidable, four bytes of a common word of code), and one loop
-//! hashes every four-byte window of the haystack into a bitmap
-//! of those anchors (32 KiB: it stays in L1). Only windows whose bit is set are looked up and
-//! confirmed against the keywords anchored there.
+//! hashes every four-byte window of the haystack into a bitmap of those anchors (32 KiB: it
+//! stays in L1). Only windows whose bit is set are looked up and confirmed against the keywords
+//! anchored there.
 //!
 //! Why not Teddy for all of them: a Teddy searcher holds 16 keywords well, so 600 keywords are
 //! ~40 passes over the text; this is one pass whose cost barely grows with the keyword count
