@@ -117,11 +117,28 @@ fn der_sequence_len(der: &[u8]) -> Option<usize> {
 }
 
 /// Base64 of `user:password` as HTTP Basic and Docker's `auth` carry it: printable text with a
-/// colon, a user before it and a password after it that is not a template variable (`${X}`,
-/// `{{ x }}`, `<x>`, `%X%`; the matcher's placeholder check runs on the encoded form). Docker writes
-/// `user:` with an empty password for credential helpers, which holds no secret.
+/// colon, a user before it, and after it a password that could be a real one. Docker writes
+/// `user:` with an empty password for credential helpers, which holds no secret; test suites
+/// are full of `user:secret`, `testuser:testpass` and `daniel:mysecret` (curl's has hundreds),
+/// so the password must be at least 8 characters of two or more character classes, with no
+/// test word in it, and not a template variable (`${X}`, `{{ x }}`, `<x>`, `%X%`; the matcher's
+/// placeholder check runs on the encoded form).
 fn base64_credential(encoded: &[u8]) -> bool {
     use base64::Engine as _;
+    const TEST_WORDS: &[&[u8]] = &[
+        b"pass",
+        b"secret",
+        b"test",
+        b"user",
+        b"example",
+        b"changeme",
+        b"foo",
+        b"bar",
+        b"demo",
+        b"admin",
+        b"dummy",
+        b"fake",
+    ];
     let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(encoded) else {
         return false;
     };
@@ -129,9 +146,20 @@ fn base64_credential(encoded: &[u8]) -> bool {
         return false;
     };
     let (user, password) = (&decoded[..colon], &decoded[colon + 1..]);
+    let classes = [
+        password.iter().any(u8::is_ascii_lowercase),
+        password.iter().any(u8::is_ascii_uppercase),
+        password.iter().any(u8::is_ascii_digit),
+        password.iter().any(|b| !b.is_ascii_alphanumeric()),
+    ];
+    let lower = password.to_ascii_lowercase();
     decoded.iter().all(|&b| (0x20..0x7f).contains(&b))
         && !user.is_empty()
-        && !password.is_empty()
+        && password.len() >= 8
+        && classes.iter().filter(|&&c| c).count() >= 2
+        && !TEST_WORDS
+            .iter()
+            .any(|w| memchr::memmem::find(&lower, w).is_some())
         && !matches!(password.first(), Some(b'$' | b'{' | b'<' | b'%'))
 }
 
@@ -186,6 +214,10 @@ mod tests {
             "no colon here",
             "deploy:${PASSWORD}",
             "a:b\n",
+            "testuser:testpass",
+            "daniel:mysecret",
+            "monster:underbed",
+            "alberto:einstein",
         ] {
             assert!(!base64_credential(encode(not_one).as_bytes()), "{not_one}");
         }
