@@ -400,8 +400,19 @@ impl RuleSet {
     /// The built-in rules embedded from `signatures/`.
     pub fn builtin() -> Result<RuleSet> {
         let mut set = RuleSet::default();
-        for (name, text) in embedded::EMBEDDED_SIGNATURES {
-            set.add_toml(text, &format!("signatures/{name}"))?;
+        for (name, json) in embedded::EMBEDDED_SIGNATURES {
+            let origin = format!("signatures/{name}");
+            let file: RuleFile = serde_json::from_str(json)
+                .map_err(|e| anyhow::anyhow!("built-in rules {origin}: {e}"))?;
+            set.add_rules(
+                file.rules
+                    .into_iter()
+                    .map(|mut r| {
+                        r.origin = origin.clone();
+                        r
+                    })
+                    .collect(),
+            )?;
         }
         Ok(set)
     }
