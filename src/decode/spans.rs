@@ -517,7 +517,10 @@ fn joined_strings(bytes: &[u8], max_span: usize, out: &mut Vec<Span>) {
     };
     let mut searched_to = 0;
     for hit in hits {
-        if hit < searched_to {
+        // ` \` at a line's end continues a C macro or a shell command, not a literal.
+        let continues_code =
+            bytes[hit] == b'\\' && hit > 0 && matches!(bytes[hit - 1], b' ' | b'\t');
+        if hit < searched_to || continues_code {
             continue;
         }
         let start = memchr::memrchr(b'\n', &bytes[..hit]).map_or(0, |p| p + 1);
