@@ -144,17 +144,18 @@ fn check_example(matcher: &Matcher, rule: usize, example: &Example) -> Option<St
             .map(|m| matcher.rules()[m.rule].id.clone())
     };
     match example.secret() {
-        _ if secrets.is_empty() => Some(match shadowed_by() {
-            Some(other) => format!(
-                "example {:?} is shadowed by rule {other}, which names its secret",
-                example.text()
-            ),
-            None => format!(
-                "example {:?} does not match: {}",
-                example.text(),
-                why_not(matcher, rule, text)
-            ),
-        }),
+        _ if secrets.is_empty() => {
+            let (stage, why) = lost_at(matcher, rule, text);
+            // Shadowed only if the rule itself would report it; a rule that does not match is
+            // told so, whoever else names the secret.
+            Some(match shadowed_by().filter(|_| stage == GATES_PASS) {
+                Some(other) => format!(
+                    "example {:?} is shadowed by rule {other}, which names its secret",
+                    example.text()
+                ),
+                None => format!("example {:?} does not match: {why}", example.text()),
+            })
+        }
         Some(claimed) if !secrets.iter().any(|s| s == claimed) => Some(format!(
             "example {:?} yields {} instead of {claimed:?}",
             example.text(),
@@ -174,11 +175,9 @@ fn keyword_occurs(rule: &Rule, keyword: &str, text: &[u8]) -> bool {
     }
 }
 
-/// Why rule `rule` finds nothing in `text`: the first stage that loses it (keywords, regex,
-/// or the gate that drops the candidate), so a failing example says what to fix.
-fn why_not(matcher: &Matcher, rule: usize, text: &[u8]) -> String {
-    lost_at(matcher, rule, text).1
-}
+/// The stage of a secret the rule's regex and gates accept that it still does not report: no
+/// keyword inside the match, or another rule names the secret.
+const GATES_PASS: &str = "gates-pass";
 
 /// Which stage lost `rule`'s secret in `text` (a short name for scripts) and why, in words.
 fn lost_at(matcher: &Matcher, rule: usize, text: &[u8]) -> (&'static str, String) {
@@ -211,8 +210,9 @@ fn lost_at(matcher: &Matcher, rule: usize, text: &[u8]) -> (&'static str, String
     }
     if matched {
         (
-            "no-match",
-            "its regex matches and the gates pass, but no keyword lies inside the match"
+            GATES_PASS,
+            "its regex matches and the gates pass, but no keyword lies inside the match or a \
+             more confident rule names the secret"
                 .to_string(),
         )
     } else {
@@ -288,7 +288,8 @@ mod tests {
         assert!(
             problems
                 .iter()
-                .all(|p| p.rule == "t.weak" && p.message.contains("shadowed by rule t.strong"))
+                .all(|p| p.rule == "t.weak" && p.message.contains("shadowed by rule t.strong")),
+            "{problems:?}"
         );
     }
 
