@@ -243,9 +243,10 @@ fn run_rules(command: RulesCommand) -> Result<u8> {
             format,
         } => {
             let set = load_rules(&rules.selection())?;
-            let text = std::fs::read(&file).with_context(|| {
-                format!("reading {}", keysweep::escape::os_name(file.as_os_str()))
-            })?;
+            // Bounded as a scanned file is by default: explain is for one file, not a disk.
+            let limit = keysweep::config::parse_size(cli::DEFAULT_MAX_FILE_SIZE)
+                .map_err(anyhow::Error::msg)?;
+            let text = keysweep::untrusted::read_capped_bytes(&file, limit)?;
             let outcomes = check::explain(&set, &text)?;
             match format {
                 ListFormat::Json => {

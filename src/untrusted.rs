@@ -19,6 +19,19 @@ pub const MAX_FILE: u64 = 4 << 20;
 
 /// Reads a regular file of at most [`MAX_FILE`] bytes as UTF-8 (a file the user named).
 pub fn read_capped(path: &Path) -> Result<String> {
+    let bytes = read_capped_bytes(path, MAX_FILE)?;
+    String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{} is not UTF-8 (at byte {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// Reads a regular file of at most `limit` bytes (a file the user named); a FIFO, a device or
+/// a larger file is an error, not a hang or an unbounded read.
+pub fn read_capped_bytes(path: &Path, limit: u64) -> Result<Vec<u8>> {
     let metadata =
         std::fs::metadata(path).with_context(|| format!("reading {}", path.display()))?;
     if !metadata.is_file() {
@@ -27,19 +40,13 @@ pub fn read_capped(path: &Path) -> Result<String> {
     // Opened only after the type check, so a FIFO can never block the open.
     let file = File::open(path).with_context(|| format!("reading {}", path.display()))?;
     let mut bytes = Vec::new();
-    file.take(MAX_FILE + 1)
+    file.take(limit + 1)
         .read_to_end(&mut bytes)
         .with_context(|| format!("reading {}", path.display()))?;
-    if bytes.len() as u64 > MAX_FILE {
-        bail!("{} is larger than {} bytes", path.display(), MAX_FILE);
+    if bytes.len() as u64 > limit {
+        bail!("{} is larger than {} bytes", path.display(), limit);
     }
-    String::from_utf8(bytes).map_err(|e| {
-        anyhow::anyhow!(
-            "{} is not UTF-8 (at byte {})",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        )
-    })
+    Ok(bytes)
 }
 
 /// A directory whose files may be read only from inside it.

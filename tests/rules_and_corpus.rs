@@ -27,7 +27,8 @@ fn rules_explain_names_the_stage_that_lost_a_secret() {
         "OPENAI_API_KEY = \"sk-proj-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"\n\
          STRIPE_KEY = \"sk_test_4eC39HqLyjWDarjtT1zdp7dc\"\n\
          pgp = \"$2b$12$tooShort\"\n\
-         TAVILY_API_KEY = \"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\"\n",
+         TAVILY_API_KEY = \"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\"\n\
+         DB = \"postgres://app:Ps2020@db.acme.io/app\"\n",
     )
     .unwrap();
     let output = keysweep()
@@ -60,6 +61,20 @@ fn rules_explain_names_the_stage_that_lost_a_secret() {
     assert!(
         !text.contains("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"),
         "a found secret is not printed whole"
+    );
+    assert_eq!(stage("database.postgres-uri").as_deref(), Some("filtered"));
+    assert!(
+        !text.contains("Ps2020"),
+        "a dropped secret is not printed whole either"
+    );
+    let refused = keysweep()
+        .args(["rules", "explain", "/dev/zero"])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("not a regular file"),
+        "{refused:?}"
     );
 }
 

@@ -98,24 +98,32 @@ pub struct Explained {
 pub fn explain(set: &RuleSet, text: &[u8]) -> anyhow::Result<Vec<Explained>> {
     let matcher = Matcher::new(set)?;
     let found = matcher.find_all(text);
+    // The file may be large and hold real secrets: lowered once for the keyword test of every
+    // rule, and secrets shown redacted, found or dropped.
+    let lower = text.to_ascii_lowercase();
+    let redacted = |secret: &str| format!("{:?}", crate::redact::redact_secret(secret));
     let mut explained = Vec::new();
     for (index, rule) in set.rules.iter().enumerate() {
-        if !rule.keywords.iter().any(|k| keyword_occurs(rule, k, text)) {
+        if !rule
+            .keywords
+            .iter()
+            .any(|k| keyword_occurs_in(rule, k, text, &lower))
+        {
             continue;
         }
         let mine: Vec<_> = found.iter().filter(|m| m.rule == index).collect();
         let (stage, outcome) = if let Some(first) = mine.first() {
-            let secret = &text[first.secret.clone()];
-            let shown = String::from_utf8_lossy(&secret[..secret.len().min(4)]).into_owned();
+            let secret = String::from_utf8_lossy(&text[first.secret.clone()]);
             (
                 "found",
                 format!(
-                    "finds {} ({shown}…)",
-                    crate::plural::count(mine.len(), "secret")
+                    "finds {} ({})",
+                    crate::plural::count(mine.len(), "secret"),
+                    redacted(&secret)
                 ),
             )
         } else {
-            lost_at(&matcher, index, text)
+            lost_at(&matcher, index, text, &redacted)
         };
         explained.push(Explained {
             rule: rule.id.clone(),
@@ -145,7 +153,8 @@ fn check_example(matcher: &Matcher, rule: usize, example: &Example) -> Option<St
     };
     match example.secret() {
         _ if secrets.is_empty() => {
-            let (stage, why) = lost_at(matcher, rule, text);
+            // Examples are fakes written into rule files: shown whole.
+            let (stage, why) = lost_at(matcher, rule, text, &|secret| format!("{secret:?}"));
             // Shadowed only if the rule itself would report it; a rule that does not match is
             // told so, whoever else names the secret.
             Some(match shadowed_by().filter(|_| stage == GATES_PASS) {
@@ -168,8 +177,16 @@ fn check_example(matcher: &Matcher, rule: usize, example: &Example) -> Option<St
 /// Whether `keyword` of `rule` occurs in `text`, in the rule's case sensitivity.
 fn keyword_occurs(rule: &Rule, keyword: &str, text: &[u8]) -> bool {
     if rule.case_insensitive {
-        let lower = text.to_ascii_lowercase();
-        memchr::memmem::find(&lower, keyword.to_ascii_lowercase().as_bytes()).is_some()
+        keyword_occurs_in(rule, keyword, text, &text.to_ascii_lowercase())
+    } else {
+        keyword_occurs_in(rule, keyword, text, text)
+    }
+}
+
+/// [`keyword_occurs`] with `text` already lowered (`lower`), for many rules over one text.
+fn keyword_occurs_in(rule: &Rule, keyword: &str, text: &[u8], lower: &[u8]) -> bool {
+    if rule.case_insensitive {
+        memchr::memmem::find(lower, keyword.to_ascii_lowercase().as_bytes()).is_some()
     } else {
         memchr::memmem::find(text, keyword.as_bytes()).is_some()
     }
@@ -179,8 +196,14 @@ fn keyword_occurs(rule: &Rule, keyword: &str, text: &[u8]) -> bool {
 /// keyword inside the match, or another rule names the secret.
 const GATES_PASS: &str = "gates-pass";
 
-/// Which stage lost `rule`'s secret in `text` (a short name for scripts) and why, in words.
-fn lost_at(matcher: &Matcher, rule: usize, text: &[u8]) -> (&'static str, String) {
+/// Which stage lost `rule`'s secret in `text` (a short name for scripts) and why, in words,
+/// a dropped secret written as `show` writes it.
+fn lost_at(
+    matcher: &Matcher,
+    rule: usize,
+    text: &[u8],
+    show: &dyn Fn(&str) -> String,
+) -> (&'static str, String) {
     let r = &matcher.rules()[rule];
     if !r.keywords.iter().any(|k| keyword_occurs(r, k, text)) {
         return (
@@ -202,8 +225,8 @@ fn lost_at(matcher: &Matcher, rule: usize, text: &[u8]) -> (&'static str, String
             return (
                 dropped.stage(),
                 format!(
-                    "its regex matches {:?}, but {dropped}",
-                    String::from_utf8_lossy(secret.as_bytes())
+                    "its regex matches {}, but {dropped}",
+                    show(&String::from_utf8_lossy(secret.as_bytes()))
                 ),
             );
         }
