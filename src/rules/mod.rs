@@ -404,15 +404,7 @@ impl RuleSet {
             let origin = format!("signatures/{name}");
             let file: RuleFile = serde_json::from_str(json)
                 .map_err(|e| anyhow::anyhow!("built-in rules {origin}: {e}"))?;
-            set.add_rules(
-                file.rules
-                    .into_iter()
-                    .map(|mut r| {
-                        r.origin = origin.clone();
-                        r
-                    })
-                    .collect(),
-            )?;
+            set.add_file_rules(file, &origin)?;
         }
         Ok(set)
     }
@@ -438,6 +430,11 @@ impl RuleSet {
                 crate::untrusted::toml_error(&e, text)
             )
         })?;
+        self.add_file_rules(file, origin)
+    }
+
+    /// Appends a parsed file's rules, each told which file it came from.
+    fn add_file_rules(&mut self, file: RuleFile, origin: &str) -> Result<()> {
         let rules = file.rules.into_iter().map(|mut r| {
             r.origin = origin.to_string();
             r
