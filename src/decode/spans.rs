@@ -45,8 +45,11 @@ pub fn find(
     }
     percent(bytes, &found.percents, max_span, &mut spans);
     escaped_lines(bytes, &found.backslashes, max_span, &mut spans);
-    yaml_blocks(bytes, &mut spans);
-    kubernetes_secret_data(bytes, &mut spans);
+    // Asked once: both YAML decoders look only at YAML-looking text.
+    if looks_like_yaml(bytes) {
+        yaml_blocks(bytes, &mut spans);
+        kubernetes_secret_data(bytes, &mut spans);
+    }
     joined_strings(bytes, max_span, &mut spans);
     spans
 }
@@ -383,12 +386,10 @@ fn looks_like_yaml(bytes: &[u8]) -> bool {
 }
 
 /// YAML `key: |` / `key: >` blocks of two or more lines, joined without line breaks or
-/// indentation (a wrapped token or base64 value becomes one run again).
+/// indentation (a wrapped token or base64 value becomes one run again). For text that
+/// [`looks_like_yaml`].
 fn yaml_blocks(bytes: &[u8], out: &mut Vec<Span>) {
     let headers = [&b": |"[..], b": >"];
-    if !looks_like_yaml(bytes) {
-        return;
-    }
     for header in headers {
         for at in memchr::memmem::find_iter(bytes, header) {
             let line_start = bytes[..at]
@@ -435,10 +436,11 @@ fn yaml_blocks(bytes: &[u8], out: &mut Vec<Span>) {
 }
 
 /// Entries of a Kubernetes `Secret`'s `data:` (base64 values), decoded as `key: value`: the
-/// base64 run alone decodes without the key that says it is a password or a token.
+/// base64 run alone decodes without the key that says it is a password or a token. For text
+/// that [`looks_like_yaml`].
 fn kubernetes_secret_data(bytes: &[u8], out: &mut Vec<Span>) {
     use base64::Engine as _;
-    if !looks_like_yaml(bytes) || memchr::memmem::find(bytes, b"kind: Secret").is_none() {
+    if memchr::memmem::find(bytes, b"kind: Secret").is_none() {
         return;
     }
     let mut start = 0;
