@@ -1,15 +1,18 @@
 //! The GitHub Actions front end: which commits an event brings, and the outputs GitHub reads
 //! (SARIF within code scanning's limits, error annotations, a job summary, step outputs).
 //!
-//! Events and what is scanned:
+//! Events and what is scanned (the job summary says which commits and why):
 //! - `push`: `before..after`. A new branch (`before` all zeros) scans what the default branch
-//!   (`origin/<default>`) does not reach, or the full history when it is the default branch. A forced
-//!   push whose old tip is not in the clone is scanned like a new branch. A deleted branch
+//!   (`origin/<default>`) does not reach, or the full history when it is the default branch. A
+//!   forced push whose old tip is not in the clone (no ref fetches a rewritten branch's old
+//!   commits) scans what `after` reaches and no other branch of `origin` does. A deleted branch
 //!   scans nothing. A `before` that should be there but is not (a shallow checkout) is an error
 //!   naming the fix, never a clean scan.
-//! - `pull_request`, `pull_request_target`: `base.sha..head.sha`, under the base commit's
-//!   `.keysweep.toml` and rule files: a pull request cannot allowlist its own secrets (code
-//!   owners are taken from the base for the same reason).
+//! - `pull_request`, `pull_request_target`: `base.sha..head.sha`; `merge_group`:
+//!   `base_sha..head_sha`. Both under the base commit's `.keysweep.toml` and rule files: a pull
+//!   request cannot allowlist its own secrets, before or in the merge queue (code owners are
+//!   taken from the base for the same reason).
+//! - `release`: the commits its tag reaches that no earlier tag (one on an ancestor) reaches.
 //! - anything else (`workflow_dispatch`, `schedule`, ...): the full history.
 
 use std::fmt::Write as _;
@@ -36,12 +39,27 @@ use crate::source::git::tree_files::TreeFiles;
 /// What to scan for an event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Plan {
-    /// `keysweep scan --range SPEC`.
-    Range(String),
+    /// The blobs these commits introduce, and their messages.
+    Commits {
+        /// The commits.
+        revisions: Revisions,
+        /// Which commits and why, for the job summary.
+        scanned: String,
+    },
     /// The whole history and work tree.
     FullHistory,
     /// Nothing was pushed (a deletion).
     Nothing,
+}
+
+impl Plan {
+    /// The commits of `spec` (`A..B`), which are `what`.
+    fn range(spec: &str, what: &str) -> Plan {
+        Plan::Commits {
+            revisions: Revisions::parse(spec),
+            scanned: format!("the commits of `{spec}` ({what})"),
+        }
+    }
 }
 
 fn field<'a>(event: &'a Value, pointer: &str) -> Result<&'a str> {
@@ -54,15 +72,28 @@ fn field<'a>(event: &'a Value, pointer: &str) -> Result<&'a str> {
 const DEPTH_HINT: &str =
     "set `fetch-depth: 0` on actions/checkout (or a depth that covers the pushed commits)";
 
-/// The configuration a pull request is scanned under: the base commit's, read from its tree.
-fn base_config(repo: &gix::Repository, base: &str) -> Result<(Config, Notice)> {
+/// The base commit of a proposed change, under whose configuration it is scanned, with what
+/// the change is: a pull request, or a merge group (pull requests not merged yet). `None` for
+/// other events.
+fn proposal<'a>(event_name: &str, event: &'a Value) -> Result<Option<(&'static str, &'a str)>> {
+    let (what, pointer) = match event_name {
+        "pull_request" | "pull_request_target" => ("pull request", "/pull_request/base/sha"),
+        "merge_group" => ("merge group", "/merge_group/base_sha"),
+        _ => return Ok(None),
+    };
+    Ok(Some((what, field(event, pointer)?)))
+}
+
+/// The configuration a proposed change (`what`) is scanned under: its base commit's, read from
+/// its tree.
+fn base_config(repo: &gix::Repository, what: &str, base: &str) -> Result<(Config, Notice)> {
     let id = resolve(repo, base)?;
     let files = TreeFiles::at(repo, id)?;
     let name = std::path::Path::new(config::FILE_NAME);
     let short = crate::source::git::short(&id);
     if !files.contains(name) {
         let note = format!(
-            "pull request: the base commit {short} has no {}, so none applies (the head's is not used)",
+            "{what}: the base commit {short} has no {}, so none applies (the head's is not used)",
             config::FILE_NAME
         );
         return Ok((
@@ -73,7 +104,7 @@ fn base_config(repo: &gix::Repository, base: &str) -> Result<(Config, Notice)> {
     let config = Config::from_files(&files, name)
         .with_context(|| format!("in the base commit's {}", config::FILE_NAME))?;
     let note = format!(
-        "pull request: the base commit {short}'s {} applies; the head's is not used",
+        "{what}: the base commit {short}'s {} applies; the head's is not used",
         config::FILE_NAME
     );
     Ok((
@@ -95,47 +126,165 @@ pub fn plan(repo: &gix::Repository, event_name: &str, event: &Value) -> Result<P
             if !present(after) {
                 bail!("the pushed commit {after} is not in the checkout; {DEPTH_HINT}");
             }
-            let forced = event.pointer("/forced").and_then(Value::as_bool) == Some(true);
             if !is_null_id(before) && present(before) {
-                return Ok(Plan::Range(format!("{before}..{after}")));
+                return Ok(Plan::range(&format!("{before}..{after}"), "the push"));
             }
-            if !is_null_id(before) && !forced {
-                bail!(
-                    "the push's base commit {before} is not in the checkout, so the pushed range cannot be scanned; {DEPTH_HINT}"
-                );
-            }
-            // A new branch, or a forced push whose old tip is gone: what the default branch lacks.
-            let default = event
-                .pointer("/repository/default_branch")
-                .and_then(Value::as_str)
-                .unwrap_or("main");
             let pushed_ref = event
                 .pointer("/ref")
                 .and_then(Value::as_str)
                 .unwrap_or_default();
+            if !is_null_id(before) {
+                let forced = event.pointer("/forced").and_then(Value::as_bool) == Some(true);
+                if !forced {
+                    bail!(
+                        "the push's base commit {before} is not in the checkout, so the pushed range cannot be scanned; {DEPTH_HINT}"
+                    );
+                }
+                return forced_push_plan(repo, before, after, pushed_ref);
+            }
+            // A new branch: what the default branch lacks.
+            let default = event
+                .pointer("/repository/default_branch")
+                .and_then(Value::as_str)
+                .unwrap_or("main");
             let base = format!("refs/remotes/origin/{default}");
             if pushed_ref != format!("refs/heads/{default}") && present(&base) {
-                Ok(Plan::Range(format!("{base}..{after}")))
+                Ok(Plan::range(
+                    &format!("{base}..{after}"),
+                    &format!("a new branch: what `origin/{default}` lacks"),
+                ))
             } else {
                 // Nothing to compare with (the repository's first push): everything it holds,
                 // read once per blob rather than diffed commit by commit.
                 Ok(Plan::FullHistory)
             }
         }
-        "pull_request" | "pull_request_target" => {
-            let base = field(event, "/pull_request/base/sha")?;
-            let head = field(event, "/pull_request/head/sha")?;
-            for (what, oid) in [("base", base), ("head", head)] {
-                if !present(oid) {
-                    bail!(
-                        "the pull request's {what} commit {oid} is not in the checkout; {DEPTH_HINT}"
-                    );
-                }
-            }
-            Ok(Plan::Range(format!("{base}..{head}")))
-        }
+        "pull_request" | "pull_request_target" => proposed_range(
+            repo,
+            "pull request",
+            field(event, "/pull_request/base/sha")?,
+            field(event, "/pull_request/head/sha")?,
+        ),
+        "merge_group" => proposed_range(
+            repo,
+            "merge group",
+            field(event, "/merge_group/base_sha")?,
+            field(event, "/merge_group/head_sha")?,
+        ),
+        "release" => release_plan(repo, field(event, "/release/tag_name")?),
         _ => Ok(Plan::FullHistory),
     }
+}
+
+/// `base..head` of a pull request or a merge group (`what`), both in the clone.
+fn proposed_range(repo: &gix::Repository, what: &str, base: &str, head: &str) -> Result<Plan> {
+    for (end, oid) in [("base", base), ("head", head)] {
+        if resolve(repo, oid).is_err() {
+            bail!("the {what}'s {end} commit {oid} is not in the checkout; {DEPTH_HINT}");
+        }
+    }
+    Ok(Plan::range(
+        &format!("{base}..{head}"),
+        &format!("the {what}'s commits"),
+    ))
+}
+
+/// A forced push whose old tip is not in the clone: what `after` reaches and no other branch
+/// of `origin` does, since those were pushed (and scanned) before. The pushed branch's own
+/// remote-tracking ref, already at `after`, and `origin/HEAD`, an alias, are not compared with;
+/// a ref that cannot be read is not either, which scans more, never less.
+fn forced_push_plan(
+    repo: &gix::Repository,
+    before: &str,
+    after: &str,
+    pushed_ref: &str,
+) -> Result<Plan> {
+    let own = pushed_ref
+        .strip_prefix("refs/heads/")
+        .map(|branch| format!("refs/remotes/origin/{branch}"));
+    let platform = repo
+        .references()
+        .context("reading the remote-tracking branches")?;
+    let mut others = Vec::new();
+    for mut reference in platform
+        .prefixed("refs/remotes/origin/")
+        .context("reading the remote-tracking branches")?
+        .filter_map(Result::ok)
+    {
+        let name: &[u8] = reference.name().as_bstr();
+        if name == b"refs/remotes/origin/HEAD"
+            || own.as_deref().is_some_and(|own| name == own.as_bytes())
+        {
+            continue;
+        }
+        if let Ok(id) = reference.peel_to_id() {
+            others.push(id.to_string());
+        }
+    }
+    let compared = crate::plural::plural(others.len(), "other branch", "other branches");
+    others.sort();
+    others.dedup();
+    Ok(Plan::Commits {
+        revisions: Revisions {
+            include: vec![after.to_string()],
+            exclude: others,
+            symmetric: false,
+        },
+        scanned: format!(
+            "the commits of `{after}` that no other branch of `origin` has ({compared} compared): \
+             a forced push whose old tip {before} is not in the checkout to compare with"
+        ),
+    })
+}
+
+/// A release: the commits its tag reaches that no earlier tag reaches, an earlier tag being one
+/// on a commit the release descends from. Tags on the release's own commit (`v1` moved along
+/// with `v1.2.3`) and later tags are not compared with: they may be no older than the release.
+fn release_plan(repo: &gix::Repository, tag: &str) -> Result<Plan> {
+    let commit = resolve(repo, &format!("refs/tags/{tag}"))
+        .with_context(|| format!("the release's tag {tag} is not in the checkout; {DEPTH_HINT}"))?;
+    let mut history = std::collections::HashSet::new();
+    let walk = repo
+        .rev_walk([commit])
+        .all()
+        .with_context(|| format!("walking the history of tag {tag}"))?;
+    for info in walk {
+        let info = info.with_context(|| format!("walking the history of tag {tag}"))?;
+        history.insert(info.id);
+    }
+    let platform = repo.references().context("reading the tags")?;
+    let mut earlier = Vec::new();
+    for mut reference in platform
+        .tags()
+        .context("reading the tags")?
+        .filter_map(Result::ok)
+    {
+        let Ok(id) = reference.peel_to_id() else {
+            continue;
+        };
+        let id = id.detach();
+        if id != commit && history.contains(&id) {
+            earlier.push(id.to_string());
+        }
+    }
+    earlier.sort();
+    earlier.dedup();
+    let scanned = if earlier.is_empty() {
+        format!("every commit tag `{tag}` reaches (release `{tag}`; no earlier tag to start from)")
+    } else {
+        format!(
+            "the commits tag `{tag}` reaches beyond {} (release `{tag}`)",
+            crate::plural::plural(earlier.len(), "earlier tag", "earlier tags")
+        )
+    };
+    Ok(Plan::Commits {
+        revisions: Revisions {
+            include: vec![commit.to_string()],
+            exclude: earlier,
+            symmetric: false,
+        },
+        scanned,
+    })
 }
 
 /// Escapes text for a workflow command's message (`::error ...::message`).
@@ -425,9 +574,9 @@ fn scan_event(inputs: &Inputs, mut request: ScanRequest) -> Result<u8> {
     let plan = plan(&repo, &inputs.event_name, &inputs.event)?;
     request.target = Target::Path(path.clone());
     let scanned = match &plan {
-        Plan::Range(spec) => {
-            request.scope = Scope::Commits(Revisions::parse(spec));
-            format!("the commits of `{spec}`")
+        Plan::Commits { revisions, scanned } => {
+            request.scope = Scope::Commits(revisions.clone());
+            scanned.clone()
         }
         Plan::FullHistory => "the full history and the work tree".to_string(),
         Plan::Nothing => "nothing (the push deleted a ref)".to_string(),
@@ -438,16 +587,12 @@ fn scan_event(inputs: &Inputs, mut request: ScanRequest) -> Result<u8> {
     let (mut outcome, rules) = if plan == Plan::Nothing {
         (ScanOutcome::empty(), load_rules(&request.rules)?)
     } else {
-        let is_pull_request = matches!(
-            inputs.event_name.as_str(),
-            "pull_request" | "pull_request_target"
-        );
-        let (config, note) = if is_pull_request && request.config.is_none() {
-            let base = field(&inputs.event, "/pull_request/base/sha")?;
-            let (config, note) = base_config(&repo, base)?;
-            (config, Some(note))
-        } else {
-            (Config::discover(request.config.as_deref(), path)?, None)
+        let (config, note) = match proposal(&inputs.event_name, &inputs.event)? {
+            Some((what, base)) if request.config.is_none() => {
+                let (config, note) = base_config(&repo, what, base)?;
+                (config, Some(note))
+            }
+            _ => (Config::discover(request.config.as_deref(), path)?, None),
         };
         let (mut outcome, rules) = scan_filtered_under(&request, config)?;
         outcome.notices.extend(note);
@@ -614,5 +759,182 @@ mod tests {
     fn workflow_command_escaping() {
         assert_eq!(escape_data("a%b\nc"), "a%25b%0Ac");
         assert_eq!(escape_property("dir/a:b,c.env"), "dir/a%3Ab%2Cc.env");
+    }
+
+    /// A clone as actions/checkout leaves it with `fetch-depth: 0`: `origin/*` remote-tracking
+    /// branches, fetched from a bare "GitHub" remote, and the commits made here.
+    struct Checkout {
+        work: tempfile::TempDir,
+        remote: tempfile::TempDir,
+    }
+
+    impl Checkout {
+        fn new() -> Checkout {
+            let remote = tempfile::tempdir().unwrap();
+            git_in(remote.path(), &["init", "-q", "--bare", "-b", "main", "."]);
+            let checkout = Checkout {
+                work: tempfile::tempdir().unwrap(),
+                remote,
+            };
+            checkout.git(&["init", "-q", "-b", "main"]);
+            let url = checkout.remote.path().to_str().unwrap().to_string();
+            checkout.git(&["remote", "add", "origin", &url]);
+            checkout
+        }
+
+        fn git(&self, args: &[&str]) -> String {
+            git_in(self.work.path(), args)
+        }
+
+        /// Commits a new file `name`; returns the commit id.
+        fn commit(&self, name: &str) -> String {
+            std::fs::write(self.work.path().join(name), name).unwrap();
+            self.git(&["add", name]);
+            self.git(&["commit", "-q", "-m", name]);
+            self.git(&["rev-parse", "HEAD"])
+        }
+
+        /// Pushes (`args` after `git push origin`), then fetches, as a later checkout would.
+        fn push(&self, args: &[&str]) {
+            let mut push = vec!["push", "-q", "origin"];
+            push.extend(args);
+            self.git(&push);
+            self.git(&["fetch", "-q", "origin"]);
+        }
+
+        fn repo(&self) -> gix::Repository {
+            crate::source::git::open(self.work.path()).unwrap().unwrap()
+        }
+
+        fn plan(&self, event_name: &str, event: Value) -> Result<Plan> {
+            plan(&self.repo(), event_name, &event)
+        }
+
+        /// The commits `plan` scans, sorted.
+        fn scanned(&self, plan: &Plan) -> Vec<String> {
+            let Plan::Commits { revisions, .. } = plan else {
+                panic!("not a set of commits: {plan:?}");
+            };
+            let commits = crate::source::git::range::commits(&self.repo(), revisions).unwrap();
+            sorted(commits.iter().map(ToString::to_string).collect())
+        }
+    }
+
+    fn git_in(dir: &Path, args: &[&str]) -> String {
+        let output = std::process::Command::new("git")
+            .current_dir(dir)
+            .args(args)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_NAME", "Alice Example")
+            .env("GIT_AUTHOR_EMAIL", "alice@example.com")
+            .env("GIT_COMMITTER_NAME", "Alice Example")
+            .env("GIT_COMMITTER_EMAIL", "alice@example.com")
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_WORK_TREE")
+            .env_remove("GIT_INDEX_FILE")
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).trim().to_string()
+    }
+
+    fn sorted(mut ids: Vec<String>) -> Vec<String> {
+        ids.sort();
+        ids
+    }
+
+    /// What the job summary says a plan scans.
+    fn described(plan: &Plan) -> &str {
+        match plan {
+            Plan::Commits { scanned, .. } => scanned,
+            _ => panic!("not a set of commits: {plan:?}"),
+        }
+    }
+
+    const GONE: &str = "1111111111111111111111111111111111111111";
+
+    #[test]
+    fn a_merge_group_scans_its_base_to_its_head() {
+        let c = Checkout::new();
+        let base = c.commit("main.txt");
+        c.git(&["checkout", "-q", "-b", "other"]);
+        c.commit("other.txt");
+        c.git(&["checkout", "-q", "-b", "gh-readonly-queue/main/pr-1", &base]);
+        let first = c.commit("pr-1.txt");
+        let head = c.commit("pr-2.txt");
+        c.push(&["--all"]);
+
+        let event = serde_json::json!({"merge_group": {"base_sha": base, "head_sha": head}});
+        let plan = c.plan("merge_group", event).unwrap();
+        assert_eq!(c.scanned(&plan), sorted(vec![first, head]));
+        assert!(described(&plan).contains("merge group"), "{plan:?}");
+
+        let shallow = serde_json::json!({"merge_group": {"base_sha": GONE, "head_sha": base}});
+        let error = c.plan("merge_group", shallow).unwrap_err();
+        assert!(format!("{error:#}").contains("fetch-depth"), "{error:#}");
+    }
+
+    #[test]
+    fn a_release_scans_what_its_tag_brings_since_the_tags_it_descends_from() {
+        let c = Checkout::new();
+        let first = c.commit("1.txt");
+        // Annotated: peeled to its commit to be recognised as earlier.
+        c.git(&["tag", "-a", "-m", "first release", "v1.0.0"]);
+        let second = c.commit("2.txt");
+        let released = c.commit("3.txt");
+        c.git(&["tag", "v1.1.0"]);
+        // A major tag moved along with the release: on its commit, so not earlier.
+        c.git(&["tag", "v1"]);
+        c.commit("4.txt");
+        c.git(&["tag", "v1.2.0"]);
+        c.git(&["checkout", "-q", "-b", "side", &first]);
+        c.commit("side.txt");
+        c.git(&["tag", "side-1"]);
+
+        let release = |tag: &str| serde_json::json!({"release": {"tag_name": tag}});
+        let plan = c.plan("release", release("v1.1.0")).unwrap();
+        assert_eq!(c.scanned(&plan), sorted(vec![second, released]));
+        assert!(described(&plan).contains("1 earlier tag"), "{plan:?}");
+        // The first release: everything it reaches; later tags do not hide any of it.
+        let plan = c.plan("release", release("v1.0.0")).unwrap();
+        assert_eq!(c.scanned(&plan), vec![first]);
+        assert!(described(&plan).contains("no earlier tag"), "{plan:?}");
+
+        let error = c.plan("release", release("v9.9.9")).unwrap_err();
+        assert!(format!("{error:#}").contains("fetch-depth"), "{error:#}");
+    }
+
+    #[test]
+    fn a_forced_push_without_its_old_tip_scans_what_no_other_branch_has() {
+        let c = Checkout::new();
+        let base = c.commit("base.txt");
+        c.git(&["checkout", "-q", "-b", "feature"]);
+        c.commit("feature.txt");
+        c.git(&["checkout", "-q", "main"]);
+        c.commit("replaced.txt");
+        c.push(&["--all"]);
+        // origin/HEAD names origin/main, which is already at the pushed commit.
+        c.git(&["remote", "set-head", "origin", "main"]);
+        c.git(&["reset", "-q", "--hard", &base]);
+        let rewritten = c.commit("rewritten.txt");
+        c.push(&["--force", "main"]);
+
+        let event = serde_json::json!({"ref": "refs/heads/main", "before": GONE, "after": rewritten,
+            "forced": true, "deleted": false, "repository": {"default_branch": "main"}});
+        let plan = c.plan("push", event).unwrap();
+        // Not `base` (on origin/feature), not `feature.txt`'s commit (another branch's), not
+        // the old tip's: only what the push brought.
+        assert_eq!(c.scanned(&plan), vec![rewritten]);
+        let said = described(&plan);
+        assert!(
+            said.contains("forced push") && said.contains(GONE),
+            "{said}"
+        );
+        assert!(said.contains("1 other branch compared"), "{said}");
     }
 }

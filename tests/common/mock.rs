@@ -75,15 +75,22 @@ impl Received {
 pub struct Answer {
     pub status: u16,
     pub headers: Vec<(String, String)>,
-    pub body: String,
+    pub body: Vec<u8>,
 }
 
 impl Answer {
+    /// A text body, labelled as tiny_http labels strings (`with_header` may relabel it).
     pub fn new(status: u16, body: impl Into<String>) -> Answer {
+        Answer::bytes(status, body.into().into_bytes())
+            .with_header("Content-Type", "text/plain; charset=UTF-8")
+    }
+
+    /// A body that need not be text (an archive).
+    pub fn bytes(status: u16, body: Vec<u8>) -> Answer {
         Answer {
             status,
             headers: Vec::new(),
-            body: body.into(),
+            body,
         }
     }
 
@@ -133,7 +140,7 @@ impl Mock {
                     log.lock().unwrap().push(seen.clone());
                     let a = answer(&seen);
                     let mut response =
-                        tiny_http::Response::from_string(a.body).with_status_code(a.status);
+                        tiny_http::Response::from_data(a.body).with_status_code(a.status);
                     for (n, v) in a.headers {
                         response.add_header(
                             tiny_http::Header::from_bytes(n.as_bytes(), v.as_bytes()).unwrap(),
