@@ -77,7 +77,10 @@ pub fn apply(findings: &mut [Finding]) {
             };
             occurrence.context = format!("{before}{redacted}{after}");
             occurrence.secret_in_context = before.len();
-            if let Some(commit) = &mut occurrence.commit {
+            for commit in [&mut occurrence.commit, &mut occurrence.removed]
+                .into_iter()
+                .flatten()
+            {
                 commit.summary = secrets.mask(&commit.summary);
             }
         }

@@ -20,8 +20,14 @@ fn secret_added_then_deleted_is_found_with_its_introducing_commit() {
         format!("DEBUG=1\nGITHUB_TOKEN={token}\n"),
     );
     let introducing = repo.commit("add settings");
+    repo.write("README.md", "# demo, still with settings\n");
+    repo.commit("unrelated");
     repo.git(&["rm", "-q", "config/settings.env"]);
-    repo.commit("remove settings");
+    let removing = repo.commit("remove settings");
+    for n in 0..5 {
+        repo.write("README.md", format!("# demo {n}\n"));
+        repo.commit("later");
+    }
 
     let (code, report, _) = scan_json(&[repo.path_str()]);
     assert_eq!(code, 1);
@@ -36,6 +42,9 @@ fn secret_added_then_deleted_is_found_with_its_introducing_commit() {
     assert_eq!(o["commit"]["author_email"], "alice@example.com");
     assert_eq!(o["commit"]["summary"], "add settings");
     assert_eq!(o["commit"]["date"], "2023-11-14T22:15:20Z");
+    // The commit that took it out of HEAD's line, found among the later ones.
+    assert_eq!(o["removed"]["id"], removing);
+    assert_eq!(o["removed"]["summary"], "remove settings");
     assert!(
         o["refs"]
             .as_array()
@@ -47,6 +56,10 @@ fn secret_added_then_deleted_is_found_with_its_introducing_commit() {
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(
         text.contains("history only") && text.contains(&introducing[..12]),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("removed:     {}", &removing[..12])),
         "{text}"
     );
 }

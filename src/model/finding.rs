@@ -138,6 +138,10 @@ pub struct Occurrence {
     /// The blob is part of HEAD's tree.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub at_head: bool,
+    /// Not at HEAD: the commit of HEAD's first-parent line that removed the blob from its
+    /// path (when the commit that introduced it is on that line).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub removed: Option<CommitInfo>,
     /// Who owns the path, from the repository's CODEOWNERS (sweeps).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub owners: Vec<String>,
@@ -169,6 +173,7 @@ impl Occurrence {
             refs_total: 0,
             unreachable: false,
             at_head: false,
+            removed: None,
             owners: Vec::new(),
         }
     }

@@ -69,16 +69,22 @@ pub(crate) fn write_finding(finding: &Finding, out: &mut dyn Write) -> std::io::
             e(&paired.secret)
         )?;
     }
-    if let Some(commit) = &primary.commit {
-        let id = commit.short_id();
-        writeln!(
-            out,
-            "  commit:      {id} {} <{}> {} \"{}\"",
-            e(&commit.author_name),
-            e(&commit.author_email),
-            commit.date,
-            e(&commit.summary)
-        )?;
+    let commits = [
+        ("commit: ", &primary.commit),
+        ("removed:", &primary.removed),
+    ];
+    for (label, commit) in commits {
+        if let Some(commit) = commit {
+            writeln!(
+                out,
+                "  {label}     {} {} <{}> {} \"{}\"",
+                commit.short_id(),
+                e(&commit.author_name),
+                e(&commit.author_email),
+                commit.date,
+                e(&commit.summary)
+            )?;
+        }
     }
     if !primary.owners.is_empty() {
         writeln!(

@@ -324,6 +324,7 @@ pub(crate) fn add_with_provenance(
             occurrence.refs_total = origin.refs_total;
             occurrence.unreachable = origin.unreachable && in_work_tree.is_none();
             occurrence.at_head = origin.at_head;
+            occurrence.removed = origin.removed.clone();
             findings.add(rules, hit, occurrence);
         }
     }
