@@ -181,11 +181,12 @@ impl Store {
     pub fn open(path: &Path) -> Result<Store> {
         // Stores hold secrets in clear: owner-only, and tightened if found wider (a store
         // written by an older keysweep, or copied with a loose umask).
-        let file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
+        let mut options = std::fs::OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        // A new store is born owner-only, so the note below is only for a store found wider.
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options
             .open(path)
             .with_context(|| format!("opening {}", path.display()))?;
         if crate::private_file::restrict(&file)? {
