@@ -671,6 +671,17 @@ fn sweep_reports_are_valid_sarif_with_one_run_per_repository_with_findings() {
         runs.iter()
             .all(|r| r["versionControlProvenance"][0]["repositoryUri"].is_string())
     );
+    // Code scanning refuses an upload whose runs share a category: one per repository.
+    let categories: std::collections::BTreeSet<&str> = runs
+        .iter()
+        .map(|r| r["automationDetails"]["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(categories.len(), runs.len(), "{categories:?}");
+    assert!(
+        categories
+            .iter()
+            .all(|c| c.starts_with("keysweep/") && c.ends_with('/'))
+    );
 }
 
 #[test]

@@ -503,6 +503,13 @@ fn sarif_log(repositories: &[Repository], rules: &RuleSet) -> Result<sarif::Sari
                     .repository_uri(repository_uri(&repo.url))
                     .build(),
             ]);
+            // Code scanning takes several runs in one upload only with distinct categories:
+            // one per repository (`category/` form: the id's last part is the run's own).
+            run.automation_details = Some(
+                sarif::RunAutomationDetails::builder()
+                    .id(format!("keysweep/{}/", repo.name))
+                    .build(),
+            );
             if let Some(results) = &mut run.results {
                 for (result, triaged) in results.iter_mut().zip(&repo.findings) {
                     if let Some(suppression) = suppression(&triaged.triage) {
