@@ -22,7 +22,9 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
-use crate::app::{has_errors, load_rules, print_notices, scan_filtered_under, validate_findings};
+use crate::app::{
+    Verbosity, has_errors, load_rules, print_notices, scan_filtered_under, validate_findings,
+};
 use crate::config::{self, Config};
 use crate::exit;
 use crate::model::{Finding, Notice, NoticeKind, ScanOutcome};
@@ -619,7 +621,7 @@ fn scan_event(inputs: &Inputs, mut request: ScanRequest) -> Result<u8> {
             ),
         )?;
     }
-    print_notices(&outcome.notices, false);
+    print_notices(&outcome.notices, Verbosity::Normal);
     eprintln!(
         "{}",
         report::summary_line(&outcome, started.elapsed().as_secs_f64())

@@ -157,11 +157,11 @@ pub fn has_errors(outcome: &crate::model::ScanOutcome) -> bool {
     outcome.notices.iter().any(|n| n.level == Level::Error)
 }
 
-/// Prints notices on stderr, errors first, at most 20 of each level (the reports list all);
-/// `quiet` prints errors only. Text from scanned bytes is escaped.
-pub fn print_notices(notices: &[Notice], quiet: bool) {
+/// Prints notices on stderr, errors first, at most 20 of each level unless verbose (the
+/// reports list all); quiet prints errors only. Text from scanned bytes is escaped.
+pub fn print_notices(notices: &[Notice], verbosity: Verbosity) {
     for level in [Level::Error, Level::Warning, Level::Note] {
-        if quiet && level != Level::Error {
+        if verbosity == Verbosity::Quiet && level != Level::Error {
             continue;
         }
         let of_level: Vec<&Notice> = notices.iter().filter(|n| n.level == level).collect();
@@ -170,20 +170,35 @@ pub fn print_notices(notices: &[Notice], quiet: bool) {
             Level::Warning => "warning",
             Level::Note => "note",
         };
-        for notice in of_level.iter().take(MAX_NOTICES_PRINTED) {
+        let shown = match verbosity {
+            Verbosity::Verbose => of_level.len(),
+            _ => MAX_NOTICES_PRINTED,
+        };
+        for notice in of_level.iter().take(shown) {
             eprintln!(
                 "keysweep: {name}: {}: {}",
                 crate::escape::text(&notice.subject),
                 crate::escape::text(&notice.message)
             );
         }
-        if of_level.len() > MAX_NOTICES_PRINTED {
+        if of_level.len() > shown {
             eprintln!(
-                "keysweep: {name}: ... and {} more (all are listed in the JSON and SARIF reports)",
-                of_level.len() - MAX_NOTICES_PRINTED
+                "keysweep: {name}: ... and {} more (--verbose prints them all; the JSON and SARIF reports list them)",
+                of_level.len() - shown
             );
         }
     }
+}
+
+/// How much a command says on standard error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verbosity {
+    /// Errors only (`--quiet`).
+    Quiet,
+    /// Errors, then the first [`MAX_NOTICES_PRINTED`] warnings and notes of each level.
+    Normal,
+    /// Every notice, and what the scan ran with (`--verbose`).
+    Verbose,
 }
 
 /// The request's live validation: asks the providers about the findings that survived the

@@ -10,7 +10,7 @@
 //! a forced push, is exactly what is new. Annotated tags are peeled to their commit. No cap on
 //! commit count.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -277,7 +277,7 @@ pub fn run_pre_push(
     };
     let (mut outcome, _) = app::scan_filtered(&request)?;
     redact::apply(&mut outcome.findings);
-    app::print_notices(&outcome.notices, false);
+    app::print_notices(&outcome.notices, app::Verbosity::Normal);
     let errors = app::has_errors(&outcome);
     if outcome.findings.is_empty() && !errors {
         return Ok(exit::CLEAN);
@@ -289,7 +289,8 @@ pub fn run_pre_push(
             "keysweep: this push would publish {}:\n",
             crate::plural::count(outcome.findings.len(), "secret")
         )?;
-        report::text::write(&outcome, &mut err)?;
+        let paint = report::text::Paint::auto(std::io::stderr().is_terminal());
+        report::text::write(&outcome, &mut err, paint)?;
         writeln!(
             err,
             "What to do:\n  1. Rotate each secret at its provider now: a secret that reached any commit may\n     already be copied, and deleting the commit does not un-leak it.\n  2. Remove it from the commits being pushed (edit the file, then `git commit --amend` or\n     `git rebase -i`), and load it from the environment or a secret manager instead.\n  3. Push again. Only if it is a false positive: `git push --no-verify`."

@@ -53,8 +53,17 @@ fn main() -> ExitCode {
                     status,
                     note,
                     fingerprints,
+                    from,
                 },
-        } => run_triage(&store, &status, note.as_deref(), &fingerprints),
+        } => match from {
+            Some(file) => run_triage_file(&store, &file),
+            None => run_triage(
+                &store,
+                status.as_deref().unwrap_or_default(),
+                note.as_deref(),
+                &fingerprints,
+            ),
+        },
         Command::Merge { into, stores } => run_merge(&into, &stores),
         Command::Version => run_version(),
         Command::Baseline {
@@ -83,6 +92,19 @@ fn run_triage(
     eprintln!(
         "keysweep: {} marked {status}, in every repository that holds them",
         plural::count(changed, "secret")
+    );
+    Ok(exit::CLEAN)
+}
+
+/// `findings triage --from FILE`: the marks made in an HTML report's page.
+fn run_triage_file(store: &std::path::Path, file: &std::path::Path) -> Result<u8> {
+    let triage = keysweep::store::TriageFile::read(file)?;
+    let changed = Store::open_existing(store)?.triage_all(&triage.changes)?;
+    eprintln!(
+        "keysweep: {} from {} applied: {} changed, in every repository that holds them",
+        plural::count(triage.changes.len(), "mark"),
+        file.display(),
+        plural::count(changed, "finding")
     );
     Ok(exit::CLEAN)
 }
@@ -149,26 +171,41 @@ fn run_github_action() -> Result<u8> {
 }
 
 fn run_scan(args: ScanArgs) -> Result<u8> {
+    anyhow::ensure!(
+        !args.show_secrets || args.format == cli::ReportFormat::Html,
+        "--show-secrets is for --format html (the other formats show secrets unless --redact)"
+    );
     let started = Instant::now();
     let request = args.request();
     init_thread_pool(request.threads)?;
     let (mut outcome, rules) = scan_filtered(&request)?;
     validate_findings(&request, &mut outcome, &rules)?;
-    if args.redact {
+    let redacted = args.redacted();
+    if redacted {
         redact::apply(&mut outcome.findings);
     }
 
     let mut out: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(BufWriter::new(
             // Unredacted reports hold secrets: owner-only.
-            private_file::create(path, !args.redact)
+            private_file::create(path, !redacted)
                 .with_context(|| format!("creating {}", path.display()))?,
         )),
         None => Box::new(BufWriter::new(std::io::stdout().lock())),
     };
-    report::write(args.format.into(), &outcome, &rules, &mut out)?;
+    let target = if args.path.as_os_str() == "-" {
+        "standard input".to_string()
+    } else {
+        keysweep::escape::os_name(args.path.as_os_str())
+    };
+    let subject = report::Subject {
+        target: &target,
+        secrets_shown: !redacted,
+        color: args.color.enabled(args.output.is_none()),
+    };
+    report::write(args.format.into(), &outcome, &rules, subject, &mut out)?;
     drop(out);
-    finish(&outcome, &args, started)
+    finish(&outcome, &args, &rules, started)
 }
 
 /// `keysweep baseline create`: scan, then record every finding's fingerprint.
@@ -181,7 +218,7 @@ fn run_baseline_create(args: ScanArgs) -> Result<u8> {
     let started = Instant::now();
     let request = args.request();
     init_thread_pool(request.threads)?;
-    let (outcome, _) = scan_filtered(&request)?;
+    let (outcome, rules) = scan_filtered(&request)?;
     let path = args
         .output
         .clone()
@@ -194,7 +231,7 @@ fn run_baseline_create(args: ScanArgs) -> Result<u8> {
         plural::count(baseline.findings.len(), "finding"),
         path.display()
     );
-    let code = finish(&outcome, &args, started)?;
+    let code = finish(&outcome, &args, &rules, started)?;
     // Recording findings is the point here: only an incomplete scan is a failure.
     Ok(if code == exit::ERROR {
         exit::ERROR
@@ -203,9 +240,29 @@ fn run_baseline_create(args: ScanArgs) -> Result<u8> {
     })
 }
 
+/// What a scan ran with, for `--verbose`: the rules, threads, scope and decoding depth.
+fn ran_with(args: &ScanArgs, rules: &keysweep::rules::RuleSet) -> String {
+    let request = args.request();
+    format!(
+        "scanned with {}, {}, scope: {}, decoding depth {}",
+        plural::count(rules.rules.len(), "rule"),
+        plural::count(request.threads, "thread"),
+        request.scope.describe(),
+        args.max_decode_depth
+    )
+}
+
 /// Notices and the summary on stderr; the exit code.
-fn finish(outcome: &keysweep::model::ScanOutcome, args: &ScanArgs, started: Instant) -> Result<u8> {
-    print_notices(&outcome.notices, args.quiet);
+fn finish(
+    outcome: &keysweep::model::ScanOutcome,
+    args: &ScanArgs,
+    rules: &keysweep::rules::RuleSet,
+    started: Instant,
+) -> Result<u8> {
+    print_notices(&outcome.notices, args.verbosity());
+    if args.verbose {
+        eprintln!("keysweep: {}", ran_with(args, rules));
+    }
     if !args.quiet {
         eprintln!(
             "{}",

@@ -1968,7 +1968,13 @@ fn tamper_with_json(path: &Path, tamper: &JsonTamper) -> rusqlite::Result<()> {
 }
 
 /// Report formats; SARIF loads the built-in rules each time, so it is the slowest.
-const FORMATS: [StoreFormat; 3] = [StoreFormat::Text, StoreFormat::Json, StoreFormat::Sarif];
+const FORMATS: [StoreFormat; 5] = [
+    StoreFormat::Text,
+    StoreFormat::Json,
+    StoreFormat::Sarif,
+    StoreFormat::Jsonl,
+    StoreFormat::Html,
+];
 
 /// Merges the shard at `shard` into a new store, then reads the result every way a command
 /// does: nothing may panic, whatever the shard holds.
@@ -1998,6 +2004,7 @@ fn merge_and_report(dir: &Path, shard: &Path, format: StoreFormat, redact: bool)
         summary: false,
         output: Some(dir.join("report")),
         redact,
+        color: false,
         rules: RuleSelection::default(),
     };
     let _ = keysweep::sweep::report::run(&args);

@@ -640,3 +640,61 @@ fn exit_code_names_the_code_for_findings_and_keeps_2_for_errors() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn colour_when_asked_plain_when_piped_and_plurals_in_the_summary() {
+    let dir = tree();
+    write(dir.path(), "one.env", format!("T={}\n", github_token(91)));
+    let run = |args: &[&str], no_color: bool| {
+        let mut command = keysweep();
+        command.arg("scan").arg(dir.path()).args(args);
+        if no_color {
+            command.env("NO_COLOR", "1");
+        }
+        let output = command.output().unwrap();
+        (
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (piped, stderr) = run(&[], false);
+    assert!(!piped.contains('\x1b'), "no colour into a pipe");
+    assert!(stderr.contains("1 finding in 1 file,"), "{stderr}");
+    let (always, _) = run(&["--color", "always"], true);
+    assert!(
+        always.contains("\x1b[") && always.contains("critical"),
+        "{always}"
+    );
+    let (never, _) = run(&["--color", "never"], false);
+    assert_eq!(never, piped);
+}
+
+#[test]
+fn verbose_prints_every_notice_and_what_the_scan_ran_with() {
+    let dir = tree();
+    // 25 files over the size limit: 25 warnings, more than a normal run prints.
+    for n in 0..25 {
+        write(dir.path(), &format!("big{n}.txt"), "x".repeat(2048));
+    }
+    let stderr = |args: &[&str]| {
+        let output = keysweep()
+            .arg("scan")
+            .arg(dir.path())
+            .args(["--max-file-size", "1K"])
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    let warnings = |text: &str| text.lines().filter(|l| l.contains("warning: big")).count();
+    let normal = stderr(&[]);
+    assert_eq!(warnings(&normal), 20, "{normal}");
+    assert!(normal.contains("--verbose prints them all"), "{normal}");
+    let verbose = stderr(&["--verbose"]);
+    assert_eq!(warnings(&verbose), 25, "{verbose}");
+    assert!(
+        verbose.contains("scanned with ") && verbose.contains("rules"),
+        "{verbose}"
+    );
+    assert!(!stderr(&["--quiet"]).contains("warning"));
+}

@@ -795,3 +795,90 @@ fn report_exits_as_a_scan_would_and_writes_jsonl() {
     sweep(&store, &[missing.to_str().unwrap()]);
     assert_eq!(report(&["--summary"]).status.code(), Some(2));
 }
+
+#[test]
+fn a_triage_file_applies_whole_or_not_at_all() {
+    let fleet = fleet();
+    let work = tempfile::tempdir().unwrap();
+    let store = work.path().join("s.db");
+    sweep(&store, &["--dir", fleet.dir.path().to_str().unwrap()]);
+    let report = report_json(&store, &[]);
+    let fingerprints: Vec<String> = report["repositories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["findings"].as_array().unwrap())
+        .map(|f| f["fingerprint"].as_str().unwrap().to_string())
+        .collect();
+    assert!(fingerprints.len() >= 2);
+    let apply = |changes: Value| {
+        let file = work.path().join("triage.json");
+        let text = json!({"keysweep_triage": 1, "changes": changes}).to_string();
+        std::fs::write(&file, text).unwrap();
+        keysweep()
+            .args(["findings", "triage", "--store"])
+            .arg(&store)
+            .arg("--from")
+            .arg(&file)
+            .output()
+            .unwrap()
+    };
+    let statuses = || -> Vec<String> {
+        report_json(&store, &[])["repositories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|r| r["findings"].as_array().unwrap().clone())
+            .map(|f| f["triage"]["status"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // The second change names no finding: nothing is applied, the first one included.
+    let output = apply(json!([
+        {"fingerprint": fingerprints[0], "status": "accepted"},
+        {"fingerprint": "deadbeefdeadbeef", "status": "revoked"},
+    ]));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("deadbeefdeadbeef"));
+    assert!(statuses().iter().all(|s| s == "new"), "{:?}", statuses());
+
+    let output = apply(json!([
+        {"fingerprint": fingerprints[0], "status": "accepted", "note": "rotated"},
+        {"fingerprint": fingerprints[1], "status": "false-positive"},
+    ]));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let after = statuses();
+    assert!(after.contains(&"accepted".to_string()), "{after:?}");
+    assert!(after.contains(&"false-positive".to_string()), "{after:?}");
+}
+
+#[test]
+fn a_failed_clone_keeps_its_progress_line_to_one_line_and_its_error_below() {
+    let work = tempfile::tempdir().unwrap();
+    let store = work.path().join("s.db");
+    let missing = format!("file://{}/missing.git", work.path().display());
+    let (code, stderr) = sweep(
+        &store,
+        &[
+            "--cache",
+            work.path().join("cache").to_str().unwrap(),
+            &missing,
+        ],
+    );
+    assert_eq!(code, 2);
+    let progress: Vec<&str> = stderr.lines().filter(|l| l.contains("[1/1]")).collect();
+    assert_eq!(progress.len(), 1, "{stderr}");
+    assert!(
+        progress[0].contains("FAILED") && progress[0].contains("ETA"),
+        "{stderr}"
+    );
+    // git's own lines follow, indented, instead of escaped newlines inside the progress line.
+    assert!(!stderr.contains("\\x0a"), "{stderr}");
+    assert!(
+        stderr.lines().any(|l| l.starts_with("keysweep:     ")),
+        "{stderr}"
+    );
+}

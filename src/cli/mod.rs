@@ -190,6 +190,12 @@ pub struct ReportArgs {
     /// Show secrets only as a short prefix and a mask.
     #[arg(long)]
     pub redact: bool,
+    /// `--format html` only: show secrets whole in the page (it masks them unless told).
+    #[arg(long, conflicts_with = "redact")]
+    pub show_secrets: bool,
+    /// Colours in the text report: auto (on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
     /// The rules of the sweep, if it used `--rules` (for SARIF's rule descriptions).
     #[command(flatten)]
     pub rules: RuleArgs,
@@ -201,23 +207,28 @@ pub enum StoreFormat {
     Json,
     Sarif,
     Jsonl,
+    Html,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum FindingsCommand {
     /// Set the triage status of findings, by fingerprint (as reports show it; 8 digits or
-    /// more suffice). The status follows the secret into every repository and every re-sweep.
+    /// more suffice), or as a triage file from the HTML report says. The status follows the
+    /// secret into every repository and every re-sweep.
     Triage {
         #[arg(long, value_name = "FILE", default_value = DEFAULT_STORE)]
         store: PathBuf,
         /// new, accepted, false-positive or revoked.
-        #[arg(long)]
-        status: String,
+        #[arg(long, required_unless_present = "from")]
+        status: Option<String>,
         /// Why (shown in reports).
         #[arg(long)]
         note: Option<String>,
-        #[arg(required = true, value_name = "FINGERPRINT")]
+        #[arg(required_unless_present = "from", value_name = "FINGERPRINT")]
         fingerprints: Vec<String>,
+        /// Apply the triage file the HTML report's page downloaded (all of it, or nothing).
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["status", "note", "fingerprints"])]
+        from: Option<PathBuf>,
     },
 }
 
@@ -313,6 +324,31 @@ pub enum RulesCommand {
     },
 }
 
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether a report written to standard output (`to_stdout`) is coloured: `auto` as
+    /// [`Paint::auto`](keysweep::report::text::Paint::auto) says for standard output; an
+    /// explicit `always` wins over `NO_COLOR`.
+    pub fn enabled(self, to_stdout: bool) -> bool {
+        use std::io::IsTerminal;
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                keysweep::report::text::Paint::auto(to_stdout && std::io::stdout().is_terminal())
+                    .is_on()
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ListFormat {
     Text,
@@ -344,6 +380,12 @@ pub struct ScanArgs {
     /// Show secrets only as a short prefix and a mask, everywhere they would appear.
     #[arg(long)]
     pub redact: bool,
+    /// `--format html` only: show secrets whole in the page (it masks them unless told).
+    #[arg(long, conflicts_with = "redact")]
+    pub show_secrets: bool,
+    /// Colours in the text report: auto (on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
 
     #[command(flatten)]
     pub rules: RuleArgs,
@@ -395,6 +437,9 @@ pub struct ScanArgs {
     /// Print nothing on stderr but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Print every notice (not the first 20 of each kind) and what the scan ran with.
+    #[arg(long, short, conflicts_with = "quiet")]
+    pub verbose: bool,
 
     /// Decoding layers to look through (base64 inside a JSON string is two); 0 turns off
     /// decoding of base64, hex, percent, escapes, YAML blocks and notebook cells.
@@ -455,6 +500,7 @@ pub enum ReportFormat {
     Json,
     Jsonl,
     Sarif,
+    Html,
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 use std::io::IsTerminal;
 use std::time::Duration;
 
+use keysweep::app::Verbosity;
 use keysweep::report::Format;
 use keysweep::request::{RuleSelection, ScanRequest, ValidationRequest, default_threads};
 use keysweep::scan::{Scope, Target};
@@ -23,6 +24,22 @@ impl RuleArgs {
 }
 
 impl ScanArgs {
+    /// How much the scan says on standard error.
+    pub fn verbosity(&self) -> Verbosity {
+        if self.quiet {
+            Verbosity::Quiet
+        } else if self.verbose {
+            Verbosity::Verbose
+        } else {
+            Verbosity::Normal
+        }
+    }
+
+    /// Secrets are masked when asked, and in an HTML page unless `--show-secrets` says not.
+    pub fn redacted(&self) -> bool {
+        self.redact || (self.format == ReportFormat::Html && !self.show_secrets)
+    }
+
     /// The scan these arguments ask for; `-` is standard input.
     pub fn request(&self) -> ScanRequest {
         let target = if self.path.as_os_str() == "-" {
@@ -81,6 +98,7 @@ impl From<ReportFormat> for Format {
             ReportFormat::Json => Format::Json,
             ReportFormat::Jsonl => Format::Jsonl,
             ReportFormat::Sarif => Format::Sarif,
+            ReportFormat::Html => Format::Html,
         }
     }
 }
@@ -117,6 +135,11 @@ impl SweepArgs {
 }
 
 impl ReportArgs {
+    /// Secrets are masked when asked, and in an HTML page unless `--show-secrets` says not.
+    pub fn redacted(&self) -> bool {
+        self.redact || (self.format == StoreFormat::Html && !self.show_secrets)
+    }
+
     pub fn request(&self) -> ReportRequest {
         ReportRequest {
             store: self.store.clone(),
@@ -127,10 +150,12 @@ impl ReportArgs {
                 StoreFormat::Json => StoreShape::Json,
                 StoreFormat::Sarif => StoreShape::Sarif,
                 StoreFormat::Jsonl => StoreShape::Jsonl,
+                StoreFormat::Html => StoreShape::Html,
             },
             summary: self.summary,
             output: self.output.clone(),
-            redact: self.redact,
+            redact: self.redacted(),
+            color: self.color.enabled(self.output.is_none()),
             rules: self.rules.selection(),
         }
     }

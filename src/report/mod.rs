@@ -1,6 +1,7 @@
-//! Reports: human text, JSON, JSON Lines and SARIF 2.1.0. Reports only format what a scan
-//! produced; they know nothing of how it was scanned.
+//! Reports: human text, JSON, JSON Lines, SARIF 2.1.0 and a self-contained HTML page. Reports
+//! only format what a scan produced; they know nothing of how it was scanned.
 
+pub mod html;
 pub mod json;
 pub mod sarif;
 pub mod text;
@@ -21,6 +22,20 @@ pub enum Format {
     Jsonl,
     /// SARIF 2.1.0, as code scanning reads it.
     Sarif,
+    /// One HTML page with filters, charts and a timeline (secrets redacted unless the caller
+    /// gave them whole: see [`Subject::secrets_shown`]).
+    Html,
+}
+
+/// What a report is about and how it is shown, for the formats that use it.
+#[derive(Debug, Clone, Copy)]
+pub struct Subject<'a> {
+    /// The path scanned, or `standard input`.
+    pub target: &'a str,
+    /// The findings hold their secrets whole (not redacted).
+    pub secrets_shown: bool,
+    /// The text report may use ANSI colours.
+    pub color: bool,
 }
 
 /// Writes `outcome` in `format`.
@@ -28,13 +43,17 @@ pub fn write(
     format: Format,
     outcome: &ScanOutcome,
     rules: &RuleSet,
+    subject: Subject,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     match format {
-        Format::Text => text::write(outcome, out)?,
+        Format::Text => text::write(outcome, out, text::Paint::new(subject.color))?,
         Format::Json => json::write(outcome, out)?,
         Format::Jsonl => json::write_lines(outcome, out)?,
         Format::Sarif => sarif::write(outcome, rules, out)?,
+        Format::Html => {
+            html::Page::of_scan(subject.target, outcome, rules, subject.secrets_shown).write(out)?
+        }
     }
     out.flush()?;
     Ok(())
@@ -43,13 +62,20 @@ pub fn write(
 /// One line saying what was scanned and found, for stderr.
 pub fn summary_line(outcome: &ScanOutcome, seconds: f64) -> String {
     let s = &outcome.stats;
+    use crate::plural::{count, plural};
+    let files = count(s.files as usize, "file");
     let what = if outcome.repository {
         format!(
-            "{} blobs, {} commit and tag messages and {} files",
-            s.blobs, s.messages, s.files
+            "{}, {} and {files}",
+            count(s.blobs as usize, "blob"),
+            plural(
+                s.messages as usize,
+                "commit or tag message",
+                "commit and tag messages"
+            ),
         )
     } else {
-        format!("{} files", s.files)
+        files
     };
     let errors = outcome
         .notices
@@ -57,9 +83,8 @@ pub fn summary_line(outcome: &ScanOutcome, seconds: f64) -> String {
         .filter(|n| n.level == crate::model::Level::Error)
         .count();
     let mut line = format!(
-        "keysweep: {} finding{} in {what}, {:.1} MB scanned in {seconds:.2} s",
-        outcome.findings.len(),
-        if outcome.findings.len() == 1 { "" } else { "s" },
+        "keysweep: {} in {what}, {:.1} MB scanned in {seconds:.2} s",
+        count(outcome.findings.len(), "finding"),
         s.bytes as f64 / 1e6,
     );
     if s.skipped_binary + s.skipped_too_large > 0 {
@@ -76,10 +101,7 @@ pub fn summary_line(outcome: &ScanOutcome, seconds: f64) -> String {
         ));
     }
     if errors > 0 {
-        line.push_str(&format!(
-            "; {errors} error{} (see above)",
-            if errors == 1 { "" } else { "s" }
-        ));
+        line.push_str(&format!("; {} (see above)", count(errors, "error")));
     }
     line
 }

@@ -4,15 +4,78 @@
 
 use std::io::Write;
 
-use crate::escape::text as e;
-use crate::model::{Finding, ScanOutcome, SourceKind};
+use anstyle::{AnsiColor, Style};
 
-pub(crate) fn write(outcome: &ScanOutcome, out: &mut dyn Write) -> anyhow::Result<()> {
-    for finding in &outcome.findings {
-        write_finding(finding, out)?;
+use crate::escape::text as e;
+use crate::model::{Finding, ScanOutcome, SourceKind, Status};
+use crate::rules::Severity;
+
+/// ANSI colours for a terminal, or plain text. Only keysweep's own words and already-escaped
+/// text are painted, so colour never lets a scanned byte reach the terminal unescaped.
+#[derive(Debug, Clone, Copy)]
+pub struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    /// Colours when `on` (the caller decides: a terminal, `--color`, `NO_COLOR`).
+    pub fn new(on: bool) -> Paint {
+        Paint { on }
     }
-    if outcome.findings.is_empty() {
-        writeln!(out, "No secrets found.")?;
+
+    /// Colours for a stream that `is_terminal`, unless `NO_COLOR` is set to anything or
+    /// `TERM` is `dumb` (no-color.org).
+    pub fn auto(is_terminal: bool) -> Paint {
+        Paint::new(
+            is_terminal
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var_os("TERM").is_none_or(|t| t != "dumb"),
+        )
+    }
+
+    /// Whether colours are on.
+    pub fn is_on(self) -> bool {
+        self.on
+    }
+
+    fn paint(self, style: Style, text: &str) -> String {
+        if self.on {
+            format!("{style}{text}{style:#}")
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn severity(self, severity: Severity) -> String {
+        let color = match severity {
+            Severity::Critical => AnsiColor::Red,
+            Severity::High => AnsiColor::Magenta,
+            Severity::Medium => AnsiColor::Yellow,
+            Severity::Low => AnsiColor::Blue,
+        };
+        self.paint(
+            Style::new().bold().fg_color(Some(color.into())),
+            &severity.to_string(),
+        )
+    }
+}
+
+/// Every finding of `outcome`, one block each.
+pub fn write(outcome: &ScanOutcome, out: &mut dyn Write, paint: Paint) -> anyhow::Result<()> {
+    for finding in &outcome.findings {
+        write_finding(finding, out, paint)?;
+    }
+    let incomplete = outcome
+        .notices
+        .iter()
+        .any(|n| n.level == crate::model::Level::Error);
+    match (outcome.findings.is_empty(), incomplete) {
+        (true, false) => writeln!(out, "No secrets found.")?,
+        (true, true) => writeln!(
+            out,
+            "No secrets found in what could be read; part of the input could not be (see the errors)."
+        )?,
+        _ => {}
     }
     Ok(())
 }
@@ -33,17 +96,28 @@ fn shown_secret(secret: &str) -> String {
     }
 }
 
-pub(crate) fn write_finding(finding: &Finding, out: &mut dyn Write) -> std::io::Result<()> {
+pub(crate) fn write_finding(
+    finding: &Finding,
+    out: &mut dyn Write,
+    paint: Paint,
+) -> std::io::Result<()> {
     let primary = finding.primary();
     writeln!(
         out,
         "{} ({}) severity={} confidence={}",
-        e(&finding.rule_name),
+        paint.paint(Style::new().bold(), &e(&finding.rule_name)),
         e(&finding.rule_id),
-        finding.severity,
+        paint.severity(finding.severity),
         finding.confidence
     )?;
-    writeln!(out, "  secret:      {}", shown_secret(&finding.secret))?;
+    writeln!(
+        out,
+        "  secret:      {}",
+        paint.paint(
+            Style::new().fg_color(Some(AnsiColor::Yellow.into())),
+            &shown_secret(&finding.secret)
+        )
+    )?;
     writeln!(
         out,
         "  location:    {}:{}:{}",
@@ -142,7 +216,14 @@ pub(crate) fn write_finding(finding: &Finding, out: &mut dyn Write) -> std::io::
             }
             (None, true) => String::new(),
         };
-        writeln!(out, "  validity:    {}{}", v.status, e(&detail))?;
+        let status = match v.status {
+            Status::Valid => paint.paint(
+                Style::new().bold().fg_color(Some(AnsiColor::Red.into())),
+                "valid (live)",
+            ),
+            status => status.to_string(),
+        };
+        writeln!(out, "  validity:    {status}{}", e(&detail))?;
     }
     writeln!(out, "  line:        {}", e(primary.context.trim()))?;
     if finding.occurrences.len() > 1 {
@@ -171,6 +252,17 @@ pub(crate) fn write_finding(finding: &Finding, out: &mut dyn Write) -> std::io::
 #[cfg(test)]
 mod tests {
     use super::shown_secret;
+
+    #[test]
+    fn colour_only_when_asked_and_around_escaped_text() {
+        let paint = super::Paint::new(true);
+        let painted = paint.severity(crate::rules::Severity::Critical);
+        assert!(painted.starts_with("\x1b[") && painted.contains("critical"));
+        assert_eq!(
+            super::Paint::new(false).severity(crate::rules::Severity::Critical),
+            "critical"
+        );
+    }
 
     #[test]
     fn a_key_file_shows_its_first_and_last_lines_and_its_size() {

@@ -43,6 +43,28 @@ pub enum Scope {
 }
 
 impl Scope {
+    /// The scope in words, for `--verbose`.
+    pub fn describe(&self) -> String {
+        match self {
+            Scope::Everything => "full history and work tree".to_string(),
+            Scope::WorkTree => "work tree only".to_string(),
+            Scope::History => "history only".to_string(),
+            Scope::Commits(revisions) => {
+                let excluded: String = revisions.exclude.iter().map(|e| format!(" ^{e}")).collect();
+                let dots = if revisions.symmetric {
+                    " (symmetric)"
+                } else {
+                    ""
+                };
+                format!(
+                    "the commits of {}{excluded}{dots}",
+                    revisions.include.join(" ")
+                )
+            }
+            Scope::Staged => "staged files".to_string(),
+        }
+    }
+
     fn includes_history(&self) -> bool {
         matches!(self, Scope::Everything | Scope::History)
     }

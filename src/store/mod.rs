@@ -10,6 +10,7 @@
 
 pub mod merge;
 mod stored;
+mod triage_file;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -20,6 +21,7 @@ use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 pub use stored::StoredHit;
+pub use triage_file::TriageFile;
 
 use crate::model::{Finding, Level, Notice, NoticeKind, Validation};
 use crate::utc::now;
@@ -584,9 +586,28 @@ impl Store {
         status: TriageStatus,
         note: Option<&str>,
     ) -> Result<usize> {
+        let marks: Vec<TriageChange> = fingerprints
+            .iter()
+            .map(|fingerprint| TriageChange {
+                fingerprint: fingerprint.clone(),
+                status,
+                note: note.map(str::to_string),
+            })
+            .collect();
+        self.triage_all(&marks)
+    }
+
+    /// Applies every change or none (one transaction): a typo in the tenth fingerprint of a
+    /// triage file leaves the store as it was. Returns how many findings changed.
+    pub fn triage_all(&mut self, changes: &[TriageChange]) -> Result<usize> {
         let tx = self.conn.transaction()?;
         let mut changed = 0;
-        for fingerprint in fingerprints {
+        for TriageChange {
+            fingerprint,
+            status,
+            note,
+        } in changes
+        {
             anyhow::ensure!(
                 fingerprint.len() >= 8 && fingerprint.bytes().all(|b| b.is_ascii_hexdigit()),
                 "{fingerprint:?} is not a fingerprint (at least 8 hex digits)"
@@ -610,6 +631,19 @@ impl Store {
         self.commits.commit(tx)?;
         Ok(changed)
     }
+}
+
+/// One finding's new triage: by fingerprint (or a prefix of at least 8 digits).
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TriageChange {
+    /// The finding's fingerprint, as reports show it.
+    pub fingerprint: String,
+    /// Its new status.
+    pub status: TriageStatus,
+    /// Why.
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 /// A finding's triage, as reports show it.

@@ -22,6 +22,9 @@ impl Progress {
     }
 
     /// Prints `[done/total] name: what · rate · ETA` (`bytes`: scanned so far in the sweep).
+    /// A `what` of several lines (git's error for a failed clone) keeps its first line there
+    /// and the rest below it, indented, each escaped on its own: the progress line stays one
+    /// line, and the error stays readable.
     pub fn repo_done(&self, name: &str, what: &str, bytes: u64) {
         let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
         if self.quiet {
@@ -35,14 +38,24 @@ impl Progress {
         } else {
             format!("{per_minute:.1} repos/min")
         };
-        eprintln!(
+        let mut lines = what.lines().filter(|line| !line.trim().is_empty());
+        let first = lines.next().unwrap_or_default();
+        let mut text = format!(
             "keysweep: [{done}/{}] {}: {} · {rate}, {:.1} MB/s · ETA {}",
             self.total,
             crate::escape::text(name),
-            crate::escape::text(what),
+            crate::escape::text(first),
             bytes as f64 / 1e6 / elapsed,
             clock(left)
         );
+        for line in lines {
+            text.push_str(&format!(
+                "\nkeysweep:     {}",
+                crate::escape::text(line.trim_end())
+            ));
+        }
+        // One write, so lines of repositories finishing at once do not interleave.
+        eprintln!("{text}");
     }
 }
 

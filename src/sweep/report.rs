@@ -14,7 +14,7 @@ use crate::escape::text as e;
 use crate::exit;
 use crate::model::{Finding, Notice, ScanOutcome, Stats};
 use crate::redact;
-use crate::report::{sarif as sarif_report, text};
+use crate::report::{html, sarif as sarif_report, text};
 use crate::request::RuleSelection;
 use crate::rules::RuleSet;
 use crate::store::{RepoRecord, RepoState, RunRecord, Store, Triage, TriageStatus};
@@ -108,6 +108,9 @@ pub enum StoreFormat {
     /// One JSON object per line: each finding with its repository and triage (or, with
     /// `summary`, the summary alone), for `jq` and log pipelines.
     Jsonl,
+    /// One self-contained page: repositories, findings with filters and triage, charts and
+    /// the exposure timeline.
+    Html,
 }
 
 /// What `keysweep report` was asked: built by a front end, plain data.
@@ -127,6 +130,8 @@ pub struct ReportRequest {
     pub output: Option<std::path::PathBuf>,
     /// Show secrets only as a short prefix and a mask.
     pub redact: bool,
+    /// The text report may use ANSI colours.
+    pub color: bool,
     /// The rules of the sweep (for SARIF's rule descriptions).
     pub rules: RuleSelection,
 }
@@ -143,6 +148,10 @@ struct FindingLine<'a> {
 /// failed or was never reached (its findings are unknown), else 1 when an untriaged (`new`)
 /// finding is in the report, else 0: triage is how a finding stops failing the build.
 pub fn run(args: &ReportRequest) -> Result<u8> {
+    anyhow::ensure!(
+        !(args.summary && args.format == StoreFormat::Html),
+        "--summary does not apply to --format html: the page always opens with the summary"
+    );
     let statuses = args
         .status
         .iter()
@@ -198,9 +207,13 @@ pub fn run(args: &ReportRequest) -> Result<u8> {
                 }
             }
         }
+        StoreFormat::Html => {
+            let rules = app::load_rules(&args.rules)?;
+            html_page(&repositories, &rules, args).write(&mut out)?;
+        }
         StoreFormat::Text => {
             if !args.summary {
-                write_findings(&repositories, &mut out)?;
+                write_findings(&repositories, &mut out, text::Paint::new(args.color))?;
             }
             write_summary(&summary, &mut out)?;
         }
@@ -283,6 +296,41 @@ fn load(
     })
 }
 
+/// The store as one HTML page, whose triage commands name this store.
+fn html_page(repositories: &[Repository], rules: &RuleSet, args: &ReportRequest) -> html::Page {
+    let title = match &args.repo {
+        Some(name) => format!("keysweep sweep: {name}"),
+        None => format!(
+            "keysweep sweep: {}",
+            crate::plural::plural(repositories.len(), "repository", "repositories")
+        ),
+    };
+    let mut page = html::Page::new(title, true, !args.redact);
+    page.triage_into(&args.store);
+    for repo in repositories {
+        page.add_repository(html::RepositoryRow {
+            name: repo.name.clone(),
+            url: repo.url.clone(),
+            state: repo.state.to_string(),
+            reason: repo.reason.clone(),
+            scanned_at: repo.scanned_at.map(crate::utc::iso8601),
+            blobs: repo.blobs,
+            bytes: repo.bytes,
+        });
+        for TriagedFinding { finding, triage } in &repo.findings {
+            let mark = html::TriageMark {
+                status: triage.status.to_string(),
+                note: triage.note.clone(),
+            };
+            page.add_finding(&repo.name, finding, Some(mark), rules);
+        }
+        for notice in &repo.notices {
+            page.add_notice(&repo.name, notice);
+        }
+    }
+    page
+}
+
 /// Who to talk to about a finding: the owners of its path, else the commit's author.
 fn owners(finding: &Finding) -> Vec<String> {
     let primary = finding.primary();
@@ -362,7 +410,11 @@ fn summarize(store: &Store, repositories: &[Repository], whole_store: bool) -> R
     Ok(summary)
 }
 
-fn write_findings(repositories: &[Repository], out: &mut dyn Write) -> Result<()> {
+fn write_findings(
+    repositories: &[Repository],
+    out: &mut dyn Write,
+    paint: text::Paint,
+) -> Result<()> {
     for repo in repositories {
         if repo.findings.is_empty() && repo.state == RepoState::Scanned {
             continue;
@@ -387,7 +439,7 @@ fn write_findings(repositories: &[Repository], out: &mut dyn Write) -> Result<()
                 .map(|n| format!(" ({})", e(n)))
                 .unwrap_or_default();
             writeln!(out, "[{}{note}]", triage.status)?;
-            text::write_finding(finding, out)?;
+            text::write_finding(finding, out, paint)?;
         }
     }
     Ok(())
