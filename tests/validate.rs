@@ -565,6 +565,45 @@ struct Expectation {
     wants_valid: bool,
     answer_status: u16,
     answer_body: String,
+    /// The request the rule declares, with `{secret}` left in: what the mock must receive.
+    method: String,
+    /// Path and query (`None` when the URL needs the paired half, which the test does not
+    /// know).
+    path_and_query: Option<String>,
+    headers: Vec<(String, String)>,
+}
+
+impl Expectation {
+    /// What is wrong with the request, compared with the rule's: method, path and query, and
+    /// every declared header, the secret put back as `{secret}`.
+    fn mismatch(&self, secret: &str, r: &Received) -> Option<String> {
+        let encoded: String = secret
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-._~:".contains(&b) {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect();
+        if r.method != self.method {
+            return Some(format!("method {} instead of {}", r.method, self.method));
+        }
+        if let Some(expected) = &self.path_and_query {
+            let got = r.url.replace(&encoded, "{secret}");
+            if &got != expected {
+                return Some(format!("request {got} instead of {expected}"));
+            }
+        }
+        for (name, template) in &self.headers {
+            let want = template.replace("{secret}", secret);
+            if r.header(name) != Some(want.as_str()) {
+                return Some(format!("header {name} is {:?}", r.header(name)));
+            }
+        }
+        None
+    }
 }
 
 /// For each built-in rule with a declarative check, its second example's secret gets the answer
@@ -608,6 +647,11 @@ fn every_builtin_check_reads_its_providers_answers_right() {
                 &format!("r{r}-{n}.txt"),
                 format!("{}\n", example.text()),
             );
+            let url = spec.url.as_deref().unwrap();
+            let path_and_query = (!url.contains("{partner}")).then(|| {
+                let after_scheme = &url[url.find("://").unwrap() + 3..];
+                after_scheme[after_scheme.find('/').unwrap_or(after_scheme.len())..].to_string()
+            });
             expected.insert(
                 secret.to_string(),
                 Expectation {
@@ -616,6 +660,14 @@ fn every_builtin_check_reads_its_providers_answers_right() {
                     wants_valid,
                     answer_status: status,
                     answer_body: body,
+                    method: spec.method.clone(),
+                    path_and_query,
+                    headers: spec
+                        .headers
+                        .iter()
+                        .filter(|(_, v)| !v.contains("{partner}"))
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
                 },
             );
         }
@@ -626,6 +678,8 @@ fn every_builtin_check_reads_its_providers_answers_right() {
         providers.len()
     );
     let table = expected.clone();
+    let mismatches = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = mismatches.clone();
     let mock = Mock::start(move |r: &Received| {
         // The longest secret the request carries is the one being checked (a partner, such
         // as an account id, may travel with it).
@@ -634,7 +688,13 @@ fn every_builtin_check_reads_its_providers_answers_right() {
             .filter(|(secret, _)| r.carries(secret))
             .max_by_key(|(secret, _)| secret.len())
         {
-            Some((_, e)) => Answer::new(e.answer_status, e.answer_body.clone()),
+            Some((secret, e)) => match e.mismatch(secret, r) {
+                None => Answer::new(e.answer_status, e.answer_body.clone()),
+                Some(wrong) => {
+                    seen.lock().unwrap().push(format!("{}: {wrong}", e.rule));
+                    Answer::new(418, "not the declared request")
+                }
+            },
             None => Answer::new(404, "unknown secret"),
         }
     });
@@ -677,6 +737,8 @@ fn every_builtin_check_reads_its_providers_answers_right() {
             ));
         }
     }
+    let mismatches = mismatches.lock().unwrap().clone();
+    assert!(mismatches.is_empty(), "{mismatches:#?}");
     assert!(wrong.is_empty(), "{wrong:#?}");
     let uncovered: Vec<_> = providers
         .iter()

@@ -33,13 +33,15 @@ pub(crate) const PARTNER: &str = "{partner}";
 pub struct ValidateSpec {
     /// A check written in code; the other fields are then unused.
     pub coded: Option<Coded>,
+    /// GET (the default), POST, HEAD or PUT.
     #[serde(default = "default_method")]
-    pub(crate) method: String,
+    pub method: String,
     /// The provider's fixed HTTPS endpoint. `{secret}` and `{partner}` (the paired rule's
     /// secret) may appear in the path or query, never in the host.
     pub url: Option<String>,
+    /// Request headers, placeholders allowed in their values.
     #[serde(default)]
-    pub(crate) headers: BTreeMap<String, String>,
+    pub headers: BTreeMap<String, String>,
     /// HTTP basic authentication: `[user, password]`, placeholders allowed.
     pub basic: Option<[String; 2]>,
     pub(crate) body: Option<String>,
