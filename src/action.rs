@@ -356,6 +356,11 @@ pub fn summary(findings: &[Finding], scanned: &str) -> String {
         .to_string();
         if let Some(v) = &f.validation {
             status.push_str(&format!(", live check: {}", v.status));
+            if let Some(identity) = v.identity() {
+                // The provider's words: kept from closing the cell or opening markup.
+                let identity = identity.replace('|', "\\|").replace(['`', '<', '>'], "'");
+                status.push_str(&format!(" ({identity})"));
+            }
         }
         let _ = writeln!(
             out,

@@ -505,7 +505,7 @@ fn validate_and_only_valid_inputs_check_secrets_live() {
     let live_in_mock = live.clone();
     let mock = Mock::start(move |r: &Received| {
         if r.carries(&live_in_mock) {
-            Answer::new(200, r#"{"active":true}"#)
+            Answer::new(200, r#"{"active":true,"account":{"name":"ci|<bot>"}}"#)
         } else {
             Answer::new(401, "")
         }
@@ -540,6 +540,13 @@ fn validate_and_only_valid_inputs_check_secrets_live() {
     assert!(run.stdout.contains("[live check: valid]"), "{}", run.stdout);
     assert!(
         run.summary.contains("live check: invalid"),
+        "{}",
+        run.summary
+    );
+    // Whose it is, as the provider said, kept from breaking the summary's table.
+    assert!(
+        run.summary
+            .contains("live check: valid (account.name=ci\\|'bot')"),
         "{}",
         run.summary
     );

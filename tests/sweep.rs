@@ -731,6 +731,11 @@ fn sweep_validates_each_distinct_secret_once_and_remembers_the_answer() {
         assert_eq!(finding["validation"]["facts"]["account.name"], "acme-ci");
     }
     assert_eq!(report["summary"]["by_validity"]["valid"], 2);
+    // One live secret (in two repositories), grouped under the account its provider named.
+    assert_eq!(
+        report["summary"]["live_by_account"],
+        json!({"account.name=acme-ci": 1})
+    );
 
     // Asked once: a later sweep (even one that scans something new) does not ask again.
     let (code, stderr) = sweep(&store, &args);

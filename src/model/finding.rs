@@ -320,6 +320,18 @@ impl Validation {
         Validation::new(Status::Error, Some(reason.into()))
     }
 
+    /// Who the credential belongs to, as its provider told: the facts as `key=value`, joined;
+    /// `None` when the provider said nothing of it.
+    pub fn identity(&self) -> Option<String> {
+        (!self.facts.is_empty()).then(|| {
+            self.facts
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+    }
+
     /// The secret cannot be checked (no check for its rule, or a missing partner).
     pub fn unsupported(reason: impl Into<String>) -> Validation {
         Validation::new(Status::Unsupported, Some(reason.into()))

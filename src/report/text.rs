@@ -208,13 +208,10 @@ pub(crate) fn write_finding(
         )?;
     }
     if let Some(v) = &finding.validation {
-        let detail = match (&v.reason, v.facts.is_empty()) {
+        let detail = match (&v.reason, v.identity()) {
             (Some(reason), _) => format!(": {reason}"),
-            (None, false) => {
-                let facts: Vec<String> = v.facts.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                format!(" ({})", facts.join(", "))
-            }
-            (None, true) => String::new(),
+            (None, Some(identity)) => format!(" ({identity})"),
+            (None, None) => String::new(),
         };
         let status = match v.status {
             Status::Valid => paint.paint(

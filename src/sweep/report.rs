@@ -63,6 +63,8 @@ struct Summary {
     /// CODEOWNERS owners of the path, else the introducing commit's author.
     by_owner: BTreeMap<String, usize>,
     by_validity: BTreeMap<String, usize>,
+    /// Live secrets by whose they are, as their providers told (distinct secrets).
+    live_by_account: BTreeMap<String, usize>,
     by_status: BTreeMap<String, usize>,
     in_several_repositories: Vec<Shared>,
     /// Repositories whose findings are missing or stale, and why.
@@ -398,6 +400,22 @@ fn summarize(store: &Store, repositories: &[Repository], whole_store: bool) -> R
         }
     }
     summary.secrets = holders.len();
+    let mut live: BTreeMap<&str, String> = BTreeMap::new();
+    for TriagedFinding { finding, .. } in repositories.iter().flat_map(|r| &r.findings) {
+        if let Some(v) = finding
+            .validation
+            .as_ref()
+            .filter(|v| v.status == crate::model::Status::Valid)
+        {
+            let account = v
+                .identity()
+                .unwrap_or_else(|| format!("{} (no identity given)", finding.rule_id));
+            live.insert(&finding.fingerprint, account);
+        }
+    }
+    for account in live.into_values() {
+        *summary.live_by_account.entry(account).or_default() += 1;
+    }
     summary.in_several_repositories = holders
         .into_iter()
         .filter(|(_, repos)| repos.len() > 1)
@@ -486,6 +504,17 @@ fn write_summary(s: &Summary, out: &mut dyn Write) -> Result<()> {
     writeln!(out, "  by status:     {}", counts(&s.by_status))?;
     writeln!(out, "  by severity:   {}", counts(&s.by_severity))?;
     writeln!(out, "  by validity:   {}", counts(&s.by_validity))?;
+    if !s.live_by_account.is_empty() {
+        writeln!(out, "  live, by account:")?;
+        for (account, n) in &s.live_by_account {
+            writeln!(
+                out,
+                "    {}: {}",
+                e(account),
+                crate::plural::count(*n, "secret")
+            )?;
+        }
+    }
     writeln!(out, "  by owner:      {}", counts(&s.by_owner))?;
     writeln!(out, "  by rule:       {}", counts(&s.by_rule))?;
     if !s.in_several_repositories.is_empty() {
