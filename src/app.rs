@@ -218,6 +218,7 @@ pub fn validate_findings(
         total_timeout: asked.timeout.max(std::time::Duration::from_secs(1)),
         per_provider_interval: std::time::Duration::from_secs(1) / asked.rate.max(1),
         endpoints: Endpoints::from_args_and_env(&asked.endpoints)?,
+        map_access: asked.map_access,
         ..validate::Options::default()
     };
     let root = request.target.root();
@@ -238,8 +239,8 @@ pub fn validate_findings(
     if asked.dry_run {
         for p in &planned {
             eprintln!(
-                "keysweep: would check {} ({}) with {} {} for {}",
-                p.rule_id, p.provider, p.method, p.host, p.redacted_secret
+                "keysweep: would send {} ({}, {}): {} {}{} for {}",
+                p.purpose, p.rule_id, p.provider, p.method, p.host, p.path, p.redacted_secret
             );
         }
         eprintln!(

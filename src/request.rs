@@ -96,12 +96,14 @@ pub struct ValidationRequest {
     pub rate: u32,
     /// `PROVIDER=URL` overrides of a provider's base URL (never from a scanned repository).
     pub endpoints: Vec<String>,
+    /// After a live answer, list what the credential can reach (the rule's access probes).
+    pub map_access: bool,
 }
 
 impl ValidationRequest {
     /// Whether anything is to be checked (or listed, for a dry run).
     pub fn is_asked(&self) -> bool {
-        self.enabled || self.dry_run || self.only_valid
+        self.enabled || self.dry_run || self.only_valid || self.map_access
     }
 }
 
@@ -115,6 +117,7 @@ impl Default for ValidationRequest {
             timeout: Duration::from_secs(10),
             rate: 20,
             endpoints: Vec::new(),
+            map_access: false,
         }
     }
 }

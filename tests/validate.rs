@@ -235,7 +235,9 @@ fn dry_run_lists_hosts_and_redacted_secrets_and_sends_nothing() {
     assert!(mock.received().is_empty());
     let host = mock.base.trim_start_matches("http://");
     assert!(
-        stderr.contains(&format!("would check acme.token (acme) with GET {host}")),
+        stderr.contains(&format!(
+            "would send live check (acme.token, acme): GET {host}/v1/whoami for acme"
+        )),
         "{stderr}"
     );
     assert!(
@@ -246,7 +248,10 @@ fn dry_run_lists_hosts_and_redacted_secrets_and_sends_nothing() {
     assert!(finding_with(&report, &token).get("validation").is_none());
     // Without an override the provider's own host is listed (and still nothing is sent).
     let (_, _, stderr) = scan_acme(dir.path(), None, &["--validate-dry-run"]);
-    assert!(stderr.contains("with GET api.acme.example"), "{stderr}");
+    assert!(
+        stderr.contains(": GET api.acme.example/v1/whoami"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -673,7 +678,7 @@ fn every_builtin_check_reads_its_providers_answers_right() {
         }
     }
     assert!(
-        providers.len() >= 40,
+        providers.len() >= 300,
         "{} providers validate",
         providers.len()
     );
@@ -750,4 +755,223 @@ fn every_builtin_check_reads_its_providers_answers_right() {
     );
     // No request left for a host other than the mock: every one arrived here.
     assert!(mock.received().len() >= expected.len() / 2);
+}
+
+/// ACME's rule with two access probes: its projects and its members.
+fn acme_with_access() -> String {
+    format!(
+        "{ACME_RULE}
+[[rules.validate.access]]
+name = \"projects\"
+url = \"https://api.acme.example/v1/projects?limit=100\"
+list = \"data.*.name\"
+
+[[rules.validate.access]]
+name = \"members\"
+url = \"https://api.acme.example/v1/members\"
+list = \"*.login\"
+"
+    )
+}
+
+#[test]
+fn map_access_lists_what_a_live_credential_reaches_only_when_asked() {
+    let live = acme_token(31);
+    let dead = acme_token(32);
+    let live_in_mock = live.clone();
+    let mock = Mock::start(move |r: &Received| {
+        let authorized = r.header("authorization") == Some(&format!("Bearer {live_in_mock}"));
+        match (authorized, r.method.as_str(), r.url.as_str()) {
+            (false, _, _) => Answer::new(401, ""),
+            (true, "GET", "/v1/whoami") => {
+                Answer::new(200, r#"{"active":true,"account":{"name":"acme-ci"}}"#)
+            }
+            (true, "GET", "/v1/projects?limit=100") => {
+                Answer::new(200, r#"{"data":[{"name":"billing"},{"name":"web"}]}"#)
+            }
+            (true, "GET", "/v1/members") => Answer::new(403, r#"{"error":"forbidden"}"#),
+            _ => Answer::new(404, ""),
+        }
+    });
+    let dir = tree();
+    write(dir.path(), "a.env", format!("A={live}\nB={dead}\n"));
+    let rules_dir = tree();
+    let rules = write(rules_dir.path(), "acme.toml", acme_with_access());
+    let scan = |args: &[&str]| {
+        let output = keysweep()
+            .arg("scan")
+            .arg(dir.path())
+            .args(["--rules", rules.to_str().unwrap(), "-f", "json"])
+            .args(args)
+            .env("KEYSWEEP_VALIDATE_ENDPOINT_ACME", &mock.base)
+            .output()
+            .unwrap();
+        let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+        (report, String::from_utf8_lossy(&output.stderr).into_owned())
+    };
+
+    // --validate alone: one request per secret, no probe.
+    let (report, _) = scan(&["--validate"]);
+    assert_eq!(mock.received().len(), 2);
+    assert!(
+        validation_of(&report, &live)["facts"]
+            .get("access.projects")
+            .is_none()
+    );
+
+    // The dry run lists the probes a live answer would bring, and sends nothing.
+    let (_, stderr) = scan(&["--map-access", "--validate-dry-run"]);
+    assert_eq!(mock.received().len(), 2);
+    assert!(
+        stderr.contains("would send map access: projects (acme.token, acme): GET"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("6 requests would be sent"), "{stderr}");
+
+    // --map-access: the probes follow the live answer only, with its headers, and say what
+    // they found, or that the credential may not list it.
+    let (report, _) = scan(&["--map-access"]);
+    let received = mock.received();
+    let probes: Vec<&Received> = received[2..]
+        .iter()
+        .filter(|r| r.url != "/v1/whoami")
+        .collect();
+    assert_eq!(probes.len(), 2, "{received:#?}");
+    assert!(probes.iter().all(|r| r.method == "GET" && r.carries(&live)));
+    let facts = &validation_of(&report, &live)["facts"];
+    assert_eq!(facts["access.projects"], "2: billing, web");
+    assert_eq!(facts["access.members"], "not allowed (HTTP 403)");
+    assert_eq!(facts["account.name"], "acme-ci");
+    assert_eq!(validation_of(&report, &dead)["status"], "invalid");
+    assert!(validation_of(&report, &dead).get("facts").is_none());
+}
+
+#[test]
+fn an_access_probe_must_stay_on_the_checks_host() {
+    let rules_dir = tree();
+    let elsewhere = acme_with_access().replace(
+        "https://api.acme.example/v1/members",
+        "https://collector.example.net/v1/members",
+    );
+    let rules = write(rules_dir.path(), "acme.toml", elsewhere);
+    let output = keysweep()
+        .args(["rules", "check", "--rules", rules.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_ne!(output.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned()
+        + &String::from_utf8_lossy(&output.stdout);
+    assert!(stderr.contains("the check's own host"), "{stderr}");
+}
+
+/// A JSON body holding two names at `list` (`data.*.id`): `{"data":[{"id":"n0"},{"id":"n1"}]}`.
+fn body_listing(list: &[&str], tag: &mut usize) -> Value {
+    match list.split_first() {
+        None => {
+            *tag += 1;
+            Value::from(format!("n{tag}"))
+        }
+        Some((&"*", rest)) => Value::Array(vec![body_listing(rest, tag), body_listing(rest, tag)]),
+        Some((key, rest)) => serde_json::json!({ *key: body_listing(rest, tag) }),
+    }
+}
+
+/// Every built-in access probe, against a mock that checks it is the declared GET with the
+/// check's headers and answers a list at the declared path: the fact lists those names.
+#[test]
+fn every_builtin_access_probe_lists_what_its_provider_answers() {
+    use keysweep::rules::RuleSet;
+    let rules = RuleSet::builtin().unwrap();
+    let dir = tree();
+    // secret -> (rule id, check path, valid body, probes: path -> body)
+    let mut table: BTreeMap<String, (String, String, String, BTreeMap<String, Value>)> =
+        BTreeMap::new();
+    let mut providers = std::collections::BTreeSet::new();
+    for (r, rule) in rules.rules.iter().enumerate() {
+        let Some(spec) = rule.validate.as_ref().filter(|s| !s.access.is_empty()) else {
+            continue;
+        };
+        let Some(example) = rule.examples.iter().find(|e| e.secret().is_some()) else {
+            continue;
+        };
+        let path_of = |url: &str| {
+            let rest = &url[url.find("://").unwrap() + 3..];
+            rest[rest.find('/').unwrap()..].to_string()
+        };
+        let probes = spec
+            .access
+            .iter()
+            .map(|p| {
+                let list: Vec<&str> = p.list.split('.').collect();
+                (path_of(&p.url), body_listing(&list, &mut 0))
+            })
+            .collect();
+        let valid = spec.valid.as_ref().unwrap();
+        table.insert(
+            example.secret().unwrap().to_string(),
+            (
+                rule.id.clone(),
+                path_of(spec.url.as_deref().unwrap()),
+                valid.body_contains.clone().unwrap_or("{}".into()),
+                probes,
+            ),
+        );
+        providers.insert(rule.provider().to_string());
+        write(
+            dir.path(),
+            &format!("r{r}.txt"),
+            format!("{}\n", example.text()),
+        );
+    }
+    assert!(providers.len() >= 4, "{providers:?}");
+    let answers = table.clone();
+    let mock = Mock::start(move |r: &Received| {
+        let Some((_, (_, check, valid, probes))) =
+            answers.iter().find(|(secret, _)| r.carries(secret))
+        else {
+            return Answer::new(404, "");
+        };
+        if &r.url == check {
+            return Answer::new(200, valid.clone());
+        }
+        match probes.get(&r.url) {
+            Some(body) if r.method == "GET" => Answer::new(200, body.to_string()),
+            _ => Answer::new(418, "not a declared probe"),
+        }
+    });
+    let mut cmd = keysweep();
+    cmd.arg("scan")
+        .arg(dir.path())
+        .args(["-f", "json", "--map-access", "--validate-rate", "1000"]);
+    for provider in &providers {
+        cmd.arg("--validate-endpoint")
+            .arg(format!("{provider}={}", mock.base));
+    }
+    let output = cmd.output().unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut wrong = Vec::new();
+    for (secret, (rule, _, _, probes)) in &table {
+        let Some(finding) = findings(&report)
+            .iter()
+            .find(|f| f["secret"] == secret.as_str() && f["rule_id"] == rule.as_str())
+        else {
+            wrong.push(format!("{rule}: no finding"));
+            continue;
+        };
+        let facts = &finding["validation"]["facts"];
+        let listed = facts
+            .as_object()
+            .map(|o| o.keys().filter(|k| k.starts_with("access.")).count())
+            .unwrap_or(0);
+        let lists_names = facts
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(k, _)| k.starts_with("access."))
+            .all(|(_, v)| v.as_str().is_some_and(|v| v.contains("n1")));
+        if listed != probes.len() || !lists_names {
+            wrong.push(format!("{rule}: {}", finding["validation"]));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
 }

@@ -459,6 +459,10 @@ pub struct ScanArgs {
     /// List the requests --validate would send (provider, host, redacted secret); send nothing.
     #[arg(long, help_heading = "Live validation")]
     pub validate_dry_run: bool,
+    /// After a live answer, list what the credential can reach with a few read-only requests to
+    /// its provider (repositories, projects, channels; implies --validate; see the dry run).
+    #[arg(long, help_heading = "Live validation")]
+    pub map_access: bool,
     /// Send a provider's checks to another base URL (GitHub Enterprise, GitLab self-managed):
     /// PROVIDER=URL, repeatable; also KEYSWEEP_VALIDATE_ENDPOINT_<PROVIDER>. HTTPS only, or
     /// plain HTTP to 127.0.0.1. Never read from a scanned repository.

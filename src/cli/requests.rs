@@ -68,6 +68,7 @@ impl ScanArgs {
             timeout: Duration::from_secs(self.validate_timeout),
             rate: self.validate_rate,
             endpoints: self.validate_endpoint.clone(),
+            map_access: self.map_access,
         };
         ScanRequest {
             rules: self.rules.selection(),

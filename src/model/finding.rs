@@ -320,16 +320,17 @@ impl Validation {
         Validation::new(Status::Error, Some(reason.into()))
     }
 
-    /// Who the credential belongs to, as its provider told: the facts as `key=value`, joined;
-    /// `None` when the provider said nothing of it.
+    /// Who the credential belongs to, as its provider told: the facts as `key=value`, joined
+    /// (what `--map-access` listed, `access.*`, left out); `None` when the provider said
+    /// nothing of it.
     pub fn identity(&self) -> Option<String> {
-        (!self.facts.is_empty()).then(|| {
-            self.facts
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        })
+        let facts: Vec<String> = self
+            .facts
+            .iter()
+            .filter(|(k, _)| !k.starts_with("access."))
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        (!facts.is_empty()).then(|| facts.join(", "))
     }
 
     /// The secret cannot be checked (no check for its rule, or a missing partner).

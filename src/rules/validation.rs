@@ -52,6 +52,26 @@ pub struct ValidateSpec {
     /// What to record from a live answer (account, user, scopes, expiry).
     #[serde(default)]
     pub report: Report,
+    /// `--map-access`: read-only requests, after a live answer, that list what the credential
+    /// can reach (repositories, projects, channels), sent with the check's own headers.
+    #[serde(default)]
+    pub access: Vec<AccessProbe>,
+}
+
+/// The most access probes a rule may have: `--map-access` stays a handful of requests.
+pub const MAX_ACCESS_PROBES: usize = 4;
+
+/// One `[[rules.validate.access]]` request: a GET on the check's host, and what to keep.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessProbe {
+    /// What it lists (`repositories`): the facts are named `access.NAME`.
+    pub name: String,
+    /// A GET on the same host as the check's `url`; placeholders as there.
+    pub url: String,
+    /// A dotted path to the listed items' names, `*` standing for every element of an array
+    /// (`*.full_name`, `data.*.id`).
+    pub list: String,
 }
 
 fn default_method() -> String {
@@ -168,6 +188,45 @@ impl ValidateSpec {
         }
         if self.invalid.as_ref().is_some_and(|c| c.status.is_empty()) {
             problems.push("`invalid.status` is empty".into());
+        }
+        problems.extend(self.access_problems(url));
+        problems
+    }
+
+    /// Access probes go where the check goes (the same host), list something, and are few.
+    fn access_problems(&self, check_url: &str) -> Vec<String> {
+        let mut problems = Vec::new();
+        if self.access.len() > MAX_ACCESS_PROBES {
+            problems.push(format!("more than {MAX_ACCESS_PROBES} access probes"));
+        }
+        let host = |url: &str| HttpUrl::parse(url).map(|u| u.host_port().to_ascii_lowercase());
+        for probe in &self.access {
+            if probe.name.is_empty()
+                || !probe
+                    .name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b'-')
+            {
+                problems.push(format!(
+                    "access probe name {:?}: lowercase words and dashes",
+                    probe.name
+                ));
+            }
+            if !probe.url.starts_with("https://")
+                || host(&probe.url).is_none()
+                || host(&probe.url) != host(check_url)
+            {
+                problems.push(format!(
+                    "access probe {:?}: its url must be https:// on the check's own host",
+                    probe.name
+                ));
+            }
+            if probe.list.is_empty() || !probe.list.contains('*') {
+                problems.push(format!(
+                    "access probe {:?}: `list` needs a `*` over the listed array",
+                    probe.name
+                ));
+            }
         }
         problems
     }

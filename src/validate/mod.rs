@@ -32,7 +32,7 @@ pub use request::Request;
 use crate::http_url::HttpUrl;
 use crate::model::{Finding, Occurrence, Validation};
 use crate::redact::redact_secret;
-use crate::rules::validation::{Coded, ValidateSpec};
+use crate::rules::validation::{AccessProbe, Coded, ValidateSpec};
 use crate::rules::{Rule, RuleSet};
 
 #[derive(Debug, Clone)]
@@ -48,6 +48,8 @@ pub(crate) struct Options {
     /// Retries after a 429 or 5xx answer.
     pub retries: u32,
     pub endpoints: Endpoints,
+    /// After a live answer, send the rule's access probes (`--map-access`).
+    pub map_access: bool,
 }
 
 impl Default for Options {
@@ -60,6 +62,7 @@ impl Default for Options {
             total_timeout: Duration::from_secs(10),
             retries: 2,
             endpoints: Endpoints::default(),
+            map_access: false,
         }
     }
 }
@@ -71,10 +74,14 @@ pub type SourceLoader<'a> = dyn Fn(&Occurrence) -> Option<Vec<u8>> + 'a;
 /// One request that `--validate` would send, for `--validate-dry-run`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Planned {
+    /// `live check`, or `map access: NAME` for an access probe.
+    pub(crate) purpose: String,
     pub(crate) rule_id: String,
     pub(crate) provider: String,
     pub(crate) method: String,
     pub(crate) host: String,
+    /// Path and query, the secret (if it travels there) redacted.
+    pub(crate) path: String,
     pub(crate) redacted_secret: String,
 }
 
@@ -95,8 +102,8 @@ type Verdict = fn(&ValidateSpec, &Response) -> Validation;
 type Check = (Request, Verdict);
 
 /// What one finding's check will do: send a request (to the rule's provider) and read the
-/// answer, or nothing (why).
-type Job<'r> = Result<(Check, &'r Rule), Validation>;
+/// answer, then, if it is live, its access probes (name and request); or nothing (why).
+type Job<'r> = Result<(Check, &'r Rule, Vec<(&'r AccessProbe, Request)>), Validation>;
 
 /// Builds the request for one finding, with the verdict that reads its answer, or says why
 /// there is none.
@@ -152,16 +159,37 @@ pub(crate) fn run(
             source: &source,
         };
         let request = plan(spec, &subject, &options.endpoints);
+        let probes: Vec<(&AccessProbe, Request)> = if options.map_access && request.is_ok() {
+            spec.access
+                .iter()
+                .filter_map(|probe| {
+                    let probe_spec = request::probe_spec(spec, probe);
+                    let r = request::declarative(&probe_spec, &subject, &options.endpoints);
+                    r.ok().map(|r| (probe, r))
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         if let Ok((r, _)) = &request {
-            planned.push(Planned {
-                rule_id: rule.id.clone(),
-                provider: rule.provider().to_string(),
-                method: r.method.clone(),
-                host: r.host().to_string(),
-                redacted_secret: redact_secret(&finding.secret),
-            });
+            let purposes = std::iter::once(("live check".to_string(), r)).chain(
+                probes
+                    .iter()
+                    .map(|(probe, r)| (format!("map access: {}", probe.name), r)),
+            );
+            for (purpose, r) in purposes {
+                planned.push(Planned {
+                    purpose,
+                    rule_id: rule.id.clone(),
+                    provider: rule.provider().to_string(),
+                    method: r.method.clone(),
+                    host: r.host().to_string(),
+                    path: r.shown_path(&finding.secret),
+                    redacted_secret: redact_secret(&finding.secret),
+                });
+            }
         }
-        jobs.push((index, request.map(|check| (check, rule))));
+        jobs.push((index, request.map(|check| (check, rule, probes))));
     }
     if options.dry_run {
         return planned;
@@ -195,23 +223,29 @@ fn execute(
                     let finding = &findings[*index];
                     let validation = match job {
                         Err(v) => v.clone(),
-                        Ok(((request, verdict), rule)) => {
-                            let check = |attempt| {
-                                limiter.wait(rule.provider());
-                                client.send(request, attempt)
+                        Ok(((request, verdict), rule, probes)) => {
+                            let spec = rule.validate.as_ref().expect("rule has a check");
+                            let send = |request: &Request| {
+                                client::with_retries(options.retries, |attempt| {
+                                    limiter.wait(rule.provider());
+                                    client.send(request, attempt)
+                                })
                             };
-                            let answer = client::with_retries(options.retries, check);
-                            let mut validation = match answer {
-                                Ok(response) => verdict(
-                                    rule.validate.as_ref().expect("rule has a check"),
-                                    &response,
-                                ),
+                            let mut validation = match send(request) {
+                                Ok(response) => verdict(spec, &response),
                                 Err(reason) => Validation::error(reason),
                             };
                             // Say where: a key of another region or a self-hosted instance is
                             // unknown to the public host (see --validate-endpoint).
                             if validation.status == crate::model::Status::Invalid {
                                 validation.reason = Some(format!("rejected by {}", request.host()));
+                            }
+                            if validation.status == crate::model::Status::Valid {
+                                for (probe, probe_request) in probes {
+                                    let (key, text) =
+                                        request::access_fact(probe, send(probe_request));
+                                    validation.facts.insert(key, text);
+                                }
                             }
                             validation
                         }

@@ -7,7 +7,7 @@ use base64::Engine as _;
 
 use super::{Endpoints, Response, Subject, Validation};
 use crate::http_url::HttpUrl;
-use crate::rules::validation::{PARTNER, SECRET, ValidateSpec};
+use crate::rules::validation::{AccessProbe, PARTNER, SECRET, ValidateSpec};
 
 /// One HTTP request, fully resolved.
 #[derive(Debug, Clone)]
@@ -22,6 +22,16 @@ impl Request {
     /// `host[:port]` of the URL, for messages (never the URL: it may hold the secret).
     pub fn host(&self) -> &str {
         HttpUrl::parse(&self.url).map_or("", |u| u.host_port())
+    }
+
+    /// The URL's path and query with `secret` (as sent, percent-encoded) redacted, for the dry
+    /// run's list of requests.
+    pub fn shown_path(&self, secret: &str) -> String {
+        let after_scheme = self.url.split_once("://").map_or("", |(_, rest)| rest);
+        let path = after_scheme.find('/').map_or("/", |at| &after_scheme[at..]);
+        let redacted = crate::redact::redact_secret(secret);
+        path.replace(&percent_encode(secret), &redacted)
+            .replace(secret, &redacted)
     }
 }
 
@@ -113,6 +123,80 @@ pub fn verdict(spec: &ValidateSpec, response: &Response) -> Validation {
     response.unexpected()
 }
 
+/// The request of an access probe: the check's own headers and authentication, a GET of the
+/// probe's URL.
+pub fn probe_spec(spec: &ValidateSpec, probe: &AccessProbe) -> ValidateSpec {
+    ValidateSpec {
+        method: "GET".into(),
+        url: Some(probe.url.clone()),
+        body: None,
+        access: Vec::new(),
+        ..spec.clone()
+    }
+}
+
+/// The most names an access fact lists; the rest are counted.
+const MAX_LISTED: usize = 20;
+
+/// What an access probe found, as one fact: `access.NAME` = `N: a, b, … (+M more)`, or why
+/// there is nothing (the credential may not list it: that is an answer too).
+pub fn access_fact(probe: &AccessProbe, answer: Result<Response, String>) -> (String, String) {
+    let key = format!("access.{}", probe.name);
+    let response = match answer {
+        Ok(response) => response,
+        Err(reason) => return (key, format!("not known: {reason}")),
+    };
+    if !(200..300).contains(&response.status) {
+        return (key, format!("not allowed (HTTP {})", response.status));
+    }
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(&response.body) else {
+        return (key, "not known: the answer is not JSON".into());
+    };
+    let mut names = Vec::new();
+    collect(
+        &json,
+        &probe.list.split('.').collect::<Vec<_>>(),
+        &mut names,
+    );
+    // Some APIs (Slack) answer 200 with an error instead of a list.
+    if names.is_empty()
+        && let Some(error) = ["error", "message"]
+            .iter()
+            .find_map(|k| json.get(k).and_then(serde_json::Value::as_str))
+    {
+        let error: String = error.chars().take(100).collect();
+        return (key, format!("not allowed ({error})"));
+    }
+    let total = names.len();
+    let shown: Vec<String> = names.into_iter().take(MAX_LISTED).collect();
+    let more = if total > MAX_LISTED {
+        format!(" (+{} more on this page)", total - MAX_LISTED)
+    } else {
+        String::new()
+    };
+    if total == 0 {
+        return (key, "none".into());
+    }
+    (key, format!("{total}: {}{more}", shown.join(", ")))
+}
+
+/// The values at `path` (`*` is every element of an array) under `value`.
+fn collect(value: &serde_json::Value, path: &[&str], out: &mut Vec<String>) {
+    match path.split_first() {
+        None => out.extend(fact_text(value)),
+        Some((&"*", rest)) => {
+            for item in value.as_array().into_iter().flatten() {
+                collect(item, rest, out);
+            }
+        }
+        Some((key, rest)) => {
+            if let Some(next) = value.get(key) {
+                collect(next, rest, out);
+            }
+        }
+    }
+}
+
 /// The facts the spec asks for: JSON paths of the body and response headers.
 fn facts(spec: &ValidateSpec, response: &Response) -> BTreeMap<String, String> {
     let mut facts = BTreeMap::new();
@@ -185,6 +269,8 @@ mod tests {
         };
         let r = declarative(&spec(), &subject, &Endpoints::default()).unwrap();
         assert_eq!(r.url, "https://api.acme.io/v1/check?key=a%2Bb%2Fc");
+        // The dry run shows where it goes, never the secret.
+        assert_eq!(r.shown_path("a+b/c"), "/v1/check?key=a********");
         assert!(
             r.headers
                 .contains(&("Authorization".into(), "Bearer a+b/c".into()))
@@ -199,6 +285,49 @@ mod tests {
         };
         let missing = declarative(&spec(), &alone, &Endpoints::default()).unwrap_err();
         assert_eq!(missing.status, crate::model::Status::Unsupported);
+    }
+
+    #[test]
+    fn access_probes_list_names_under_a_wildcard_path_and_say_when_refused() {
+        let probe = AccessProbe {
+            name: "repositories".into(),
+            url: "https://api.acme.io/repos".into(),
+            list: "data.*.name".into(),
+        };
+        let answer = |status: u16, body: &str| {
+            Ok(Response {
+                status,
+                headers: Vec::new(),
+                body: body.into(),
+                location: None,
+            })
+        };
+        let body = r#"{"data":[{"name":"api"},{"name":"web"},{"id":3}]}"#;
+        assert_eq!(
+            access_fact(&probe, answer(200, body)),
+            ("access.repositories".into(), "2: api, web".into())
+        );
+        let many = format!(
+            r#"{{"data":[{}]}}"#,
+            (0..25)
+                .map(|i| format!(r#"{{"name":"r{i}"}}"#))
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        let (_, text) = access_fact(&probe, answer(200, &many));
+        assert!(
+            text.starts_with("25: r0, r1") && text.ends_with("(+5 more on this page)"),
+            "{text}"
+        );
+        assert_eq!(
+            access_fact(&probe, answer(403, "")).1,
+            "not allowed (HTTP 403)"
+        );
+        let refused = r#"{"ok":false,"error":"missing_scope"}"#;
+        assert_eq!(
+            access_fact(&probe, answer(200, refused)).1,
+            "not allowed (missing_scope)"
+        );
     }
 
     #[test]
