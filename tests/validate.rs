@@ -438,6 +438,7 @@ fn aws_keys_are_checked_with_a_correct_sigv4_signature() {
     assert_eq!(v["facts"]["arn"], "arn:aws:iam::210987654321:user/deploy");
     assert_eq!(validation_of(&report, &dead_secret)["status"], "invalid");
     assert_eq!(mock.received().len(), 2);
+    assert!(v["facts"].get("access.attached-policies").is_none());
 }
 
 #[test]
@@ -974,4 +975,72 @@ fn every_builtin_access_probe_lists_what_its_provider_answers() {
         }
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
+#[test]
+fn map_access_asks_iam_which_policies_a_live_users_key_carries() {
+    const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let (key_id, secret) = (aws_key_id(81), random_chars(81, 40, B64));
+    let signing_secret = secret.clone();
+    let mock = Mock::start(move |r: &Received| {
+        let auth = r.header("authorization").unwrap_or_default();
+        let signature = auth.split("Signature=").nth(1).unwrap_or_default();
+        if expected_sigv4(r, &signing_secret).as_deref() != Some(signature) {
+            return Answer::new(403, "<Code>SignatureDoesNotMatch</Code>");
+        }
+        let iam = auth.contains("/us-east-1/iam/aws4_request");
+        match (iam, r.body.as_str()) {
+            (false, "Action=GetCallerIdentity&Version=2011-06-15") => Answer::new(
+                200,
+                "<GetCallerIdentityResult><Arn>arn:aws:iam::210987654321:user/ci/deploy+bot</Arn><Account>210987654321</Account></GetCallerIdentityResult>",
+            ),
+            (true, "Action=ListAttachedUserPolicies&UserName=deploy%2Bbot&Version=2010-05-08") => {
+                Answer::new(
+                    200,
+                    "<AttachedPolicies><member><PolicyName>AdministratorAccess</PolicyName></member><member><PolicyName>ReadOnlyAccess</PolicyName></member></AttachedPolicies>",
+                )
+            }
+            (true, "Action=ListUserPolicies&UserName=deploy%2Bbot&Version=2010-05-08") => {
+                Answer::new(403, "<Code>AccessDenied</Code>")
+            }
+            _ => Answer::new(400, "unexpected"),
+        }
+    });
+    let dir = tree();
+    write(
+        dir.path(),
+        "credentials",
+        format!("[default]\naws_access_key_id = {key_id}\naws_secret_access_key = {secret}\n"),
+    );
+    let (code, report, stderr) = scan_builtin(dir.path(), &["aws"], &mock.base);
+    assert_eq!(code, 1, "{stderr}");
+    let received = mock.received().len();
+    let mut cmd = keysweep();
+    cmd.arg("scan")
+        .arg(dir.path())
+        .args(["-f", "json", "--map-access", "--only-rules", "aws"])
+        .arg("--validate-endpoint")
+        .arg(format!("aws={}", mock.base));
+    let output = cmd.output().unwrap();
+    let mapped: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let v = validation_of(&mapped, &secret);
+    assert_eq!(v["status"], "valid", "{v}");
+    assert_eq!(
+        v["facts"]["access.attached-policies"],
+        "2: AdministratorAccess, ReadOnlyAccess"
+    );
+    assert_eq!(
+        v["facts"]["access.inline-policies"],
+        "not allowed (HTTP 403)"
+    );
+    assert_eq!(
+        mock.received().len(),
+        received + 3,
+        "the check and two IAM listings"
+    );
+    assert!(
+        validation_of(&report, &secret)["facts"]
+            .get("access.attached-policies")
+            .is_none()
+    );
 }

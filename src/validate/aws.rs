@@ -1,5 +1,8 @@
 //! AWS: STS `GetCallerIdentity`, signed with Signature Version 4 from the access key id (the
 //! paired finding) and the secret access key. It needs no permission and changes nothing.
+//! With `--map-access`, an IAM user's key is then asked which policies it carries (IAM
+//! `ListAttachedUserPolicies` and `ListUserPolicies`: read-only, and answered only when the
+//! key may list its own user's policies).
 
 use std::collections::BTreeMap;
 
@@ -10,8 +13,9 @@ use crate::rules::validation::ValidateSpec;
 use crate::utc;
 
 const URL: &str = "https://sts.amazonaws.com/";
+/// IAM is a global service, signed for us-east-1 like STS's global endpoint.
+pub(super) const IAM_URL: &str = "https://iam.amazonaws.com/";
 const REGION: &str = "us-east-1";
-const SERVICE: &str = "sts";
 const BODY: &str = "Action=GetCallerIdentity&Version=2011-06-15";
 const CONTENT_TYPE: &str = "application/x-www-form-urlencoded; charset=utf-8";
 
@@ -22,21 +26,82 @@ pub fn request(subject: &Subject, endpoints: &Endpoints) -> Result<Request, Vali
         ));
     };
     let url = endpoints.resolve(subject.provider, URL);
+    Ok(signed_post(url, "sts", BODY, key_id, subject.secret))
+}
+
+/// The `--map-access` requests for a live key whose check named an IAM user (`arn` fact):
+/// (fact name, request, the XML element that names each listed policy). None for a role's or
+/// the root's key.
+pub(super) fn access_requests(
+    secret: &str,
+    key_id: &str,
+    facts: &BTreeMap<String, String>,
+    endpoints: &Endpoints,
+    provider: &str,
+) -> Vec<(&'static str, Request, &'static str)> {
+    let Some(user) = facts
+        .get("arn")
+        .and_then(|arn| arn.split_once(":user/"))
+        .and_then(|(_, path)| path.rsplit('/').next())
+        .filter(|name| !name.is_empty())
+    else {
+        return Vec::new();
+    };
+    // IAM user names are [\w+=,.@-]: only `+`, `=`, `,` and `@` need encoding in a form.
+    let user: String = user
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'.' | b'-' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    let url = endpoints.resolve(provider, IAM_URL);
+    [
+        (
+            "attached-policies",
+            "ListAttachedUserPolicies",
+            "PolicyName",
+        ),
+        ("inline-policies", "ListUserPolicies", "member"),
+    ]
+    .into_iter()
+    .map(|(name, action, element)| {
+        let body = format!("Action={action}&UserName={user}&Version=2010-05-08");
+        let request = signed_post(url.clone(), "iam", &body, key_id, secret);
+        (name, request, element)
+    })
+    .collect()
+}
+
+/// What an IAM listing answered, as the text of an access fact.
+pub(super) fn access_fact(element: &str, answer: Result<Response, String>) -> String {
+    match answer {
+        Ok(response) if response.status == 200 => {
+            super::request::listed(xml_fields(&response.body, element))
+        }
+        Ok(response) => format!("not allowed (HTTP {})", response.status),
+        Err(reason) => format!("not known: {reason}"),
+    }
+}
+
+/// A form POST to `url` for `service`, signed with SigV4.
+fn signed_post(url: String, service: &str, body: &str, key_id: &str, secret: &str) -> Request {
     let parsed = HttpUrl::parse(&url);
     let host = parsed.map_or("", |u| u.host_port()).to_string();
-    let path = parsed.map_or("/", |u| u.path_and_query());
+    let path = parsed.map_or("/", |u| u.path_and_query()).to_string();
     let amz_date = utc::format(utc::now(), "%Y%m%dT%H%M%SZ");
     let authorization = sign(&Signing {
         method: "POST",
         host: &host,
-        path,
+        path: &path,
+        service,
         content_type: CONTENT_TYPE,
         amz_date: &amz_date,
-        body: BODY,
+        body,
         key_id,
-        secret: subject.secret,
+        secret,
     });
-    Ok(Request {
+    Request {
         method: "POST".into(),
         url,
         headers: vec![
@@ -44,11 +109,12 @@ pub fn request(subject: &Subject, endpoints: &Endpoints) -> Result<Request, Vali
             ("X-Amz-Date".into(), amz_date),
             ("Authorization".into(), authorization),
         ],
-        body: Some(BODY.as_bytes().to_vec()),
-    })
+        body: Some(body.as_bytes().to_vec()),
+    }
 }
 
 struct Signing<'a> {
+    service: &'a str,
     method: &'a str,
     host: &'a str,
     path: &'a str,
@@ -72,14 +138,14 @@ fn sign(s: &Signing) -> String {
         s.amz_date,
         sha256_hex(s.body.as_bytes())
     );
-    let scope = format!("{date}/{REGION}/{SERVICE}/aws4_request");
+    let scope = format!("{date}/{REGION}/{}/aws4_request", s.service);
     let string_to_sign = format!(
         "AWS4-HMAC-SHA256\n{}\n{scope}\n{}",
         s.amz_date,
         sha256_hex(canonical_request.as_bytes())
     );
     let mut key = hmac_sha256(format!("AWS4{}", s.secret).as_bytes(), date.as_bytes());
-    for part in [REGION, SERVICE, "aws4_request"] {
+    for part in [REGION, s.service, "aws4_request"] {
         key = hmac_sha256(&key, part.as_bytes());
     }
     let signature = hex(&hmac_sha256(&key, string_to_sign.as_bytes()));
@@ -111,10 +177,21 @@ pub fn verdict(_spec: &ValidateSpec, response: &Response) -> Validation {
 }
 
 fn xml_field<'a>(xml: &'a str, name: &str) -> Option<&'a str> {
+    xml_fields(xml, name).into_iter().next()
+}
+
+/// The text of every `<name>` element of `xml`, in order.
+fn xml_fields<'a>(xml: &'a str, name: &str) -> Vec<&'a str> {
     let open = format!("<{name}>");
-    let start = xml.find(&open)? + open.len();
-    let end = start + xml[start..].find('<')?;
-    Some(xml[start..end].trim())
+    let mut found = Vec::new();
+    let mut rest = xml;
+    while let Some(at) = rest.find(&open) {
+        rest = &rest[at + open.len()..];
+        let Some(end) = rest.find('<') else { break };
+        found.push(rest[..end].trim());
+        rest = &rest[end..];
+    }
+    found
 }
 
 #[cfg(test)]

@@ -189,6 +189,9 @@ pub(crate) fn run(
                 });
             }
         }
+        if request.is_ok() && options.map_access && spec.coded == Some(Coded::AwsSts) {
+            planned.extend(planned_aws_probes(rule, &finding.secret, options));
+        }
         jobs.push((index, request.map(|check| (check, rule, probes))));
     }
     if options.dry_run {
@@ -241,11 +244,14 @@ fn execute(
                                 validation.reason = Some(format!("rejected by {}", request.host()));
                             }
                             if validation.status == crate::model::Status::Valid {
-                                for (probe, probe_request) in probes {
-                                    let (key, text) =
-                                        request::access_fact(probe, send(probe_request));
-                                    validation.facts.insert(key, text);
-                                }
+                                let access = Access {
+                                    probes,
+                                    spec,
+                                    finding,
+                                    provider: rule.provider(),
+                                    options,
+                                };
+                                access.map(&mut validation, &send);
                             }
                             validation
                         }
@@ -258,6 +264,64 @@ fn execute(
         }
     });
     results.into_inner().unwrap()
+}
+
+/// `--map-access` for one live finding: its rule's probes, sent after the live answer.
+struct Access<'a> {
+    probes: &'a [(&'a AccessProbe, Request)],
+    spec: &'a ValidateSpec,
+    finding: &'a Finding,
+    provider: &'a str,
+    options: &'a Options,
+}
+
+impl Access<'_> {
+    /// Adds what each probe lists to `validation`'s facts (`access.NAME`).
+    fn map(
+        &self,
+        validation: &mut Validation,
+        send: &dyn Fn(&Request) -> Result<Response, String>,
+    ) {
+        for (probe, request) in self.probes {
+            let (key, text) = request::access_fact(probe, send(request));
+            validation.facts.insert(key, text);
+        }
+        // AWS's probes are signed, and need the IAM user the check named.
+        let key_id = self.finding.paired_with.as_ref().map(|p| p.secret.as_str());
+        if let (true, Some(Coded::AwsSts), Some(key_id)) =
+            (self.options.map_access, self.spec.coded, key_id)
+        {
+            let requests = aws::access_requests(
+                &self.finding.secret,
+                key_id,
+                &validation.facts,
+                &self.options.endpoints,
+                self.provider,
+            );
+            for (name, request, element) in requests {
+                let text = aws::access_fact(element, send(&request));
+                validation.facts.insert(format!("access.{name}"), text);
+            }
+        }
+    }
+}
+
+/// The AWS probes a dry run lists: sent only if the check names an IAM user.
+fn planned_aws_probes(rule: &Rule, secret: &str, options: &Options) -> Vec<Planned> {
+    let url = options.endpoints.resolve(rule.provider(), aws::IAM_URL);
+    let host = HttpUrl::parse(&url).map_or(String::new(), |u| u.host_port().to_string());
+    ["attached-policies", "inline-policies"]
+        .into_iter()
+        .map(|name| Planned {
+            purpose: format!("map access: {name} (if the check names an IAM user)"),
+            rule_id: rule.id.clone(),
+            provider: rule.provider().to_string(),
+            method: "POST".into(),
+            host: host.clone(),
+            path: "/".into(),
+            redacted_secret: redact_secret(secret),
+        })
+        .collect()
 }
 
 /// Replaces any appearance of the secret in a reason or fact with its redacted form.

@@ -167,17 +167,22 @@ pub fn access_fact(probe: &AccessProbe, answer: Result<Response, String>) -> (St
         let error: String = error.chars().take(100).collect();
         return (key, format!("not allowed ({error})"));
     }
+    (key, listed(names))
+}
+
+/// Names an access probe found, as a fact: `N: a, b, … (+M more on this page)`, or `none`.
+pub(super) fn listed<S: AsRef<str>>(names: Vec<S>) -> String {
     let total = names.len();
-    let shown: Vec<String> = names.into_iter().take(MAX_LISTED).collect();
+    if total == 0 {
+        return "none".into();
+    }
+    let shown: Vec<&str> = names.iter().take(MAX_LISTED).map(AsRef::as_ref).collect();
     let more = if total > MAX_LISTED {
         format!(" (+{} more on this page)", total - MAX_LISTED)
     } else {
         String::new()
     };
-    if total == 0 {
-        return (key, "none".into());
-    }
-    (key, format!("{total}: {}{more}", shown.join(", ")))
+    format!("{total}: {}{more}", shown.join(", "))
 }
 
 /// The values at `path` (`*` is every element of an array) under `value`.
