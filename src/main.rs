@@ -113,8 +113,21 @@ fn run_version() -> Result<u8> {
     let rules = load_rules(&Default::default())?;
     println!("keysweep {}", env!("CARGO_PKG_VERSION"));
     println!("rules: {} built in", rules.rules.len());
-    println!("prefilter: {}", Matcher::new(&rules)?.prefilter_engine());
+    println!("prefilter: {}", prefilter_engines(&rules)?);
     Ok(exit::CLEAN)
+}
+
+/// The prefilter engines this machine runs: one for whole histories, one for everything
+/// smaller (they differ when Vectorscan is installed).
+fn prefilter_engines(rules: &keysweep::rules::RuleSet) -> Result<String> {
+    use keysweep::matcher::InputSize;
+    let large = Matcher::for_input(rules, InputSize::Large)?.prefilter_engine();
+    let small = Matcher::for_input(rules, InputSize::Small)?.prefilter_engine();
+    Ok(if large == small {
+        large
+    } else {
+        format!("{large} for whole histories, {small} for work trees, directories and pushes")
+    })
 }
 
 fn run_merge(into: &std::path::Path, stores: &[PathBuf]) -> Result<u8> {
@@ -288,8 +301,7 @@ fn run_rules(command: RulesCommand) -> Result<u8> {
             match format {
                 ListFormat::Json => list::json(&set, &mut out)?,
                 ListFormat::Text => {
-                    let engine = Matcher::new(&set)?.prefilter_engine();
-                    list::text(&set, &engine, &mut out)?
+                    list::text(&set, &prefilter_engines(&set)?, &mut out)?
                 }
             }
             Ok(exit::CLEAN)

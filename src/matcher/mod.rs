@@ -139,12 +139,13 @@ struct Window {
 }
 
 /// How much text a matcher is built for, which decides whether compiling Vectorscan's database
-/// (~45 ms for the full library) pays off.
+/// (~100 ms for the full library) pays off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputSize {
-    /// A push's or a commit's few blobs (hooks, ranges, the index): start fast.
+    /// A push's few blobs, the index, a work tree or a directory: start fast.
     Small,
-    /// A tree or a history: the fastest engine there is.
+    /// A repository's whole history: the fastest engine there is, however long it takes to
+    /// build.
     Large,
 }
 

@@ -167,11 +167,16 @@ pub fn scan(target: &Target, rules: &RuleSet, options: &ScanOptions) -> Result<S
     } else {
         ProgressBar::hidden()
     };
-    // A range or the index is a push's or a commit's few blobs: a hook must not wait for
-    // Vectorscan's database to compile.
-    let input = match options.scope {
-        Scope::Commits(_) | Scope::Staged => InputSize::Small,
-        _ => InputSize::Large,
+    // Vectorscan's database for the full library takes ~100 ms to compile and then scans
+    // ~17 % faster than the built-in prefilter: it pays off only past a few hundred MB, which
+    // in practice means a repository's whole history. Work trees and plain directories (0.11
+    // s against 0.23 s on rust-lang/cargo's tree), a push's range and the index use the
+    // built-in one.
+    let history = source.is_repository() && options.scope.includes_history();
+    let input = if history {
+        InputSize::Large
+    } else {
+        InputSize::Small
     };
     let matcher = crate::matcher::Matcher::for_input(rules, input)?;
     let scanner = Scanner::new(&matcher, options, progress);
