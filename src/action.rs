@@ -10,8 +10,8 @@
 //!   naming the fix, never a clean scan.
 //! - `pull_request`, `pull_request_target`: `base.sha..head.sha`; `merge_group`:
 //!   `base_sha..head_sha`. Both under the base commit's `.keysweep.toml` and rule files: a pull
-//!   request cannot allowlist its own secrets, before or in the merge queue (code owners are
-//!   taken from the base for the same reason).
+//!   request cannot allowlist its own secrets, before or in the merge queue. (The Action reads
+//!   no CODEOWNERS: owners are a sweep's.)
 //! - `release`: the commits its tag reaches that no earlier tag (one on an ancestor) reaches.
 //! - anything else (`workflow_dispatch`, `schedule`, ...): the full history.
 
