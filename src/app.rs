@@ -219,6 +219,7 @@ pub fn validate_findings(
         per_provider_interval: std::time::Duration::from_secs(1) / asked.rate.max(1),
         endpoints: Endpoints::from_args_and_env(&asked.endpoints)?,
         map_access: asked.map_access,
+        network_hosts: asked.network_hosts,
         ..validate::Options::default()
     };
     let root = request.target.root();

@@ -300,9 +300,7 @@ fn run_rules(command: RulesCommand) -> Result<u8> {
             let mut out = std::io::stdout().lock();
             match format {
                 ListFormat::Json => list::json(&set, &mut out)?,
-                ListFormat::Text => {
-                    list::text(&set, &prefilter_engines(&set)?, &mut out)?
-                }
+                ListFormat::Text => list::text(&set, &prefilter_engines(&set)?, &mut out)?,
             }
             Ok(exit::CLEAN)
         }

@@ -98,6 +98,8 @@ pub struct ValidationRequest {
     pub endpoints: Vec<String>,
     /// After a live answer, list what the credential can reach (the rule's access probes).
     pub map_access: bool,
+    /// Log in to the hosts that database URIs name (a host the scanned files choose).
+    pub network_hosts: bool,
 }
 
 impl ValidationRequest {
@@ -118,6 +120,7 @@ impl Default for ValidationRequest {
             rate: 20,
             endpoints: Vec::new(),
             map_access: false,
+            network_hosts: false,
         }
     }
 }

@@ -468,6 +468,11 @@ pub struct ScanArgs {
     /// plain HTTP to 127.0.0.1. Never read from a scanned repository.
     #[arg(long, value_name = "PROVIDER=URL", help_heading = "Live validation")]
     pub validate_endpoint: Vec<String>,
+    /// Let --validate log in to the hosts that database URIs name (PostgreSQL, MySQL/MariaDB,
+    /// Redis, MongoDB): hosts the scanned files choose, private and loopback ones included.
+    /// Off by default: those findings are then `unsupported`.
+    #[arg(long, help_heading = "Live validation")]
+    pub validate_network_hosts: bool,
     /// Requests in flight at once.
     #[arg(
         long,

@@ -69,6 +69,7 @@ impl ScanArgs {
             rate: self.validate_rate,
             endpoints: self.validate_endpoint.clone(),
             map_access: self.map_access,
+            network_hosts: self.validate_network_hosts,
         };
         ScanRequest {
             rules: self.rules.selection(),

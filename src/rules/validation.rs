@@ -1,6 +1,7 @@
 //! What a rule says about checking a secret with its provider (`[rules.validate]`): either one
 //! declarative HTTPS request, or the name of a check written in code (where a request must be
-//! signed). Only the data and its well-formedness live here; `crate::validate` runs checks.
+//! signed, or a database login is the check). Only the data and its well-formedness live here;
+//! `crate::validate` runs checks.
 
 use std::collections::BTreeMap;
 
@@ -10,7 +11,8 @@ use crate::http_url::HttpUrl;
 use crate::word_enum::word_enum;
 
 word_enum! {
-    /// A check written in code, for providers whose requests must be signed.
+    /// A check written in code: for providers whose requests must be signed, and for logins
+    /// to the databases that connection URIs name.
     pub enum Coded("coded check") {
         /// AWS STS `GetCallerIdentity`, signed with SigV4.
         AwsSts = "aws-sts",
@@ -18,6 +20,14 @@ word_enum! {
         GcpServiceAccount = "gcp-service-account",
         /// An Azure Storage account key, signing a SharedKey request.
         AzureStorage = "azure-storage",
+        /// A login to the PostgreSQL server a `postgres://` URI names.
+        PostgresLogin = "postgres-login",
+        /// A login to the MySQL or MariaDB server a `mysql://` URI names.
+        MysqlLogin = "mysql-login",
+        /// `AUTH` to the Redis server a `redis://` URI names.
+        RedisLogin = "redis-login",
+        /// A SCRAM login to the MongoDB server a `mongodb://` URI names.
+        MongodbLogin = "mongodb-login",
     }
 }
 

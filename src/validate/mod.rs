@@ -8,10 +8,13 @@
 //!
 //! Declarative checks come from the rule's `[rules.validate]` table ([`request`]); AWS, GCP and
 //! Azure Storage need signed requests and are written in code ([`aws`], [`gcp`], [`azure`]).
+//! Database URIs are checked by a login to the host they name ([`db`]), only when the user
+//! allows such hosts.
 
 mod aws;
 mod azure;
 mod client;
+mod db;
 mod digest;
 pub mod endpoint;
 mod gcp;
@@ -50,6 +53,8 @@ pub(crate) struct Options {
     pub endpoints: Endpoints,
     /// After a live answer, send the rule's access probes (`--map-access`).
     pub map_access: bool,
+    /// Log in to the hosts database URIs name (`--validate-network-hosts`).
+    pub network_hosts: bool,
 }
 
 impl Default for Options {
@@ -63,6 +68,7 @@ impl Default for Options {
             retries: 2,
             endpoints: Endpoints::default(),
             map_access: false,
+            network_hosts: false,
         }
     }
 }
@@ -98,30 +104,36 @@ pub struct Subject<'a> {
 /// Reads a provider's answer into a validation.
 type Verdict = fn(&ValidateSpec, &Response) -> Validation;
 
-/// A request to send and the verdict that reads its answer.
-type Check = (Request, Verdict);
+/// What a check does: send a request and read its answer with the verdict, or log in to a
+/// database.
+enum Check {
+    Http(Request, Verdict),
+    Login(db::Login),
+}
 
 /// What one finding's check will do: send a request (to the rule's provider) and read the
 /// answer, then, if it is live, its access probes (name and request); or nothing (why).
 type Job<'r> = Result<(Check, &'r Rule, Vec<(&'r AccessProbe, Request)>), Validation>;
 
-/// Builds the request for one finding, with the verdict that reads its answer, or says why
-/// there is none.
-fn plan(
-    spec: &ValidateSpec,
-    subject: &Subject,
-    endpoints: &Endpoints,
-) -> Result<Check, Validation> {
+/// Builds the check of one finding (a request with the verdict that reads its answer, or a
+/// login), or says why there is none.
+fn plan(spec: &ValidateSpec, subject: &Subject, options: &Options) -> Result<Check, Validation> {
+    let endpoints = &options.endpoints;
+    let login = |kind| db::plan(kind, subject, options.network_hosts).map(Check::Login);
     let (request, verdict): (Result<Request, Validation>, Verdict) = match spec.coded {
         Some(Coded::AwsSts) => (aws::request(subject, endpoints), aws::verdict),
         Some(Coded::GcpServiceAccount) => (gcp::request(subject, endpoints), gcp::verdict),
         Some(Coded::AzureStorage) => (azure::request(subject, endpoints), azure::verdict),
+        Some(Coded::PostgresLogin) => return login(db::Kind::Postgres),
+        Some(Coded::MysqlLogin) => return login(db::Kind::Mysql),
+        Some(Coded::RedisLogin) => return login(db::Kind::Redis),
+        Some(Coded::MongodbLogin) => return login(db::Kind::Mongo),
         None => (
             request::declarative(spec, subject, endpoints),
             request::verdict,
         ),
     };
-    request.map(|r| (r, verdict))
+    request.map(|r| Check::Http(r, verdict))
 }
 
 /// Validates every finding whose rule has a check (others get `unsupported`), or with
@@ -158,7 +170,7 @@ pub(crate) fn run(
             context: &finding.primary().context,
             source: &source,
         };
-        let request = plan(spec, &subject, &options.endpoints);
+        let request = plan(spec, &subject, options);
         let probes: Vec<(&AccessProbe, Request)> = if options.map_access && request.is_ok() {
             spec.access
                 .iter()
@@ -171,7 +183,19 @@ pub(crate) fn run(
         } else {
             Vec::new()
         };
-        if let Ok((r, _)) = &request {
+        if let Ok(Check::Login(login)) = &request {
+            // Listed as "login to HOST:PORT (postgres)".
+            planned.push(Planned {
+                purpose: "live check".into(),
+                rule_id: rule.id.clone(),
+                provider: rule.provider().to_string(),
+                method: "login to".into(),
+                host: login.address(),
+                path: format!(" ({})", login.kind()),
+                redacted_secret: redact_secret(&finding.secret),
+            });
+        }
+        if let Ok(Check::Http(r, _)) = &request {
             let purposes = std::iter::once(("live check".to_string(), r)).chain(
                 probes
                     .iter()
@@ -226,7 +250,12 @@ fn execute(
                     let finding = &findings[*index];
                     let validation = match job {
                         Err(v) => v.clone(),
-                        Ok(((request, verdict), rule, probes)) => {
+                        // Never retried: a refused login may count towards a lockout.
+                        Ok((Check::Login(login), rule, _)) => {
+                            limiter.wait(rule.provider());
+                            login.run(options.connect_timeout, options.total_timeout)
+                        }
+                        Ok((Check::Http(request, verdict), rule, probes)) => {
                             let spec = rule.validate.as_ref().expect("rule has a check");
                             let send = |request: &Request| {
                                 client::with_retries(options.retries, |attempt| {
