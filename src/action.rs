@@ -361,6 +361,13 @@ pub fn summary(findings: &[Finding], scanned: &str) -> String {
                 let identity = identity.replace('|', "\\|").replace(['`', '<', '>'], "'");
                 status.push_str(&format!(" ({identity})"));
             }
+            if let Some(revoke) = v.revoke.as_deref().filter(|u| u.starts_with("https://")) {
+                // A rule's page with percent-encoded facts: nothing in it closes the link.
+                status.push_str(&format!(
+                    " [revoke]({})",
+                    revoke.replace(['(', ')', ' ', '|'], "")
+                ));
+            }
         }
         let _ = writeln!(
             out,

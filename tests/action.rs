@@ -550,6 +550,13 @@ fn validate_and_only_valid_inputs_check_secrets_live() {
         "{}",
         run.summary
     );
+    // The revocation page, for the account the provider named (percent-encoded into the link).
+    assert!(
+        run.summary
+            .contains("[revoke](https://console.acme.example/accounts/ci%7C%3Cbot%3E/tokens)"),
+        "{}",
+        run.summary
+    );
     // `only-valid` (the CLI's name) and `only-verified` (its old name) do the same.
     for only_valid in ["only-valid", "only-verified"] {
         let run = c.run(

@@ -843,6 +843,12 @@ fn map_access_lists_what_a_live_credential_reaches_only_when_asked() {
     assert_eq!(facts["access.projects"], "2: billing, web");
     assert_eq!(facts["access.members"], "not allowed (HTTP 403)");
     assert_eq!(facts["account.name"], "acme-ci");
+    // Where to revoke it, for the account the answer named.
+    assert_eq!(
+        validation_of(&report, &live)["revoke"],
+        "https://console.acme.example/accounts/acme-ci/tokens"
+    );
+    assert!(validation_of(&report, &dead).get("revoke").is_none());
     assert_eq!(validation_of(&report, &dead)["status"], "invalid");
     assert!(validation_of(&report, &dead).get("facts").is_none());
 }

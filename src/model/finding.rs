@@ -290,6 +290,10 @@ pub struct Validation {
     /// What the provider told about the credential (account, user, scopes, expiry).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub facts: BTreeMap<String, String>,
+    /// Live: the page or API where this credential is revoked, for its account when the
+    /// provider's answer named it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoke: Option<String>,
 }
 
 impl Validation {
@@ -298,6 +302,7 @@ impl Validation {
             status,
             reason,
             facts: BTreeMap::new(),
+            revoke: None,
         }
     }
 
@@ -307,6 +312,7 @@ impl Validation {
             status: Status::Valid,
             reason: None,
             facts,
+            revoke: None,
         }
     }
 

@@ -91,6 +91,9 @@ struct PageFinding {
     /// What a live check learnt of the credential: account, user, scopes, expiry.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     identity: BTreeMap<String, String>,
+    /// Live: where to revoke it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    revoke: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     checksum_valid: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -244,6 +247,7 @@ impl Page {
             validity,
             validity_reason,
             identity,
+            revoke: finding.validation.as_ref().and_then(|v| v.revoke.clone()),
             checksum_valid: finding.checksum_valid,
             triage,
             owners,

@@ -259,6 +259,9 @@ fn properties(finding: &Finding) -> BTreeMap<String, Value> {
         if !validation.facts.is_empty() {
             p.insert("validationFacts".into(), json!(validation.facts));
         }
+        if let Some(revoke) = &validation.revoke {
+            p.insert("revokeUrl".into(), json!(revoke));
+        }
     }
     if let Some(blob) = &primary.blob {
         p.insert("blob".into(), json!(blob));

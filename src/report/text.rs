@@ -221,6 +221,9 @@ pub(crate) fn write_finding(
             status => status.to_string(),
         };
         writeln!(out, "  validity:    {status}{}", e(&detail))?;
+        if let Some(revoke) = &v.revoke {
+            writeln!(out, "  revoke at:   {}", e(revoke))?;
+        }
     }
     writeln!(out, "  line:        {}", e(primary.context.trim()))?;
     if finding.occurrences.len() > 1 {

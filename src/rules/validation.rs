@@ -66,6 +66,34 @@ pub struct ValidateSpec {
     /// can reach (repositories, projects, channels), sent with the check's own headers.
     #[serde(default)]
     pub access: Vec<AccessProbe>,
+    /// Where a live credential is revoked: an `https://` page of the provider, in which
+    /// `{FACT}` stands for a fact of the live answer (`{account}`); shown with live findings.
+    pub revoke: Option<String>,
+}
+
+impl ValidateSpec {
+    /// The revocation page of a live credential with these `facts`: `None` when the rule names
+    /// none, or a fact it needs was not in the answer. Facts are percent-encoded into it.
+    pub fn revoke_url(&self, facts: &BTreeMap<String, String>) -> Option<String> {
+        let template = self.revoke.as_deref()?;
+        let mut url = String::new();
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            let close = open + rest[open..].find('}')?;
+            url.push_str(&rest[..open]);
+            let value = facts.get(&rest[open + 1..close])?;
+            url.extend(value.bytes().map(|b| {
+                if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            }));
+            rest = &rest[close + 1..];
+        }
+        url.push_str(rest);
+        Some(url)
+    }
 }
 
 /// The most access probes a rule may have: `--map-access` stays a handful of requests.
@@ -135,6 +163,16 @@ impl ValidateSpec {
     /// partner for `{partner}`.
     pub fn problems(&self, paired: bool) -> Vec<String> {
         let mut problems = Vec::new();
+        if let Some(revoke) = &self.revoke {
+            let host = revoke
+                .strip_prefix("https://")
+                .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or(""));
+            if host.is_none_or(|h| h.is_empty() || h.contains('{')) {
+                problems.push(format!(
+                    "revoke {revoke:?} must be an https:// page on a fixed host"
+                ));
+            }
+        }
         if self.coded.is_some() {
             return problems;
         }
@@ -245,6 +283,24 @@ impl ValidateSpec {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_revoke_page_is_filled_from_the_answer_and_needs_a_fixed_host() {
+        let aws = spec(
+            "coded = 'aws-sts'\nrevoke = 'https://console.aws.amazon.com/iam/home#/users/details/{user}?x=1'",
+        );
+        let facts = BTreeMap::from([("user".to_string(), "ci/bot+1".to_string())]);
+        assert_eq!(
+            aws.revoke_url(&facts).unwrap(),
+            "https://console.aws.amazon.com/iam/home#/users/details/ci%2Fbot%2B1?x=1"
+        );
+        // A fact the answer did not give: no link rather than a wrong one.
+        assert_eq!(aws.revoke_url(&BTreeMap::new()), None);
+        let elsewhere = spec("coded = 'aws-sts'\nrevoke = 'https://{user}.example.com/'");
+        assert!(elsewhere.problems(false)[0].contains("fixed host"));
+        let plain = spec("coded = 'aws-sts'\nrevoke = 'http://example.com/'");
+        assert!(!plain.problems(false).is_empty());
+    }
 
     fn spec(toml_text: &str) -> ValidateSpec {
         toml::from_str(toml_text).unwrap()

@@ -39,12 +39,7 @@ pub(super) fn access_requests(
     endpoints: &Endpoints,
     provider: &str,
 ) -> Vec<(&'static str, Request, &'static str)> {
-    let Some(user) = facts
-        .get("arn")
-        .and_then(|arn| arn.split_once(":user/"))
-        .and_then(|(_, path)| path.rsplit('/').next())
-        .filter(|name| !name.is_empty())
-    else {
+    let Some(user) = facts.get("user") else {
         return Vec::new();
     };
     // IAM user names are [\w+=,.@-]: only `+`, `=`, `,` and `@` need encoding in a form.
@@ -71,6 +66,13 @@ pub(super) fn access_requests(
         (name, request, element)
     })
     .collect()
+}
+
+/// The user name of an IAM user's ARN (`arn:aws:iam::ACCOUNT:user/PATH/NAME`); `None` for a
+/// role, a federated user or the root.
+fn iam_user(arn: &str) -> Option<&str> {
+    let (_, path) = arn.split_once(":user/")?;
+    path.rsplit('/').next().filter(|name| !name.is_empty())
 }
 
 /// What an IAM listing answered, as the text of an access fact.
@@ -164,6 +166,10 @@ pub fn verdict(_spec: &ValidateSpec, response: &Response) -> Validation {
                     facts.insert(field.to_ascii_lowercase(), value.to_string());
                 }
             }
+            // An IAM user's name: where its keys are revoked, and what --map-access asks about.
+            if let Some(user) = facts.get("arn").and_then(|arn| iam_user(arn)) {
+                facts.insert("user".into(), user.to_string());
+            }
             Validation::valid(facts)
         }
         403 if ["InvalidClientTokenId", "SignatureDoesNotMatch"]
@@ -231,6 +237,7 @@ mod tests {
         );
         assert_eq!(ok.facts["account"], "123456789012");
         assert_eq!(ok.facts["arn"], "arn:aws:iam::123456789012:user/ci");
+        assert_eq!(ok.facts["user"], "ci");
         let bad = verdict(&spec, &answer(403, "<Code>InvalidClientTokenId</Code>"));
         assert_eq!(bad.status, crate::model::Status::Invalid);
     }

@@ -281,6 +281,7 @@ fn execute(
                                     options,
                                 };
                                 access.map(&mut validation, &send);
+                                validation.revoke = spec.revoke_url(&validation.facts);
                             }
                             validation
                         }

@@ -20,6 +20,7 @@ severity = "high"
 confidence = "high"
 
 [rules.validate]
+revoke = "https://console.acme.example/accounts/{account.name}/tokens"
 url = "https://api.acme.example/v1/whoami"
 headers = { Authorization = "Bearer {secret}" }
 valid = { status = [200], body_contains = '"active":true' }

@@ -337,6 +337,9 @@
           (l.refs && l.refs.length ? " · on " + l.refs.join(", ") : "") + (l.unreachable ? " · reachable from no ref" : ""));
       }),
       f.more_locations ? el("li", { text: "… and " + f.more_locations + " more (see the JSON report)" }) : null)));
+    if (f.revoke && /^https:\/\//.test(f.revoke)) {
+      append(dl, fact("Revoke at", el("a", { href: f.revoke, rel: "noopener noreferrer", target: "_blank", text: f.revoke })));
+    }
     append(dl, fact("Remediation", rule.remediation));
     if (rule.references && rule.references.length) {
       append(dl, fact("References", el("ul", null, rule.references.map(function (r) {
