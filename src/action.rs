@@ -194,7 +194,9 @@ fn proposed_range(repo: &gix::Repository, what: &str, base: &str, head: &str) ->
 /// A forced push whose old tip is not in the clone: what `after` reaches and no other branch
 /// of `origin` does, since those were pushed (and scanned) before. The pushed branch's own
 /// remote-tracking ref, already at `after`, and `origin/HEAD`, an alias, are not compared with;
-/// a ref that cannot be read is not either, which scans more, never less.
+/// nor is a branch that already holds `after` (the same commits force-pushed to two branches at
+/// once: each run would leave them to the other), nor a ref that cannot be read. Each of those
+/// scans more, never less.
 fn forced_push_plan(
     repo: &gix::Repository,
     before: &str,
@@ -207,6 +209,7 @@ fn forced_push_plan(
     let platform = repo
         .references()
         .context("reading the remote-tracking branches")?;
+    let after_id = resolve(repo, after).ok();
     let mut others = Vec::new();
     for mut reference in platform
         .prefixed("refs/remotes/origin/")
@@ -219,7 +222,14 @@ fn forced_push_plan(
         {
             continue;
         }
-        if let Ok(id) = reference.peel_to_id() {
+        let Ok(id) = reference.peel_to_id() else {
+            continue;
+        };
+        let holds_after = after_id.is_some_and(|after| {
+            repo.merge_base(after, id.detach())
+                .is_ok_and(|base| base.map(gix::Id::detach) == Some(after))
+        });
+        if !holds_after {
             others.push(id.to_string());
         }
     }
@@ -943,12 +953,21 @@ mod tests {
         let plan = c.plan("push", event).unwrap();
         // Not `base` (on origin/feature), not `feature.txt`'s commit (another branch's), not
         // the old tip's: only what the push brought.
-        assert_eq!(c.scanned(&plan), vec![rewritten]);
+        assert_eq!(c.scanned(&plan), vec![rewritten.clone()]);
         let said = described(&plan);
         assert!(
             said.contains("forced push") && said.contains(GONE),
             "{said}"
         );
         assert!(said.contains("1 other branch compared"), "{said}");
+
+        // The same commit force-pushed to a second branch at once: that branch is not compared
+        // with (its own run would leave the commit to this one), so it is still scanned.
+        c.git(&["branch", "-f", "mirror", &rewritten]);
+        c.push(&["--force", "mirror"]);
+        let event = serde_json::json!({"ref": "refs/heads/main", "before": GONE, "after": rewritten,
+            "forced": true, "deleted": false, "repository": {"default_branch": "main"}});
+        let plan = c.plan("push", event).unwrap();
+        assert_eq!(c.scanned(&plan), vec![rewritten]);
     }
 }
