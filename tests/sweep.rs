@@ -887,3 +887,47 @@ fn a_failed_clone_keeps_its_progress_line_to_one_line_and_its_error_below() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_secret_without_an_answer_is_asked_again_once_its_rule_has_a_check() {
+    let token = format!(
+        "acme_{}",
+        common::random_chars(9, 24, b"abcdefghijklmnopqrstuvwxyz0123456789")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let (repo, _) = repo_with_secret(&token);
+    bare_copy(&repo, dir.path(), "one");
+    let work = tempfile::tempdir().unwrap();
+    // The same rule, first without a check, then with one (as a new keysweep brings).
+    let unchecked = mock::ACME_RULE
+        .split("[rules.validate]")
+        .next()
+        .unwrap()
+        .to_string();
+    let rules = common::write(work.path(), "acme.toml", &unchecked);
+    let mock = Mock::start(|_| Answer::new(200, r#"{"active":true}"#));
+    let store = work.path().join("s.db");
+    let args = [
+        "--dir",
+        dir.path().to_str().unwrap(),
+        "--rules",
+        rules.to_str().unwrap(),
+        "--validate",
+        "--validate-endpoint",
+        &format!("acme={}", mock.base),
+    ];
+    let (_, stderr) = sweep(&store, &args);
+    let status = |store: &Path| {
+        report_of(store)["repositories"][0]["findings"][0]["validation"]["status"].clone()
+    };
+    assert_eq!(status(&store), "unsupported", "{stderr}");
+    assert_eq!(mock.received().len(), 0);
+
+    common::write(work.path(), "acme.toml", mock::ACME_RULE);
+    let (_, stderr) = sweep(&store, &args);
+    assert_eq!(mock.received().len(), 1, "{stderr}");
+    assert_eq!(status(&store), "valid");
+    // Answered now: a third sweep does not ask again.
+    sweep(&store, &args);
+    assert_eq!(mock.received().len(), 1);
+}

@@ -159,12 +159,15 @@ pub struct SweepArgs {
     pub quiet: bool,
 
     /// After the sweep, ask each provider whether the secrets it found are live: once per
-    /// distinct secret, never again once answered (see `scan --validate`).
+    /// distinct secret, never again once it answered live or revoked (see `scan --validate`).
     #[arg(long, help_heading = "Live validation")]
     pub validate: bool,
     /// Send a provider's checks to another base URL: PROVIDER=URL, repeatable (as for `scan`).
     #[arg(long, value_name = "PROVIDER=URL", help_heading = "Live validation")]
     pub validate_endpoint: Vec<String>,
+    /// Check database URIs by a login to the host each names (as for `scan`).
+    #[arg(long, help_heading = "Live validation")]
+    pub validate_network_hosts: bool,
 }
 
 #[derive(Debug, Args)]

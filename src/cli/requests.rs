@@ -132,6 +132,7 @@ impl SweepArgs {
             quiet: self.quiet,
             validate: self.validate,
             validate_endpoint: self.validate_endpoint.clone(),
+            validate_network_hosts: self.validate_network_hosts,
         }
     }
 }

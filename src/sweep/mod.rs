@@ -98,6 +98,8 @@ pub struct SweepPlan {
     pub validate: bool,
     /// `PROVIDER=URL` overrides of a provider's base URL.
     pub validate_endpoint: Vec<String>,
+    /// Database URIs may be checked by a login to the host they name.
+    pub validate_network_hosts: bool,
 }
 
 /// Sweeps every repository of `plan` into its store; the exit code says whether any finding
@@ -275,8 +277,10 @@ fn web_host(api_url: &str) -> Option<String> {
     Some(host.strip_prefix("api.").unwrap_or(host).to_string())
 }
 
-/// Asks providers about each distinct secret of the swept repositories not asked about before,
-/// and records the answers. A check that needs the file (a GCP key) reads the blob from a
+/// Asks providers about each distinct secret of the swept repositories that has no answer yet
+/// (never asked, or asked when there was no check or no reply: a rule that gained a check, a
+/// provider that was down), and records the answers. A provider's answer, live or revoked, is
+/// kept and not asked again. A check that needs the file (a GCP key) reads the blob from a
 /// repository that holds it.
 fn validate_new_secrets(
     args: &SweepPlan,
@@ -292,7 +296,13 @@ fn validate_new_secrets(
             if rules.get(&finding.rule_id).is_none() {
                 continue;
             }
-            if finding.validation.is_some() || !seen.insert(finding.fingerprint.clone()) {
+            let answered = finding.validation.as_ref().is_some_and(|v| {
+                matches!(
+                    v.status,
+                    crate::model::Status::Valid | crate::model::Status::Invalid
+                )
+            });
+            if answered || !seen.insert(finding.fingerprint.clone()) {
                 continue;
             }
             if let Some(blob) = &finding.primary().blob {
@@ -303,6 +313,7 @@ fn validate_new_secrets(
     }
     let options = crate::validate::Options {
         endpoints: crate::validate::Endpoints::from_args_and_env(&args.validate_endpoint)?,
+        network_hosts: args.validate_network_hosts,
         ..crate::validate::Options::default()
     };
     let load = |o: &crate::model::Occurrence| -> Option<Vec<u8>> {

@@ -37,7 +37,7 @@ const MAX_READ: usize = 1 << 20;
 
 /// Why a database check did not run without the flag.
 const NOT_ALLOWED: &str = "logs in to the host its URI names, which the scanned files choose: \
-                           allowed only by `scan --validate-network-hosts`";
+                           allowed only by `--validate-network-hosts`";
 
 /// The database a URI logs in to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
