@@ -447,6 +447,16 @@ fn gcp_service_account_keys_are_checked_with_a_signed_jwt() {
     let key_file = include_str!("data/gcp-service-account.json");
     let public_key = include_bytes!("data/gcp-service-account.pub.der");
     let mock = Mock::start(move |r: &Received| {
+        // --map-access: the projects, with the token the token endpoint issued.
+        if r.method == "GET" && r.url == "/v1/projects?pageSize=100" {
+            return match r.header("authorization") {
+                Some("Bearer ya29.fixture") => Answer::new(
+                    200,
+                    r#"{"projects":[{"projectId":"acme-prod"},{"projectId":"acme-ci"}]}"#,
+                ),
+                _ => Answer::new(401, "{}"),
+            };
+        }
         let assertion = r
             .body
             .split('&')
@@ -507,10 +517,34 @@ fn gcp_service_account_keys_are_checked_with_a_signed_jwt() {
         "valid",
         "{stderr}"
     );
+    assert!(
+        validation_of(&report, &key_id)["facts"]
+            .get("access.projects")
+            .is_none()
+    );
+
+    // --map-access: a second token, then the projects it can see; the token is not kept.
+    let output = keysweep()
+        .arg("scan")
+        .arg(dir.path())
+        .args(["-f", "json", "--map-access", "--validate-endpoint"])
+        .arg(format!("gcp={}", mock.base))
+        .output()
+        .unwrap();
+    let mapped: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let v = validation_of(&mapped, &key_id);
+    assert_eq!(
+        v["facts"]["access.projects"], "2: acme-prod, acme-ci",
+        "{v}"
+    );
+    assert!(!String::from_utf8_lossy(&output.stdout).contains("ya29.fixture"));
+    let received = mock.received().len();
+    assert_eq!(received, 4, "check, second token, projects");
+
     write(dir.path(), "deploy/sa.json", tampered);
     let (_, report, _) = scan_builtin(dir.path(), &["gcp"], &mock.base);
     assert_eq!(validation_of(&report, &key_id)["status"], "invalid");
-    assert_eq!(mock.received().len(), 2);
+    assert_eq!(mock.received().len(), received + 1);
 }
 
 #[test]

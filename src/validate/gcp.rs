@@ -12,6 +12,36 @@ use crate::rules::validation::ValidateSpec;
 
 const TOKEN_URL: &str = "https://oauth2.googleapis.com/token";
 const SCOPE: &str = "https://www.googleapis.com/auth/cloud-platform.read-only";
+/// `--map-access`: the projects the service account can see (Resource Manager, read-only).
+const PROJECTS_URL: &str = "https://cloudresourcemanager.googleapis.com/v1/projects?pageSize=100";
+
+/// The access token of a token endpoint's answer (used for one request, never kept).
+pub(super) fn access_token(response: &Response) -> Option<String> {
+    if response.status != 200 {
+        return None;
+    }
+    let answer: serde_json::Value = serde_json::from_str(&response.body).ok()?;
+    Some(answer.get("access_token")?.as_str()?.to_string())
+}
+
+/// The projects listing with `token` (the read-only scope the check asks for).
+pub(super) fn projects_request(token: &str, endpoints: &Endpoints, provider: &str) -> Request {
+    Request {
+        method: "GET".into(),
+        url: endpoints.resolve(provider, PROJECTS_URL),
+        headers: vec![("Authorization".into(), format!("Bearer {token}"))],
+        body: None,
+    }
+}
+
+/// What the projects listing is read as: `access.projects`, the ids.
+pub(super) fn projects_probe() -> crate::rules::validation::AccessProbe {
+    crate::rules::validation::AccessProbe {
+        name: "projects".into(),
+        url: PROJECTS_URL.into(),
+        list: "projects.*.projectId".into(),
+    }
+}
 
 pub fn request(subject: &Subject, endpoints: &Endpoints) -> Result<Request, Validation> {
     let source = (subject.source)()

@@ -112,8 +112,42 @@ enum Check {
 }
 
 /// What one finding's check will do: send a request (to the rule's provider) and read the
-/// answer, then, if it is live, its access probes (name and request); or nothing (why).
-type Job<'r> = Result<(Check, &'r Rule, Vec<(&'r AccessProbe, Request)>), Validation>;
+/// answer, then, if it is live, its access probes; or nothing (why).
+type Job<'r> = Result<(Check, &'r Rule, Probes<'r>), Validation>;
+
+/// What `--map-access` sends after a live answer: the rule's declared probes, and for a Google
+/// service-account key a second token exchange, whose token then lists the projects.
+#[derive(Default)]
+struct Probes<'r> {
+    declared: Vec<(&'r AccessProbe, Request)>,
+    gcp_token: Option<Request>,
+}
+
+impl<'r> Probes<'r> {
+    /// The probes of one finding's live check, built while its subject (and the key file a
+    /// Google key needs) is at hand.
+    fn plan(spec: &'r ValidateSpec, subject: &Subject, options: &Options) -> Probes<'r> {
+        if !options.map_access {
+            return Probes::default();
+        }
+        let declared = spec
+            .access
+            .iter()
+            .filter_map(|probe| {
+                let probe_spec = request::probe_spec(spec, probe);
+                let r = request::declarative(&probe_spec, subject, &options.endpoints);
+                r.ok().map(|r| (probe, r))
+            })
+            .collect();
+        let gcp_token = (spec.coded == Some(Coded::GcpServiceAccount))
+            .then(|| gcp::request(subject, &options.endpoints).ok())
+            .flatten();
+        Probes {
+            declared,
+            gcp_token,
+        }
+    }
+}
 
 /// Builds the check of one finding (a request with the verdict that reads its answer, or a
 /// login), or says why there is none.
@@ -171,17 +205,10 @@ pub(crate) fn run(
             source: &source,
         };
         let request = plan(spec, &subject, options);
-        let probes: Vec<(&AccessProbe, Request)> = if options.map_access && request.is_ok() {
-            spec.access
-                .iter()
-                .filter_map(|probe| {
-                    let probe_spec = request::probe_spec(spec, probe);
-                    let r = request::declarative(&probe_spec, &subject, &options.endpoints);
-                    r.ok().map(|r| (probe, r))
-                })
-                .collect()
+        let probes = if request.is_ok() {
+            Probes::plan(spec, &subject, options)
         } else {
-            Vec::new()
+            Probes::default()
         };
         if let Ok(Check::Login(login)) = &request {
             // Listed as "login to HOST:PORT (postgres)".
@@ -196,11 +223,18 @@ pub(crate) fn run(
             });
         }
         if let Ok(Check::Http(r, _)) = &request {
-            let purposes = std::iter::once(("live check".to_string(), r)).chain(
-                probes
-                    .iter()
-                    .map(|(probe, r)| (format!("map access: {}", probe.name), r)),
-            );
+            let purposes = std::iter::once(("live check".to_string(), r))
+                .chain(
+                    probes
+                        .declared
+                        .iter()
+                        .map(|(probe, r)| (format!("map access: {}", probe.name), r)),
+                )
+                .chain(probes.gcp_token.iter().map(|r| {
+                    let purpose = "map access: projects (a second token, then GET \
+                                   cloudresourcemanager.googleapis.com/v1/projects)";
+                    (purpose.to_string(), r)
+                }));
             for (purpose, r) in purposes {
                 planned.push(Planned {
                     purpose,
@@ -298,7 +332,7 @@ fn execute(
 
 /// `--map-access` for one live finding: its rule's probes, sent after the live answer.
 struct Access<'a> {
-    probes: &'a [(&'a AccessProbe, Request)],
+    probes: &'a Probes<'a>,
     spec: &'a ValidateSpec,
     finding: &'a Finding,
     provider: &'a str,
@@ -312,9 +346,22 @@ impl Access<'_> {
         validation: &mut Validation,
         send: &dyn Fn(&Request) -> Result<Response, String>,
     ) {
-        for (probe, request) in self.probes {
+        for (probe, request) in &self.probes.declared {
             let (key, text) = request::access_fact(probe, send(request));
             validation.facts.insert(key, text);
+        }
+        // A Google key's projects, with a token of its own (the check's is not kept).
+        if let Some(token_request) = &self.probes.gcp_token {
+            let text = match send(token_request).map(|r| gcp::access_token(&r)) {
+                Ok(Some(token)) => {
+                    let request =
+                        gcp::projects_request(&token, &self.options.endpoints, self.provider);
+                    request::access_fact(&gcp::projects_probe(), send(&request)).1
+                }
+                Ok(None) => "not known: no token was issued the second time".into(),
+                Err(reason) => format!("not known: {reason}"),
+            };
+            validation.facts.insert("access.projects".into(), text);
         }
         // AWS's probes are signed, and need the IAM user the check named.
         let key_id = self.finding.paired_with.as_ref().map(|p| p.secret.as_str());
