@@ -560,17 +560,26 @@ fn azure_storage_keys_are_checked_with_a_shared_key_signature() {
             .strip_prefix("SharedKey ")
             .and_then(|s| s.split_once(':'))
             .unwrap_or_default();
+        // The check lists one container; --map-access lists a hundred, signed the same way.
+        let max = r
+            .url
+            .strip_prefix("/?comp=list&maxresults=")
+            .unwrap_or_default();
         let to_sign = format!(
-            "GET\n\n\n\n\n\n\n\n\n\n\n\nx-ms-date:{}\nx-ms-version:{}\n/{account}/\ncomp:list\nmaxresults:1",
+            "GET\n\n\n\n\n\n\n\n\n\n\n\nx-ms-date:{}\nx-ms-version:{}\n/{account}/\ncomp:list\nmaxresults:{max}",
             r.header("x-ms-date").unwrap_or_default(),
             r.header("x-ms-version").unwrap_or_default()
         );
         let expected = b64.encode(hmac(&b64.decode(&key).unwrap(), &to_sign));
-        if account == "acmebackups" && signature == expected && r.url == "/?comp=list&maxresults=1"
-        {
+        if account == "acmebackups" && signature == expected && max == "1" {
             Answer::new(
                 200,
                 "<EnumerationResults><Containers/></EnumerationResults>",
+            )
+        } else if account == "acmebackups" && signature == expected && max == "100" {
+            Answer::new(
+                200,
+                "<EnumerationResults><Containers><Container><Name>db-dumps</Name><Properties/></Container><Container><Name>logs</Name></Container></Containers></EnumerationResults>",
             )
         } else {
             Answer::new(403, "<Error><Code>AuthenticationFailed</Code></Error>")
@@ -594,6 +603,25 @@ fn azure_storage_keys_are_checked_with_a_shared_key_signature() {
         "{stderr}"
     );
     assert_eq!(validation_of(&report, &dead_key)["status"], "invalid");
+    assert!(
+        validation_of(&report, &live_key)["facts"]
+            .get("access.containers")
+            .is_none()
+    );
+
+    let output = keysweep()
+        .arg("scan")
+        .arg(dir.path())
+        .args(["-f", "json", "--map-access", "--validate-endpoint"])
+        .arg(format!("azure={}", mock.base))
+        .output()
+        .unwrap();
+    let mapped: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        validation_of(&mapped, &live_key)["facts"]["access.containers"],
+        "2: db-dumps, logs"
+    );
+    assert!(validation_of(&mapped, &dead_key).get("facts").is_none());
 }
 
 // ---- Every built-in declarative check, against a mock that answers what its spec says. ----

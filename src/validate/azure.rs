@@ -1,6 +1,7 @@
 //! Azure Storage: "List Containers" (at most one) signed with the account key (SharedKey).
 //! The account name comes from the connection string the key was found in; the request goes
-//! only to that account's endpoint under Azure's own storage domains.
+//! only to that account's endpoint under Azure's own storage domains. `--map-access` lists up
+//! to 100 containers the same way.
 
 use std::collections::BTreeMap;
 
@@ -20,6 +21,41 @@ const SUFFIXES: &[&str] = &[
 const VERSION: &str = "2021-08-06";
 
 pub fn request(subject: &Subject, endpoints: &Endpoints) -> Result<Request, Validation> {
+    list_containers(subject, endpoints, 1)
+}
+
+/// `--map-access`: the account's containers, up to 100 (`access.containers`).
+pub(super) fn containers_request(
+    subject: &Subject,
+    endpoints: &Endpoints,
+) -> Result<Request, Validation> {
+    list_containers(subject, endpoints, 100)
+}
+
+/// What a container listing is read as.
+pub(super) fn containers_fact(answer: Result<Response, String>) -> String {
+    match answer {
+        Ok(response) if response.status == 200 => {
+            // `<Container><Name>…</Name>`: each container's first element.
+            let names: Vec<&str> = response
+                .body
+                .split("<Container><Name>")
+                .skip(1)
+                .filter_map(|rest| rest.split('<').next())
+                .collect();
+            super::request::listed(names)
+        }
+        Ok(response) => format!("not allowed (HTTP {})", response.status),
+        Err(reason) => format!("not known: {reason}"),
+    }
+}
+
+/// A SharedKey-signed List Containers of at most `max` containers.
+fn list_containers(
+    subject: &Subject,
+    endpoints: &Endpoints,
+    max: u32,
+) -> Result<Request, Validation> {
     let text = String::from_utf8_lossy(&(subject.source)().unwrap_or_default()).into_owned();
     let connection = [subject.context, text.as_str()]
         .into_iter()
@@ -43,13 +79,13 @@ pub fn request(subject: &Subject, endpoints: &Endpoints) -> Result<Request, Vali
         .map_err(|_| Validation::unsupported("the key is not base64"))?;
     let date = rfc1123(utc::now());
     let string_to_sign = format!(
-        "GET\n\n\n\n\n\n\n\n\n\n\n\nx-ms-date:{date}\nx-ms-version:{VERSION}\n/{account}/\ncomp:list\nmaxresults:1"
+        "GET\n\n\n\n\n\n\n\n\n\n\n\nx-ms-date:{date}\nx-ms-version:{VERSION}\n/{account}/\ncomp:list\nmaxresults:{max}"
     );
     let signature = base64::engine::general_purpose::STANDARD
         .encode(hmac_sha256(&key, string_to_sign.as_bytes()));
     let url = endpoints.resolve(
         subject.provider,
-        &format!("https://{account}.blob.{suffix}/?comp=list&maxresults=1"),
+        &format!("https://{account}.blob.{suffix}/?comp=list&maxresults={max}"),
     );
     Ok(Request {
         method: "GET".into(),

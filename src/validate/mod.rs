@@ -121,6 +121,8 @@ type Job<'r> = Result<(Check, &'r Rule, Probes<'r>), Validation>;
 struct Probes<'r> {
     declared: Vec<(&'r AccessProbe, Request)>,
     gcp_token: Option<Request>,
+    /// An Azure Storage key's container listing (up to 100), signed like the check.
+    azure_containers: Option<Request>,
 }
 
 impl<'r> Probes<'r> {
@@ -142,9 +144,13 @@ impl<'r> Probes<'r> {
         let gcp_token = (spec.coded == Some(Coded::GcpServiceAccount))
             .then(|| gcp::request(subject, &options.endpoints).ok())
             .flatten();
+        let azure_containers = (spec.coded == Some(Coded::AzureStorage))
+            .then(|| azure::containers_request(subject, &options.endpoints).ok())
+            .flatten();
         Probes {
             declared,
             gcp_token,
+            azure_containers,
         }
     }
 }
@@ -229,6 +235,12 @@ pub(crate) fn run(
                         .declared
                         .iter()
                         .map(|(probe, r)| (format!("map access: {}", probe.name), r)),
+                )
+                .chain(
+                    probes
+                        .azure_containers
+                        .iter()
+                        .map(|r| ("map access: containers".to_string(), r)),
                 )
                 .chain(probes.gcp_token.iter().map(|r| {
                     let purpose = "map access: projects (a second token, then GET \
@@ -349,6 +361,10 @@ impl Access<'_> {
         for (probe, request) in &self.probes.declared {
             let (key, text) = request::access_fact(probe, send(request));
             validation.facts.insert(key, text);
+        }
+        if let Some(request) = &self.probes.azure_containers {
+            let text = azure::containers_fact(send(request));
+            validation.facts.insert("access.containers".into(), text);
         }
         // A Google key's projects, with a token of its own (the check's is not kept).
         if let Some(token_request) = &self.probes.gcp_token {
