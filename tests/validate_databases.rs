@@ -266,7 +266,8 @@ fn start_postgres(roles: &PostgresRoles) -> Option<Server> {
          SET password_encryption = 'scram-sha-256';\n\
          CREATE ROLE scramuser LOGIN PASSWORD '{}';\n\
          CREATE ROLE plainuser LOGIN PASSWORD '{}';\n\
-         CREATE ROLE blocked LOGIN PASSWORD '{}';\n",
+         CREATE ROLE blocked LOGIN PASSWORD '{}';\n\
+         CREATE DATABASE orders;\n",
         roles.md5, roles.scram, roles.cleartext, roles.blocked
     );
     let mut single = unprivileged(&postgres);
@@ -314,7 +315,7 @@ fn start_postgres(roles: &PostgresRoles) -> Option<Server> {
             "-c",
             "fsync=off",
         ])
-        .args(["-c", "log_connections=on"]);
+        .args(["-c", "log_connections=on", "-c", "log_statement=all"]);
     Some(Server::start(
         command,
         dir,
@@ -401,6 +402,30 @@ fn postgres_logins_with_md5_scram_and_cleartext_passwords() {
             "{user} by {method}: {log}"
         );
     }
+    // Without --map-access no statement ran; with it, one listing per live login.
+    assert!(!log.contains("pg_database"), "{log}");
+    let (report, stderr) = scan(
+        dir.path(),
+        &["--validate", "--validate-network-hosts", "--map-access"],
+    );
+    assert_statuses(&report, &stderr, &[(&scram_in_uri, "valid")]);
+    for secret in [&scram_in_uri, &roles.cleartext] {
+        let v = validation(&report, secret);
+        let listed = v["facts"]["access.databases"].as_str().unwrap_or_default();
+        assert!(listed.starts_with("3: "), "{v}");
+        for name in ["orders", "postgres", "template1"] {
+            assert!(listed.split([' ', ',']).any(|n| n == name), "{name}: {v}");
+        }
+    }
+    // The MD5 role's own database does not exist: its session never started.
+    assert_eq!(
+        validation(&report, &roles.md5)["facts"]["access.databases"],
+        "not known: the session did not start (SQLSTATE 3D000)"
+    );
+    assert!(validation(&report, &wrong_md5)["facts"]["access.databases"].is_null());
+    let log = std::fs::read_to_string(&server.log).unwrap();
+    let statement = "statement: SELECT datname FROM pg_database WHERE datallowconn ORDER BY 1";
+    assert_eq!(log.matches(statement).count(), 2, "{log}");
 }
 
 // ---- MariaDB ----
@@ -433,7 +458,11 @@ fn start_mariadb(app_password: &str) -> Option<Server> {
     let init = write(
         dir.path(),
         "init.sql",
-        format!("CREATE USER 'app'@'%' IDENTIFIED BY '{app_password}';\n"),
+        format!(
+            "CREATE USER 'app'@'%' IDENTIFIED BY '{app_password}';\n\
+             CREATE DATABASE shop;\n\
+             GRANT SELECT ON shop.* TO 'app'@'%';\n"
+        ),
     );
     let port = free_port();
     let error_log = dir.path().join("error.log");
@@ -444,6 +473,11 @@ fn start_mariadb(app_password: &str) -> Option<Server> {
         .arg(format!("--socket={}", dir.path().join("sock").display()))
         .arg(format!("--pid-file={}", dir.path().join("pid").display()))
         .arg(format!("--log-error={}", error_log.display()))
+        .arg("--general-log=1")
+        .arg(format!(
+            "--general-log-file={}",
+            dir.path().join("general.log").display()
+        ))
         .arg(format!("--init-file={}", init.display()))
         .arg(format!("--port={port}"))
         .args([
@@ -502,6 +536,25 @@ fn mariadb_logins_with_native_passwords() {
             .contains("MariaDB"),
         "{v}"
     );
+    // Without --map-access no statement ran; with it, SHOW DATABASES lists what `app` may see.
+    let general = server.log.with_file_name("general.log");
+    let queries = || {
+        let log = std::fs::read_to_string(&general).unwrap_or_default();
+        log.matches("SHOW DATABASES").count()
+    };
+    assert_eq!(queries(), 0);
+    let (report, stderr) = scan(
+        dir.path(),
+        &["--validate", "--validate-network-hosts", "--map-access"],
+    );
+    assert_statuses(&report, &stderr, &[(&right, "valid"), (&wrong, "invalid")]);
+    let v = validation(&report, &right);
+    assert_eq!(
+        v["facts"]["access.databases"], "2: information_schema, shop",
+        "{v}"
+    );
+    assert!(validation(&report, &wrong)["facts"]["access.databases"].is_null());
+    assert_eq!(queries(), 1);
 }
 
 // ---- Redis ----
@@ -576,6 +629,49 @@ fn redis_auth_with_requirepass_and_an_acl_user() {
         validation(&report, &tls)["reason"],
         "the URI asks for TLS (rediss://), which this check does not speak"
     );
+    // Without --map-access no INFO was sent; with it, one per live login, listing db0's key.
+    let infos_sent = || redis_command(port, &default_password, &["INFO", "commandstats"]);
+    let calls = |stats: &str| {
+        stats
+            .lines()
+            .find_map(|l| l.strip_prefix("cmdstat_info:calls="))
+            .map_or(0, |rest| {
+                rest.split(',').next().unwrap().parse::<u32>().unwrap()
+            })
+    };
+    assert_eq!(calls(&infos_sent()), 0, "INFO sent without --map-access");
+    assert!(redis_command(port, &default_password, &["SET", "greeting", "hello"]).contains("OK"));
+    let (report, stderr) = scan(
+        dir.path(),
+        &["--validate", "--validate-network-hosts", "--map-access"],
+    );
+    assert_statuses(&report, &stderr, &[(&default_password, "valid")]);
+    for secret in [&default_password, &worker_password] {
+        let v = validation(&report, secret);
+        assert_eq!(v["facts"]["access.databases"], "1: db0 (1 key)", "{v}");
+    }
+    // Two listings, and the first INFO commandstats above (counted once it ran).
+    assert_eq!(calls(&infos_sent()), 3);
+}
+
+/// Sends one command (after AUTH with `password`) over RESP and returns the raw answer.
+fn redis_command(port: u16, password: &str, command: &[&str]) -> String {
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut out = Vec::new();
+    for parts in [&["AUTH", password][..], command] {
+        out.extend_from_slice(format!("*{}\r\n", parts.len()).as_bytes());
+        for part in parts {
+            out.extend_from_slice(format!("${}\r\n{part}\r\n", part.len()).as_bytes());
+        }
+    }
+    out.extend_from_slice(b"*1\r\n$4\r\nQUIT\r\n");
+    stream.write_all(&out).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer
 }
 
 // ---- MongoDB: a mock of the wire protocol ----
@@ -590,6 +686,8 @@ enum Bson {
     Bool(bool),
     Binary(Vec<u8>),
     Strings(Vec<String>),
+    /// An array of `{name: …}` documents (`listDatabases`'s `databases`).
+    Names(Vec<String>),
 }
 
 fn bson_encode(fields: &[(&str, Bson)]) -> Vec<u8> {
@@ -616,6 +714,23 @@ fn bson_encode(fields: &[(&str, Bson)]) -> Vec<u8> {
                 let refs: Vec<(&str, Bson)> =
                     keyed.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
                 (0x04, bson_encode(&refs))
+            }
+            Bson::Names(names) => {
+                let docs: Vec<Vec<u8>> = names
+                    .iter()
+                    .map(|n| bson_encode(&[("name", Bson::Str(n.clone()))]))
+                    .collect();
+                let mut array = vec![0; 4];
+                for (i, doc) in docs.iter().enumerate() {
+                    array.push(0x03);
+                    array.extend_from_slice(i.to_string().as_bytes());
+                    array.push(0);
+                    array.extend_from_slice(doc);
+                }
+                array.push(0);
+                let length = (array.len() as i32).to_le_bytes();
+                array[..4].copy_from_slice(&length);
+                (0x04, array)
             }
         };
         out.push(kind);
@@ -669,7 +784,8 @@ fn field<'a>(doc: &'a [(String, Bson)], name: &str) -> Option<&'a Bson> {
 type Commands = Arc<Mutex<Vec<(String, String)>>>;
 
 /// A MongoDB that knows one user of `admin`, `user` with `password` (SCRAM-SHA-256, 4096
-/// iterations), and answers `hello`, `saslStart` and `saslContinue` as mongod does.
+/// iterations), and answers `hello`, `saslStart` and `saslContinue` as mongod does, and
+/// `listDatabases` (names only, authorized databases only) with `admin` and `events`.
 fn mongo_mock(user: &'static str, password: String) -> (u16, Commands) {
     use base64::{Engine as _, engine::general_purpose::STANDARD as B64};
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -802,6 +918,20 @@ fn mongo_mock(user: &'static str, password: String) -> (u16, Commands) {
                                 failed.clone()
                             }
                         }
+                        "listDatabases" => {
+                            assert_eq!(field(&command, "nameOnly"), Some(&Bson::Bool(true)));
+                            assert_eq!(
+                                field(&command, "authorizedDatabases"),
+                                Some(&Bson::Bool(true))
+                            );
+                            vec![
+                                (
+                                    "databases",
+                                    Bson::Names(vec!["admin".into(), "events".into()]),
+                                ),
+                                ("ok", Bson::Double(1.0)),
+                            ]
+                        }
                         other => panic!("the check sent {other}, which a login never needs"),
                     };
                     let body = bson_encode(&reply);
@@ -857,6 +987,27 @@ fn mongodb_scram_sha_256_against_a_wire_protocol_mock() {
     assert_eq!(count("saslContinue", "admin"), 2, "{seen:?}");
     assert_eq!(count("saslStart", "archive"), 1, "{seen:?}");
     assert_eq!(seen.len(), 8, "{seen:?}");
+    assert!(v["facts"]["access.databases"].is_null(), "{v}");
+
+    // With --map-access: the same logins, and one listDatabases on admin after the live one.
+    commands.lock().unwrap().clear();
+    let (report, stderr) = scan(
+        dir.path(),
+        &["--validate", "--validate-network-hosts", "--map-access"],
+    );
+    assert_statuses(&report, &stderr, &[(&right, "valid"), (&wrong, "invalid")]);
+    let v = validation(&report, &right);
+    assert_eq!(v["facts"]["access.databases"], "2: admin, events", "{v}");
+    assert!(validation(&report, &wrong)["facts"]["access.databases"].is_null());
+    let mut seen = commands.lock().unwrap().clone();
+    seen.sort();
+    let count = |name: &str, db: &str| seen.iter().filter(|(n, d)| n == name && d == db).count();
+    assert_eq!(count("hello", "admin"), 3, "{seen:?}");
+    assert_eq!(count("saslStart", "admin"), 2, "{seen:?}");
+    assert_eq!(count("saslContinue", "admin"), 2, "{seen:?}");
+    assert_eq!(count("saslStart", "archive"), 1, "{seen:?}");
+    assert_eq!(count("listDatabases", "admin"), 1, "{seen:?}");
+    assert_eq!(seen.len(), 9, "{seen:?}");
 }
 
 // ---- Off unless allowed ----
@@ -923,6 +1074,44 @@ fn without_the_flag_nothing_connects_and_the_dry_run_lists_the_logins() {
     }
     assert!(
         stderr.contains("4 requests would be sent; none was"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("map access"), "{stderr}");
+
+    // With --map-access each login is followed by its listing, in the same connection.
+    let (_, stderr) = scan(
+        dir.path(),
+        &[
+            "--validate-dry-run",
+            "--validate-network-hosts",
+            "--map-access",
+        ],
+    );
+    nothing_connected();
+    for (rule, kind, statement, secret) in [
+        (
+            "database.postgres-uri",
+            "postgres",
+            "SELECT datname FROM pg_database WHERE datallowconn ORDER BY 1",
+            &secrets[0],
+        ),
+        ("database.mysql-uri", "mysql", "SHOW DATABASES", &secrets[1]),
+        ("database.redis-uri", "redis", "INFO keyspace", &secrets[2]),
+        (
+            "database.mongodb-uri",
+            "mongodb",
+            "listDatabases (nameOnly, authorizedDatabases) on admin",
+            &secrets[3],
+        ),
+    ] {
+        let line = format!(
+            "keysweep: would send map access: databases (in the same connection) ({rule}, database): {statement} on 127.0.0.1:{port} ({kind}) for {}",
+            &secret[..4]
+        );
+        assert!(stderr.contains(&line), "{line}\n{stderr}");
+    }
+    assert!(
+        stderr.contains("8 requests would be sent; none was"),
         "{stderr}"
     );
 }

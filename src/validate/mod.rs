@@ -159,7 +159,8 @@ impl<'r> Probes<'r> {
 /// login), or says why there is none.
 fn plan(spec: &ValidateSpec, subject: &Subject, options: &Options) -> Result<Check, Validation> {
     let endpoints = &options.endpoints;
-    let login = |kind| db::plan(kind, subject, options.network_hosts).map(Check::Login);
+    let (allowed, list) = (options.network_hosts, options.map_access);
+    let login = |kind| db::plan(kind, subject, allowed, list).map(Check::Login);
     let (request, verdict): (Result<Request, Validation>, Verdict) = match spec.coded {
         Some(Coded::AwsSts) => (aws::request(subject, endpoints), aws::verdict),
         Some(Coded::GcpServiceAccount) => (gcp::request(subject, endpoints), gcp::verdict),
@@ -227,6 +228,12 @@ pub(crate) fn run(
                 path: format!(" ({})", login.kind()),
                 redacted_secret: redact_secret(&finding.secret),
             });
+            // "map access: databases (in the same connection): SHOW DATABASES on HOST:PORT".
+            planned.extend(login.listing().map(|statement| Planned {
+                purpose: "map access: databases (in the same connection)".into(),
+                method: format!("{statement} on"),
+                ..planned.last().expect("the login was listed").clone()
+            }));
         }
         if let Ok(Check::Http(r, _)) = &request {
             let purposes = std::iter::once(("live check".to_string(), r))

@@ -4,7 +4,8 @@
 //! The host is the scanned repository's choice, so these checks run only when the user passes
 //! `--validate-network-hosts` (loopback and private addresses included: no special case). Each
 //! login runs within the connect timeout and one deadline for the whole exchange, reads at
-//! most [`MAX_READ`] bytes, sends nothing but the login (and the protocol's goodbye), speaks no
+//! most [`MAX_READ`] bytes, sends nothing but the login (and the protocol's goodbye; with
+//! `--map-access`, one read-only listing of the databases in between), speaks no
 //! TLS, retries nothing (a refused login may count towards a lockout), and never puts the
 //! password in a reason: reasons name the address and the server's error code only, never
 //! the server's own text.
@@ -78,11 +79,16 @@ impl Kind {
     }
 }
 
-/// One login to run: where, as whom, with which password.
+/// The most database names one listing keeps.
+const MAX_NAMES: usize = 100;
+
+/// One login to run: where, as whom, with which password; and whether to list the databases
+/// after it (`--map-access`).
 #[derive(Debug)]
 pub(crate) struct Login {
     kind: Kind,
     target: Target,
+    list: bool,
 }
 
 impl Login {
@@ -96,17 +102,30 @@ impl Login {
         self.kind.name()
     }
 
+    /// What the listing after the login sends (`--map-access`), for the dry run; none
+    /// without the flag.
+    pub(crate) fn listing(&self) -> Option<&'static str> {
+        self.list.then_some(match self.kind {
+            Kind::Postgres => postgres::LIST_DATABASES,
+            Kind::Mysql => mysql::LIST_DATABASES,
+            Kind::Redis => redis::LIST_DATABASES,
+            Kind::Mongo => mongo::LIST_DATABASES,
+        })
+    }
+
     /// Connects and logs in: valid when the server accepts the password, invalid when it
-    /// explicitly rejects it, an error for anything else.
+    /// explicitly rejects it, an error for anything else. A valid login that lists gets the
+    /// `access.databases` fact.
     pub(crate) fn run(&self, connect_timeout: Duration, total_timeout: Duration) -> Validation {
-        let answer = Conn::open(&self.target, connect_timeout, total_timeout).and_then(
-            |mut conn| match self.kind {
-                Kind::Postgres => postgres::login(&mut conn, &self.target),
-                Kind::Mysql => mysql::login(&mut conn, &self.target),
-                Kind::Redis => redis::login(&mut conn, &self.target),
-                Kind::Mongo => mongo::login(&mut conn, &self.target),
-            },
-        );
+        let (target, list) = (&self.target, self.list);
+        let answer = Conn::open(target, connect_timeout, total_timeout).and_then(|mut conn| {
+            match self.kind {
+                Kind::Postgres => postgres::login(&mut conn, target, list),
+                Kind::Mysql => mysql::login(&mut conn, target, list),
+                Kind::Redis => redis::login(&mut conn, target, list),
+                Kind::Mongo => mongo::login(&mut conn, target, list),
+            }
+        });
         match answer {
             Ok(v) if v.status == Status::Invalid => Validation {
                 reason: Some(format!("rejected by {}", self.address())),
@@ -120,7 +139,12 @@ impl Login {
 
 /// The login for one finding, or why there is none: not allowed, no URI around the password,
 /// or a URI that asks for what the check does not do (TLS, DNS SRV, another mechanism).
-pub(crate) fn plan(kind: Kind, subject: &Subject, allowed: bool) -> Result<Login, Validation> {
+pub(crate) fn plan(
+    kind: Kind,
+    subject: &Subject,
+    allowed: bool,
+    list: bool,
+) -> Result<Login, Validation> {
     if !allowed {
         return Err(Validation::unsupported(NOT_ALLOWED));
     }
@@ -142,7 +166,7 @@ pub(crate) fn plan(kind: Kind, subject: &Subject, allowed: bool) -> Result<Login
     if let Some(why) = refusal(kind, &target) {
         return Err(Validation::error(why));
     }
-    Ok(Login { kind, target })
+    Ok(Login { kind, target, list })
 }
 
 /// Why a URI cannot be checked by a plain login, if it cannot.
@@ -200,6 +224,37 @@ fn accepted(facts: &[(&str, &str)]) -> Validation {
         .map(|(name, value)| (name.to_string(), value.to_string()))
         .collect();
     Validation::valid(facts)
+}
+
+/// What a listing of databases found: names (the server's text, through [`printable`]), or the
+/// server's refusal (`SQLSTATE 42501`, `error 1227`, `NOPERM`, `error code 13`).
+#[derive(Debug, PartialEq)]
+enum Listed {
+    Names(Vec<String>),
+    Refused(String),
+}
+
+impl Listed {
+    /// Keeps a name (at most [`MAX_NAMES`]).
+    fn push(&mut self, name: &[u8]) {
+        if let Listed::Names(names) = self
+            && names.len() < MAX_NAMES
+        {
+            names.push(printable(name));
+        }
+    }
+}
+
+/// Adds `access.databases` to a valid login: what the listing found, or why it is not known
+/// (a connection that failed after the login, a deadline run out, an answer not understood).
+fn with_listing(mut validation: Validation, listing: Result<Listed, String>) -> Validation {
+    let text = match listing {
+        Ok(Listed::Names(names)) => super::request::listed(names),
+        Ok(Listed::Refused(why)) => format!("not allowed ({why})"),
+        Err(reason) => format!("not known: {reason}"),
+    };
+    validation.facts.insert("access.databases".into(), text);
+    validation
 }
 
 /// A server's text as a fact: printable ASCII, at most 64 characters (it comes from a host
@@ -354,12 +409,25 @@ fn against(
     secret: &str,
     script: impl FnOnce(TcpStream) + Send + 'static,
 ) -> Validation {
+    against_listing(kind, line, secret, false, script)
+}
+
+/// [`against`], listing the databases after the login when `list`.
+#[cfg(test)]
+fn against_listing(
+    kind: Kind,
+    line: &str,
+    secret: &str,
+    list: bool,
+    script: impl FnOnce(TcpStream) + Send + 'static,
+) -> Validation {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let server = std::thread::spawn(move || script(listener.accept().unwrap().0));
     let line = line.replace("PORT", &port.to_string());
     let target = uri::find(&line, secret, kind.schemes(), kind.default_port()).unwrap();
-    let validation = Login { kind, target }.run(Duration::from_secs(2), Duration::from_secs(5));
+    let validation =
+        Login { kind, target, list }.run(Duration::from_secs(2), Duration::from_secs(5));
     server.join().unwrap();
     validation
 }
@@ -381,14 +449,21 @@ mod tests {
     #[test]
     fn nothing_is_planned_without_the_flag_and_tls_uris_are_not_tried() {
         let line = "DATABASE_URL=postgres://app:s3cr3t-Pw@db.internal:6543/orders";
-        let refused = plan(Kind::Postgres, &subject("s3cr3t-Pw", line), false).unwrap_err();
+        let refused = plan(Kind::Postgres, &subject("s3cr3t-Pw", line), false, true).unwrap_err();
         assert_eq!(refused.status, Status::Unsupported);
         assert!(refused.reason.unwrap().contains("--validate-network-hosts"));
-        let login = plan(Kind::Postgres, &subject("s3cr3t-Pw", line), true).unwrap();
+        let login = plan(Kind::Postgres, &subject("s3cr3t-Pw", line), true, false).unwrap();
         assert_eq!(
             (login.address(), login.kind()),
             ("db.internal:6543".into(), "postgres")
         );
+        assert_eq!(
+            login.listing(),
+            None,
+            "nothing but the login without --map-access"
+        );
+        let listing = plan(Kind::Postgres, &subject("s3cr3t-Pw", line), true, true).unwrap();
+        assert_eq!(listing.listing(), Some(postgres::LIST_DATABASES));
 
         for (kind, line, why) in [
             (
@@ -423,7 +498,7 @@ mod tests {
                 "not SCRAM",
             ),
         ] {
-            let v = plan(kind, &subject("s3cr3t-Pw", line), true).unwrap_err();
+            let v = plan(kind, &subject("s3cr3t-Pw", line), true, false).unwrap_err();
             assert_eq!(v.status, Status::Error, "{line}");
             assert!(v.reason.as_ref().unwrap().contains(why), "{line}: {v:?}");
         }
@@ -436,7 +511,7 @@ mod tests {
             ),
         ] {
             assert!(
-                plan(kind, &subject("s3cr3t-Pw", line), true).is_ok(),
+                plan(kind, &subject("s3cr3t-Pw", line), true, false).is_ok(),
                 "{line}"
             );
         }
@@ -444,6 +519,7 @@ mod tests {
             Kind::Redis,
             &subject("s3cr3t-Pw", "password: s3cr3t-Pw"),
             true,
+            false,
         );
         assert_eq!(elsewhere.unwrap_err().status, Status::Unsupported);
     }
@@ -463,7 +539,7 @@ mod tests {
                 "URL=postgres://a:s3cr3t-Pw@h/db?application_name=x",
             )
         };
-        let v = plan(Kind::Postgres, &cut, true).unwrap_err();
+        let v = plan(Kind::Postgres, &cut, true, false).unwrap_err();
         assert!(v.reason.unwrap().contains("sslmode=require"));
         // A file that no longer holds it (or a decoded finding): the context is used.
         let gone = || Some(b"nothing here".to_vec());
@@ -472,7 +548,9 @@ mod tests {
             ..subject("s3cr3t-Pw", "URL=postgres://a:s3cr3t-Pw@h/db")
         };
         assert_eq!(
-            plan(Kind::Postgres, &from_context, true).unwrap().address(),
+            plan(Kind::Postgres, &from_context, true, false)
+                .unwrap()
+                .address(),
             "h:5432"
         );
     }
@@ -486,7 +564,7 @@ mod tests {
             .unwrap()
             .port();
         let line = format!("redis://:s3cr3t-Pw@127.0.0.1:{port}");
-        let login = plan(Kind::Redis, &subject("s3cr3t-Pw", &line), true).unwrap();
+        let login = plan(Kind::Redis, &subject("s3cr3t-Pw", &line), true, false).unwrap();
         let v = login.run(Duration::from_secs(1), Duration::from_secs(2));
         assert_eq!(v.status, Status::Error);
         assert_eq!(
@@ -508,7 +586,7 @@ mod tests {
             let _ = flood.write_all(&vec![b'+'; 2 << 20]);
         });
         let line = format!("redis://:s3cr3t-Pw@127.0.0.1:{port}");
-        let login = plan(Kind::Redis, &subject("s3cr3t-Pw", &line), true).unwrap();
+        let login = plan(Kind::Redis, &subject("s3cr3t-Pw", &line), true, false).unwrap();
         let started = Instant::now();
         let v = login.run(Duration::from_secs(1), Duration::from_millis(300));
         assert!(started.elapsed() < Duration::from_secs(2));

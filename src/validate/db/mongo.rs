@@ -1,21 +1,25 @@
 //! MongoDB: OP_MSG `hello` (asking which SCRAM mechanisms the user has), then SCRAM-SHA-256
 //! (or SCRAM-SHA-1) through `saslStart` and `saslContinue` on the URI's authentication
 //! database (`authSource`, else the URI's database, else `admin`), then the connection is
-//! closed. Error code 18 (AuthenticationFailed) is a rejected password.
+//! closed (with `--map-access`, after one `listDatabases` on `admin`, names only, the
+//! databases the user is authorized for). Error code 18 (AuthenticationFailed) is a rejected password.
 
 use md5::{Digest, Md5};
 
 use super::bson::{self, Doc, Value};
 use super::scram::{Hash, Scram};
 use super::uri::Target;
-use super::{Conn, accepted};
+use super::{Conn, Listed, accepted, with_listing};
 use crate::model::Validation;
 use crate::validate::digest::hex;
 
 const OP_MSG: i32 = 2013;
 const AUTHENTICATION_FAILED: f64 = 18.0;
 
-pub(super) fn login(conn: &mut Conn, target: &Target) -> Result<Validation, String> {
+/// The command `--map-access` sends after the login.
+pub(super) const LIST_DATABASES: &str = "listDatabases (nameOnly, authorizedDatabases) on admin";
+
+pub(super) fn login(conn: &mut Conn, target: &Target, list: bool) -> Result<Validation, String> {
     if target.user.is_empty() {
         return Err("the URI names no user".into());
     }
@@ -91,11 +95,16 @@ pub(super) fn login(conn: &mut Conn, target: &Target) -> Result<Validation, Stri
             verified = true;
         }
         if bson::get(&reply, "done") == Some(&Value::Bool(true)) {
-            return Ok(accepted(&[
+            let validation = accepted(&[
                 ("user", user),
                 ("auth_source", source),
                 ("mechanism", mechanism),
-            ]));
+            ]);
+            return Ok(if list {
+                with_listing(validation, session.databases())
+            } else {
+                validation
+            });
         }
     }
     Err(session.not_mongo())
@@ -147,6 +156,18 @@ impl Session<'_> {
         Err(self.not_mongo())
     }
 
+    /// `listDatabases` on `admin`, names only, those the user is authorized for: the
+    /// `databases` array's names, or the error code of a refusal.
+    fn databases(&mut self) -> Result<Listed, String> {
+        let reply = self.command(&[
+            ("listDatabases", Value::Int32(1)),
+            ("nameOnly", Value::Bool(true)),
+            ("authorizedDatabases", Value::Bool(true)),
+            ("$db", Value::Str("admin".into())),
+        ])?;
+        Ok(databases(&reply))
+    }
+
     /// An answer that is not `ok`: invalid for AuthenticationFailed, else an error naming
     /// the code.
     fn refused(&self, reply: &Doc) -> Option<Result<Validation, String>> {
@@ -170,6 +191,27 @@ impl Session<'_> {
     fn not_mongo(&self) -> String {
         format!("{} did not answer like MongoDB", self.conn.address)
     }
+}
+
+/// The databases of a `listDatabases` answer.
+fn databases(reply: &Doc) -> Listed {
+    if bson::get(reply, "ok").and_then(Value::number) != Some(1.0) {
+        return Listed::Refused(match bson::get(reply, "code").and_then(Value::number) {
+            Some(code) => format!("error code {code}"),
+            None => "an error".into(),
+        });
+    }
+    let mut listed = Listed::Names(Vec::new());
+    if let Some(Value::Array(entries)) = bson::get(reply, "databases") {
+        for entry in entries {
+            if let Value::Doc(entry) = entry
+                && let Some(Value::Str(name)) = bson::get(entry, "name")
+            {
+                listed.push(name.as_bytes());
+            }
+        }
+    }
+    listed
 }
 
 #[cfg(test)]
@@ -248,5 +290,77 @@ mod tests {
                 assert!(v.reason.unwrap().ends_with("answered error code 13"));
             }
         }
+    }
+
+    #[test]
+    fn the_listing_reads_the_names_of_list_databases() {
+        let entry = |name: &str| Value::Doc(vec![("name".into(), Value::Str(name.into()))]);
+        let reply: Doc = vec![
+            (
+                "databases".into(),
+                Value::Array(vec![entry("admin"), entry("events"), Value::Int32(3)]),
+            ),
+            ("ok".into(), Value::Double(1.0)),
+        ];
+        assert_eq!(
+            databases(&reply),
+            Listed::Names(vec!["admin".into(), "events".into()])
+        );
+        let refused: Doc = vec![
+            ("ok".into(), Value::Double(0.0)),
+            ("code".into(), Value::Int32(13)),
+        ];
+        assert_eq!(databases(&refused), Listed::Refused("error code 13".into()));
+        // Through the wire: the command as sent, the checksum-trailed answer read.
+        let encoded = bson::encode(&[
+            (
+                "databases",
+                Value::Array(vec![entry("admin"), entry("events")]),
+            ),
+            ("ok", Value::Double(1.0)),
+        ]);
+        let fields = bson::decode(&encoded).unwrap();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = std::thread::spawn(move || {
+            let mut s = listener.accept().unwrap().0;
+            let (id, command) = receive(&mut s);
+            assert_eq!(
+                command,
+                vec![
+                    ("listDatabases".to_string(), Value::Int32(1)),
+                    ("nameOnly".into(), Value::Bool(true)),
+                    ("authorizedDatabases".into(), Value::Bool(true)),
+                    ("$db".into(), Value::Str("admin".into())),
+                ]
+            );
+            let fields: Vec<(&str, Value)> = fields
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.clone()))
+                .collect();
+            answer(&mut s, id, &fields);
+        });
+        let target = super::super::uri::find(
+            &format!("mongodb://u:pw-Mongo-2@127.0.0.1:{port}"),
+            "pw-Mongo-2",
+            &["mongodb"],
+            27017,
+        )
+        .unwrap();
+        let mut conn = Conn::open(
+            &target,
+            std::time::Duration::from_secs(2),
+            std::time::Duration::from_secs(5),
+        )
+        .unwrap();
+        let mut session = Session {
+            conn: &mut conn,
+            next_id: 3,
+        };
+        assert_eq!(
+            session.databases(),
+            Ok(Listed::Names(vec!["admin".into(), "events".into()]))
+        );
+        server.join().unwrap();
     }
 }

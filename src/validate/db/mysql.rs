@@ -1,6 +1,7 @@
 //! MySQL and MariaDB: the server's handshake (protocol 10), one handshake response with
 //! `mysql_native_password` or `caching_sha2_password`'s scramble (and an answer to a switch to
-//! the other), then COM_QUIT after an OK. No database is named, so an account that may log in
+//! the other), then COM_QUIT after an OK (with `--map-access`, one COM_QUERY
+//! [`LIST_DATABASES`] before it). No database is named, so an account that may log in
 //! but not use the URI's database still counts as live. Error 1045 is a rejected password.
 //! When `caching_sha2_password` has no cached entry for the account it asks for full
 //! authentication, which needs TLS or the server's RSA key: that answer is unknown (an
@@ -13,7 +14,7 @@
 use sha2::{Digest, Sha256};
 
 use super::uri::Target;
-use super::{Conn, accepted, printable};
+use super::{Conn, Listed, accepted, printable, with_listing};
 use crate::model::Validation;
 
 const NATIVE: &str = "mysql_native_password";
@@ -27,6 +28,9 @@ const TRANSACTIONS: u32 = 0x2000;
 const SECURE_CONNECTION: u32 = 0x8000;
 const PLUGIN_AUTH: u32 = 0x8_0000;
 
+/// The query `--map-access` sends after the login.
+pub(super) const LIST_DATABASES: &str = "SHOW DATABASES";
+
 /// Packets longer than this are split by the protocol; no login packet comes near it.
 const MAX_PACKET: usize = 0xFF_FFFF;
 
@@ -38,7 +42,7 @@ struct Handshake {
     plugin: String,
 }
 
-pub(super) fn login(conn: &mut Conn, target: &Target) -> Result<Validation, String> {
+pub(super) fn login(conn: &mut Conn, target: &Target, list: bool) -> Result<Validation, String> {
     if target.user.contains('\0') {
         return Err("a NUL byte in the user cannot be sent".into());
     }
@@ -99,12 +103,14 @@ pub(super) fn login(conn: &mut Conn, target: &Target) -> Result<Validation, Stri
         seq = next;
         match answer.first() {
             Some(0x00) => {
+                let listing = list.then(|| databases(conn));
                 let _ = conn.send(&packet(0, &[0x01])); // COM_QUIT
                 let version = handshake.version.trim_start_matches("5.5.5-");
-                return Ok(accepted(&[
-                    ("user", &target.user),
-                    ("server_version", version),
-                ]));
+                let validation = accepted(&[("user", &target.user), ("server_version", version)]);
+                return Ok(match listing {
+                    Some(listing) => with_listing(validation, listing),
+                    None => validation,
+                });
             }
             Some(0xFF) => {
                 return match error_code(&answer) {
@@ -163,6 +169,63 @@ pub(super) fn login(conn: &mut Conn, target: &Target) -> Result<Validation, Stri
         }
     }
     Err(not_mysql(conn))
+}
+
+/// Sends COM_QUERY [`LIST_DATABASES`] and reads its text result set (CLIENT_DEPRECATE_EOF is
+/// not asked for): the column count, its definitions and an EOF, the rows, an EOF. An ERR
+/// packet is a refusal.
+fn databases(conn: &mut Conn) -> Result<Listed, String> {
+    let mut query = vec![0x03];
+    query.extend_from_slice(LIST_DATABASES.as_bytes());
+    conn.send(&packet(0, &query))?;
+    let (_, first) = read_packet(conn)?;
+    let columns = match first.first() {
+        Some(0xFF) => return Ok(refused(&first)),
+        // An OK: no result set, so nothing listed.
+        Some(0x00) => return Ok(Listed::Names(Vec::new())),
+        _ => lenenc(&first).ok_or_else(|| not_mysql(conn))?.0,
+    };
+    // Column definitions, then their EOF.
+    for _ in 0..=columns {
+        read_packet(conn)?;
+    }
+    let mut listed = Listed::Names(Vec::new());
+    loop {
+        let (_, row) = read_packet(conn)?;
+        match row.first() {
+            Some(0xFE) if row.len() < 9 => return Ok(listed),
+            Some(0xFF) => return Ok(refused(&row)),
+            // The first column; NULL (0xFB) is no name.
+            Some(0xFB) => {}
+            _ => {
+                let (length, used) = lenenc(&row).ok_or_else(|| not_mysql(conn))?;
+                let name = usize::try_from(length)
+                    .ok()
+                    .and_then(|length| row.get(used..used.checked_add(length)?))
+                    .ok_or_else(|| not_mysql(conn))?;
+                listed.push(name);
+            }
+        }
+    }
+}
+
+/// An ERR packet as a refusal of the listing.
+fn refused(packet: &[u8]) -> Listed {
+    Listed::Refused(format!("error {}", error_code(packet).unwrap_or_default()))
+}
+
+/// A length-encoded integer at the start of `bytes`, and how many bytes it took.
+fn lenenc(bytes: &[u8]) -> Option<(u64, usize)> {
+    let width = match *bytes.first()? {
+        small @ 0..=0xFA => return Some((u64::from(small), 1)),
+        0xFC => 2,
+        0xFD => 3,
+        0xFE => 8,
+        _ => return None,
+    };
+    let mut value = [0u8; 8];
+    value[..width].copy_from_slice(bytes.get(1..1 + width)?);
+    Some((u64::from_le_bytes(value), 1 + width))
 }
 
 impl Handshake {
@@ -260,7 +323,7 @@ mod tests {
     use std::io::{Read, Write};
     use std::net::TcpStream;
 
-    use super::super::{Kind, against};
+    use super::super::{Kind, against, against_listing};
     use super::*;
     use crate::model::Status;
 
@@ -490,5 +553,74 @@ mod tests {
             (h.scramble.as_slice(), h.plugin.as_str()),
             (&NONCE[..], CACHING_SHA2)
         );
+    }
+
+    /// A server that accepts any login and answers the listing with `answer` (packets from
+    /// sequence number 1), or expects COM_QUIT straight away when `answer` is none.
+    fn listing_server(answer: Option<Vec<Vec<u8>>>) -> impl FnOnce(TcpStream) + Send + 'static {
+        move |mut s| {
+            s.write_all(&packet(0, &greeting(NATIVE))).unwrap();
+            read(&mut s);
+            s.write_all(&packet(2, OK)).unwrap();
+            if let Some(answer) = answer {
+                let mut query = vec![0x03];
+                query.extend_from_slice(b"SHOW DATABASES");
+                assert_eq!(read(&mut s), (0, query), "COM_QUERY");
+                for (seq, payload) in answer.iter().enumerate() {
+                    s.write_all(&packet(seq as u8 + 1, payload)).unwrap();
+                }
+            }
+            assert_eq!(read(&mut s), (0, vec![1]), "COM_QUIT");
+        }
+    }
+
+    #[test]
+    fn the_listing_reads_a_text_result_set_or_an_err_packet() {
+        let uri = "mysql://app:pw-List-2@127.0.0.1:PORT";
+        let eof = vec![0xFE, 0, 0, 2, 0];
+        let mut column = b"\x03def\x12information_schema\x08SCHEMATA\x08SCHEMATA".to_vec();
+        column.extend_from_slice(
+            b"\x08Database\x0bSCHEMA_NAME\x0c\x21\x00\x00\x01\x00\x00\xfd\x01\x00\x00\x00\x00",
+        );
+        let answer = vec![
+            vec![1],
+            column,
+            eof.clone(),
+            b"\x12information_schema".to_vec(),
+            b"\x04shop".to_vec(),
+            vec![0xFB],
+            [&[0xFC, 5, 0][..], b"mysql"].concat(),
+            eof,
+        ];
+        let v = against_listing(
+            Kind::Mysql,
+            uri,
+            "pw-List-2",
+            true,
+            listing_server(Some(answer)),
+        );
+        assert_eq!(v.status, Status::Valid, "{v:?}");
+        assert_eq!(
+            v.facts["access.databases"],
+            "3: information_schema, shop, mysql"
+        );
+
+        let mut err = vec![0xFF, 0x2A, 0x04];
+        err.extend_from_slice(b"#42000Access denied; you need the SHOW DATABASES privilege");
+        let v = against_listing(
+            Kind::Mysql,
+            uri,
+            "pw-List-2",
+            true,
+            listing_server(Some(vec![err])),
+        );
+        assert_eq!(v.facts["access.databases"], "not allowed (error 1066)");
+
+        let v = against_listing(Kind::Mysql, uri, "pw-List-2", false, listing_server(None));
+        assert_eq!(v.status, Status::Valid);
+        assert!(!v.facts.contains_key("access.databases"), "{v:?}");
+
+        assert_eq!(lenenc(&[0xFD, 1, 2, 3]), Some((0x030201, 4)));
+        assert_eq!(lenenc(&[0xFC, 1]), None);
     }
 }

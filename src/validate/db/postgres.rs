@@ -1,6 +1,7 @@
 //! PostgreSQL (protocol 3.0): the startup message, then the password exchange the server asks
 //! for (cleartext, MD5 or SCRAM-SHA-256) until AuthenticationOk or an error, then Terminate.
-//! No statement runs. The password is invalid when the server answers SQLSTATE 28P01, or
+//! No statement runs, but with `--map-access` one read-only simple query lists the databases
+//! ([`LIST_DATABASES`]) before Terminate. The password is invalid when the server answers SQLSTATE 28P01, or
 //! 28000 after it was sent; a 28000 before any password (no `pg_hba.conf` entry lets this
 //! host in, TLS required) says nothing about it.
 
@@ -8,14 +9,18 @@ use md5::{Digest, Md5};
 
 use super::scram::{Hash, Scram};
 use super::uri::Target;
-use super::{Conn, accepted, printable};
+use super::{Conn, Listed, accepted, printable, with_listing};
 use crate::model::Validation;
 use crate::validate::digest::hex;
 
 /// Protocol version 3.0.
 const PROTOCOL: u32 = 3 << 16;
 
-pub(super) fn login(conn: &mut Conn, target: &Target) -> Result<Validation, String> {
+/// The query `--map-access` runs after the login: the databases that take connections.
+pub(super) const LIST_DATABASES: &str =
+    "SELECT datname FROM pg_database WHERE datallowconn ORDER BY 1";
+
+pub(super) fn login(conn: &mut Conn, target: &Target, list: bool) -> Result<Validation, String> {
     let database = target.database.as_deref().unwrap_or(&target.user);
     if target.password.contains(&0) || format!("{}{database}", target.user).contains('\0') {
         return Err("a NUL byte in the user, database or password cannot be sent".into());
@@ -36,7 +41,7 @@ pub(super) fn login(conn: &mut Conn, target: &Target) -> Result<Validation, Stri
                 let code = u32_at(&body, 0).ok_or_else(|| not_postgres(conn))?;
                 let data = &body[4..];
                 let reply = match code {
-                    0 => return Ok(logged_in(conn, target, database)),
+                    0 => return Ok(logged_in(conn, target, database, list)),
                     3 => cstring(&target.password),
                     5 => {
                         let salt = data.get(..4).ok_or_else(|| not_postgres(conn))?;
@@ -93,10 +98,11 @@ pub(super) fn login(conn: &mut Conn, target: &Target) -> Result<Validation, Stri
 }
 
 /// After AuthenticationOk: the server's version from what it reports until it is ready (or
-/// says why the session cannot start: the password was accepted all the same), then
-/// Terminate.
-fn logged_in(conn: &mut Conn, target: &Target, database: &str) -> Validation {
+/// says why the session cannot start: the password was accepted all the same), the databases
+/// when `list`, then Terminate.
+fn logged_in(conn: &mut Conn, target: &Target, database: &str, list: bool) -> Validation {
     let mut version = String::new();
+    let mut started = Err("the session did not start".to_string());
     while let Ok((kind, body)) = read_message(conn) {
         match kind {
             b'S' => {
@@ -105,16 +111,70 @@ fn logged_in(conn: &mut Conn, target: &Target, database: &str) -> Validation {
                     version = printable(parts.next().unwrap_or_default());
                 }
             }
-            b'Z' | b'E' => break,
+            b'Z' => {
+                started = Ok(());
+                break;
+            }
+            b'E' => {
+                let why = sqlstate(&body);
+                started = Err(format!("the session did not start (SQLSTATE {why})"));
+                break;
+            }
             _ => {}
         }
     }
+    let listing = list.then(|| started.and_then(|()| databases(conn)));
     let _ = conn.send(&message(Some(b'X'), &[]));
-    accepted(&[
+    let validation = accepted(&[
         ("user", &target.user),
         ("database", database),
         ("server_version", &version),
-    ])
+    ]);
+    match listing {
+        Some(listing) => with_listing(validation, listing),
+        None => validation,
+    }
+}
+
+/// Runs [`LIST_DATABASES`] as a simple query on a ready session and reads its rows until the
+/// server is ready again: the names, or the SQLSTATE of an ErrorResponse.
+fn databases(conn: &mut Conn) -> Result<Listed, String> {
+    conn.send(&message(Some(b'Q'), &cstring(LIST_DATABASES.as_bytes())))?;
+    let mut listed = Listed::Names(Vec::new());
+    loop {
+        let (kind, body) = read_message(conn)?;
+        match kind {
+            // DataRow: a column count, then each column's length (-1: NULL) and bytes.
+            b'D' => {
+                let length = body
+                    .get(2..6)
+                    .map(|l| i32::from_be_bytes(l.try_into().unwrap_or_default()))
+                    .ok_or_else(|| not_postgres(conn))?;
+                if let Ok(length) = usize::try_from(length) {
+                    let name = body.get(6..6 + length).ok_or_else(|| not_postgres(conn))?;
+                    listed.push(name);
+                }
+            }
+            b'E' => listed = Listed::Refused(format!("SQLSTATE {}", sqlstate(&body))),
+            b'Z' => return Ok(listed),
+            // RowDescription, CommandComplete, notices, parameter changes.
+            b'T' | b'C' | b'N' | b'S' | b'I' => {}
+            _ => return Err(not_postgres(conn)),
+        }
+    }
+}
+
+/// An ErrorResponse's SQLSTATE (five letters or digits), else `unknown`.
+fn sqlstate(body: &[u8]) -> String {
+    let code = body
+        .split(|b| *b == 0)
+        .find_map(|f| f.strip_prefix(b"C"))
+        .unwrap_or_default();
+    if code.len() == 5 && code.iter().all(u8::is_ascii_alphanumeric) {
+        String::from_utf8_lossy(code).into_owned()
+    } else {
+        "unknown".into()
+    }
 }
 
 /// An ErrorResponse: invalid for a rejected password, else an error naming the SQLSTATE.
@@ -124,12 +184,7 @@ fn refused(address: &str, body: &[u8], sent_password: bool) -> Result<Validation
             .find_map(|f| f.strip_prefix(&[tag]))
             .unwrap_or_default()
     };
-    let code = field(b'C');
-    let code = if code.len() == 5 && code.iter().all(u8::is_ascii_alphanumeric) {
-        String::from_utf8_lossy(code).into_owned()
-    } else {
-        "unknown".into()
-    };
+    let code = sqlstate(body);
     let message = String::from_utf8_lossy(field(b'M'));
     match code.as_str() {
         "28P01" => Ok(Validation::invalid()),
@@ -192,6 +247,7 @@ fn md5_password(user: &str, password: &[u8], salt: &[u8]) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::{Kind, against_listing};
     use super::*;
 
     #[test]
@@ -249,5 +305,86 @@ mod tests {
     fn messages_are_framed_with_their_length() {
         assert_eq!(message(Some(b'X'), &[]), vec![b'X', 0, 0, 0, 4]);
         assert_eq!(message(None, b"ab"), vec![0, 0, 0, 6, b'a', b'b']);
+    }
+
+    /// Reads one message a client sends (the startup message has no type byte).
+    fn receive(s: &mut std::net::TcpStream, typed: bool) -> (u8, Vec<u8>) {
+        use std::io::Read;
+        let mut kind = [0u8];
+        if typed {
+            s.read_exact(&mut kind).unwrap();
+        }
+        let mut length = [0u8; 4];
+        s.read_exact(&mut length).unwrap();
+        let mut body = vec![0; u32::from_be_bytes(length) as usize - 4];
+        s.read_exact(&mut body).unwrap();
+        (kind[0], body)
+    }
+
+    /// A DataRow of one column.
+    fn row(value: Option<&str>) -> Vec<u8> {
+        let mut body = 1u16.to_be_bytes().to_vec();
+        match value {
+            Some(v) => {
+                body.extend_from_slice(&(v.len() as i32).to_be_bytes());
+                body.extend_from_slice(v.as_bytes());
+            }
+            None => body.extend_from_slice(&(-1i32).to_be_bytes()),
+        }
+        message(Some(b'D'), &body)
+    }
+
+    /// A trusting server (AuthenticationOk at once) that answers the listing query with
+    /// `answer`, or expects Terminate straight away when `answer` is none.
+    fn trusting(answer: Option<Vec<u8>>) -> impl FnOnce(std::net::TcpStream) + Send + 'static {
+        use std::io::Write;
+        move |mut s| {
+            receive(&mut s, false);
+            let mut hello = message(Some(b'R'), &0u32.to_be_bytes());
+            hello.extend(message(Some(b'S'), b"server_version\x0016.4\0"));
+            hello.extend(message(Some(b'Z'), b"I"));
+            s.write_all(&hello).unwrap();
+            if let Some(answer) = answer {
+                let (kind, query) = receive(&mut s, true);
+                assert_eq!(kind, b'Q');
+                assert_eq!(query, cstring(LIST_DATABASES.as_bytes()));
+                s.write_all(&answer).unwrap();
+            }
+            assert_eq!(receive(&mut s, true), (b'X', vec![]), "Terminate");
+        }
+    }
+
+    #[test]
+    fn the_listing_reads_the_rows_of_one_query_or_its_sqlstate() {
+        let uri = "postgres://app:pw-List-1@127.0.0.1:PORT/shop";
+        let mut rows = message(
+            Some(b'T'),
+            b"\0\x01datname\0\0\0\0\0\0\0\0\0\0\x13\0\x40\xff\xff\xff\xff\0\0",
+        );
+        for name in [Some("postgres"), Some("shop\x1b[2J"), None] {
+            rows.extend(row(name));
+        }
+        rows.extend(message(Some(b'C'), b"SELECT 3\0"));
+        rows.extend(message(Some(b'Z'), b"I"));
+        let v = against_listing(Kind::Postgres, uri, "pw-List-1", true, trusting(Some(rows)));
+        assert_eq!(v.status, crate::model::Status::Valid, "{v:?}");
+        assert_eq!(v.facts["access.databases"], "2: postgres, shop[2J");
+        assert_eq!(v.facts["server_version"], "16.4");
+
+        let mut refused = message(Some(b'E'), b"SERROR\0C42501\0Mpermission denied\0\0");
+        refused.extend(message(Some(b'Z'), b"I"));
+        let v = against_listing(
+            Kind::Postgres,
+            uri,
+            "pw-List-1",
+            true,
+            trusting(Some(refused)),
+        );
+        assert_eq!(v.facts["access.databases"], "not allowed (SQLSTATE 42501)");
+
+        // Without --map-access: no query, no fact.
+        let v = against_listing(Kind::Postgres, uri, "pw-List-1", false, trusting(None));
+        assert_eq!(v.status, crate::model::Status::Valid);
+        assert!(!v.facts.contains_key("access.databases"), "{v:?}");
     }
 }

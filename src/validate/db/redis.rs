@@ -1,13 +1,17 @@
 //! Redis: `AUTH user password` (an ACL user, Redis 6 and later) or `AUTH password` (no user,
-//! or `default`: what `requirepass` sets, and all that servers before 6 know), then QUIT.
+//! or `default`: what `requirepass` sets, and all that servers before 6 know), then QUIT (with
+//! `--map-access`, [`LIST_DATABASES`] before it: the numbered databases that hold keys).
 //! `+OK` is live; `-WRONGPASS` (before Redis 6, `-ERR invalid password`) a rejected password.
 //! Redis has no challenge: the password travels as written, in the clear, to the URI's host.
 
 use super::uri::Target;
-use super::{Conn, accepted};
+use super::{Conn, Listed, accepted, with_listing};
 use crate::model::Validation;
 
-pub(super) fn login(conn: &mut Conn, target: &Target) -> Result<Validation, String> {
+/// The command `--map-access` sends after the login.
+pub(super) const LIST_DATABASES: &str = "INFO keyspace";
+
+pub(super) fn login(conn: &mut Conn, target: &Target, list: bool) -> Result<Validation, String> {
     let user = if target.user.is_empty() {
         "default"
     } else {
@@ -20,14 +24,73 @@ pub(super) fn login(conn: &mut Conn, target: &Target) -> Result<Validation, Stri
     command.push(&target.password);
     conn.send(&array(&command))?;
     let answer = conn.read_line()?;
+    let live = verdict(&conn.address, &answer);
+    let listing = (list && live == Ok(true)).then(|| databases(conn));
     let _ = conn.send(&array(&[b"QUIT"]));
-    verdict(&conn.address, &answer).map(|live| {
-        if live {
-            accepted(&[("user", user)])
-        } else {
-            Validation::invalid()
-        }
+    live.map(|live| match (live, listing) {
+        (true, Some(listing)) => with_listing(accepted(&[("user", user)]), listing),
+        (true, None) => accepted(&[("user", user)]),
+        (false, _) => Validation::invalid(),
     })
+}
+
+/// Sends `INFO keyspace` and reads its bulk string: a `dbN:keys=K,expires=…` line for each
+/// database that holds keys, listed as `dbN (K keys)`. An error reply is a refusal, named by
+/// its first word (`NOPERM`).
+fn databases(conn: &mut Conn) -> Result<Listed, String> {
+    let command: Vec<&[u8]> = LIST_DATABASES.split(' ').map(str::as_bytes).collect();
+    conn.send(&array(&command))?;
+    let header = conn.read_line()?;
+    if header.first() == Some(&b'-') {
+        return Ok(Listed::Refused(
+            error_word(&header).unwrap_or("an error").into(),
+        ));
+    }
+    let length = header
+        .strip_prefix(b"$")
+        .and_then(|n| std::str::from_utf8(n).ok()?.parse::<usize>().ok())
+        .ok_or_else(|| format!("{} did not answer like Redis", conn.address))?;
+    let body = conn.read_exact(length.saturating_add(2))?;
+    Ok(keyspace(&body[..length]))
+}
+
+/// The databases of an `INFO keyspace` answer.
+fn keyspace(text: &[u8]) -> Listed {
+    let mut listed = Listed::Names(Vec::new());
+    for line in text.split(|b| *b == b'\n') {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let Some((db, stats)) = std::str::from_utf8(line)
+            .ok()
+            .and_then(|l| l.split_once(':'))
+        else {
+            continue;
+        };
+        let numbered = db.strip_prefix("db").is_some_and(|n| {
+            !n.is_empty() && n.len() <= 5 && n.bytes().all(|b| b.is_ascii_digit())
+        });
+        let keys = stats
+            .split(',')
+            .find_map(|kv| kv.strip_prefix("keys="))
+            .and_then(|k| k.parse::<u64>().ok());
+        if let (true, Some(keys)) = (numbered, keys) {
+            let plural = if keys == 1 { "" } else { "s" };
+            listed.push(format!("{db} ({keys} key{plural})").as_bytes());
+        }
+    }
+    listed
+}
+
+/// An error reply's first word (`DENIED`, `NOPERM`): the rest is the server's own text.
+fn error_word(answer: &[u8]) -> Option<&str> {
+    let rest = answer.strip_prefix(b"-")?;
+    let end = rest
+        .iter()
+        .position(|b| !b.is_ascii_uppercase())
+        .unwrap_or(rest.len())
+        .min(20);
+    std::str::from_utf8(&rest[..end])
+        .ok()
+        .filter(|w| !w.is_empty())
 }
 
 /// Whether the answer to AUTH accepts the password (true) or rejects it (false).
@@ -49,18 +112,9 @@ fn verdict(address: &str, answer: &[u8]) -> Result<bool, String> {
             "{address} does not know ACL users (a Redis before 6): this user's password cannot be checked"
         ));
     }
-    // The error's first word only (`DENIED`, `NOPERM`): the rest is the server's own text.
-    let word: String = text
-        .strip_prefix('-')
-        .unwrap_or_default()
-        .chars()
-        .take_while(char::is_ascii_uppercase)
-        .take(20)
-        .collect();
-    if word.is_empty() {
-        Err(format!("{address} did not answer like Redis"))
-    } else {
-        Err(format!("{address} answered {word}"))
+    match error_word(answer) {
+        None => Err(format!("{address} did not answer like Redis")),
+        Some(word) => Err(format!("{address} answered {word}")),
     }
 }
 
@@ -79,7 +133,7 @@ fn array(parts: &[&[u8]]) -> Vec<u8> {
 mod tests {
     use std::io::{BufRead, BufReader, Write};
 
-    use super::super::{Kind, against};
+    use super::super::{Kind, against, against_listing};
     use super::*;
     use crate::model::Status;
 
@@ -123,6 +177,47 @@ mod tests {
                 (&s).write_all(b"+OK\r\n").unwrap();
             });
             assert_eq!(v.status, Status::Valid, "{uri}: {v:?}");
+        }
+    }
+
+    #[test]
+    fn the_listing_reads_the_keyspace_or_names_the_refusal() {
+        let info = "# Keyspace\r\ndb0:keys=12,expires=0,avg_ttl=0\r\ndb3:keys=1,expires=1,avg_ttl=5\r\nxdb:keys=2\r\n";
+        assert_eq!(
+            keyspace(info.as_bytes()),
+            Listed::Names(vec!["db0 (12 keys)".into(), "db3 (1 key)".into()])
+        );
+        assert_eq!(keyspace(b"# Keyspace\r\n"), Listed::Names(vec![]));
+        let uri = "redis://:pw-Red-2@127.0.0.1:PORT";
+        for (reply, expected) in [
+            (
+                format!("${}\r\n{info}\r\n", info.len()),
+                "2: db0 (12 keys), db3 (1 key)",
+            ),
+            (
+                "-NOPERM User default has no permissions to run the 'info' command\r\n".into(),
+                "not allowed (NOPERM)",
+            ),
+        ] {
+            let v = against_listing(Kind::Redis, uri, "pw-Red-2", true, move |s| {
+                let mut reader = BufReader::new(s.try_clone().unwrap());
+                let mut line = String::new();
+                for _ in 0..5 {
+                    reader.read_line(&mut line).unwrap();
+                }
+                (&s).write_all(b"+OK\r\n").unwrap();
+                line.clear();
+                for _ in 0..5 {
+                    reader.read_line(&mut line).unwrap();
+                }
+                assert_eq!(line, "*2\r\n$4\r\nINFO\r\n$8\r\nkeyspace\r\n");
+                (&s).write_all(reply.as_bytes()).unwrap();
+                line.clear();
+                reader.read_line(&mut line).unwrap();
+                assert_eq!(line, "*1\r\n", "QUIT");
+            });
+            assert_eq!(v.status, Status::Valid, "{v:?}");
+            assert_eq!(v.facts["access.databases"], expected);
         }
     }
 }
