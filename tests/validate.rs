@@ -645,16 +645,7 @@ impl Expectation {
     /// What is wrong with the request, compared with the rule's: method, path and query, and
     /// every declared header, the secret put back as `{secret}`.
     fn mismatch(&self, secret: &str, r: &Received) -> Option<String> {
-        let encoded: String = secret
-            .bytes()
-            .map(|b| {
-                if b.is_ascii_alphanumeric() || b"-._~:".contains(&b) {
-                    (b as char).to_string()
-                } else {
-                    format!("%{b:02X}")
-                }
-            })
-            .collect();
+        let encoded = mock::url_encoded(secret);
         if r.method != self.method {
             return Some(format!("method {} instead of {}", r.method, self.method));
         }

@@ -48,16 +48,7 @@ impl Received {
     /// Everything a secret could travel in: URL, headers, body, and decoded basic auth.
     pub fn carries(&self, secret: &str) -> bool {
         use base64::Engine as _;
-        let encoded: String = secret
-            .bytes()
-            .map(|b| {
-                if b.is_ascii_alphanumeric() || b"-._~:".contains(&b) {
-                    (b as char).to_string()
-                } else {
-                    format!("%{b:02X}")
-                }
-            })
-            .collect();
+        let encoded = url_encoded(secret);
         let basic = self
             .header("authorization")
             .and_then(|v| v.strip_prefix("Basic "))
@@ -70,6 +61,19 @@ impl Received {
             || self.body.contains(secret)
             || basic.contains(secret)
     }
+}
+
+/// `text` as a secret travels in a URL: all but unreserved characters and `:` percent-encoded.
+pub fn url_encoded(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~:".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 /// What the mock answers: status, headers, body.
