@@ -100,6 +100,20 @@ impl<'a> HttpUrl<'a> {
     }
 }
 
+/// `text` with every byte but ASCII letters, digits and those in `keep` percent-encoded (`%2F`):
+/// a URL path segment keeps `-._~`, a whole path also `/`.
+pub fn percent_encode(text: &str, keep: &[u8]) -> String {
+    let mut encoded = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || keep.contains(&b) {
+            encoded.push(char::from(b));
+        } else {
+            encoded.push_str(&format!("%{b:02X}"));
+        }
+    }
+    encoded
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -231,6 +231,20 @@ impl Finding {
         &self.occurrences[0]
     }
 
+    /// Whom to ask about the finding: the CODEOWNERS owners of its path, else the introducing
+    /// commit's author (`author EMAIL`); empty when neither is known.
+    pub fn owners(&self) -> Vec<String> {
+        let primary = self.primary();
+        if !primary.owners.is_empty() {
+            return primary.owners.clone();
+        }
+        primary
+            .commit
+            .iter()
+            .map(|commit| format!("author {}", commit.author_email))
+            .collect()
+    }
+
     /// Recomputes `present_at_head` from the occurrences (for repository scans only): in HEAD
     /// or the work tree, or only in history.
     pub fn refresh_presence(&mut self) {

@@ -230,13 +230,7 @@ impl Page {
             ),
             None => ("not checked", None, BTreeMap::new()),
         };
-        let owners = if !primary.owners.is_empty() {
-            primary.owners.clone()
-        } else if let Some(commit) = &primary.commit {
-            vec![format!("author {}", commit.author_email)]
-        } else {
-            Vec::new()
-        };
+        let owners = finding.owners();
         self.findings.push(PageFinding {
             repository: repository.to_string(),
             rule: finding.rule_id.clone(),

@@ -303,15 +303,7 @@ fn location(o: &Occurrence) -> Location {
 /// A relative URI reference for a path: everything but unreserved characters and `/` is
 /// percent-encoded (spaces, `#`, `%`, non-ASCII).
 pub fn uri_path(path: &str) -> String {
-    let mut uri = String::with_capacity(path.len());
-    for &b in path.as_bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
-            uri.push(b as char);
-        } else {
-            uri.push_str(&format!("%{b:02X}"));
-        }
-    }
-    uri
+    crate::http_url::percent_encode(path, b"-._~/")
 }
 
 fn notification(notice: &Notice) -> Notification {

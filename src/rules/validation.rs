@@ -82,13 +82,7 @@ impl ValidateSpec {
             let close = open + rest[open..].find('}')?;
             url.push_str(&rest[..open]);
             let value = facts.get(&rest[open + 1..close])?;
-            url.extend(value.bytes().map(|b| {
-                if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                    (b as char).to_string()
-                } else {
-                    format!("%{b:02X}")
-                }
-            }));
+            url.push_str(&crate::http_url::percent_encode(value, b"-._~"));
             rest = &rest[close + 1..];
         }
         url.push_str(rest);

@@ -359,15 +359,7 @@ fn path_segment(name: &str) -> Option<String> {
     if name.is_empty() {
         return None;
     }
-    let mut encoded = String::with_capacity(name.len());
-    for byte in name.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            encoded.push(char::from(byte));
-        } else {
-            encoded.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    Some(encoded)
+    Some(crate::http_url::percent_encode(name, b"-._~"))
 }
 
 fn without_query(url: &str) -> &str {

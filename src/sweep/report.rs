@@ -333,15 +333,13 @@ fn html_page(repositories: &[Repository], rules: &RuleSet, args: &ReportRequest)
     page
 }
 
-/// Who to talk to about a finding: the owners of its path, else the commit's author.
+/// Who to talk to about a finding ([`Finding::owners`]), `(unknown)` when nobody is known.
 fn owners(finding: &Finding) -> Vec<String> {
-    let primary = finding.primary();
-    if !primary.owners.is_empty() {
-        return primary.owners.clone();
-    }
-    match &primary.commit {
-        Some(commit) => vec![format!("author {}", commit.author_email)],
-        None => vec!["(unknown)".to_string()],
+    let owners = finding.owners();
+    if owners.is_empty() {
+        vec!["(unknown)".to_string()]
+    } else {
+        owners
     }
 }
 

@@ -43,13 +43,7 @@ pub(super) fn access_requests(
         return Vec::new();
     };
     // IAM user names are [\w+=,.@-]: only `+`, `=`, `,` and `@` need encoding in a form.
-    let user: String = user
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'.' | b'-' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect();
+    let user = crate::http_url::percent_encode(user, b"_.-");
     let url = endpoints.resolve(provider, IAM_URL);
     [
         (

@@ -97,15 +97,7 @@ pub fn declarative(
 /// Everything but unreserved characters and `:` (allowed in paths and queries, and part of
 /// Telegram's bot tokens), percent-encoded, for secrets placed in a URL.
 fn percent_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~:".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+    crate::http_url::percent_encode(text, b"-._~:")
 }
 
 pub fn verdict(spec: &ValidateSpec, response: &Response) -> Validation {

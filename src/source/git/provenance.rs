@@ -512,6 +512,11 @@ fn removals<'a>(
     tips: &[Tip],
     gone: impl Iterator<Item = (&'a ObjectId, &'a (usize, String))>,
 ) -> Vec<(ObjectId, usize)> {
+    // Most scans have nothing gone from HEAD: then HEAD's line is not walked at all.
+    let mut gone = gone.peekable();
+    if gone.peek().is_none() {
+        return Vec::new();
+    }
     let Some(head) = tips.iter().find(|t| t.name == "HEAD") else {
         return Vec::new();
     };
