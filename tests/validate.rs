@@ -894,6 +894,19 @@ fn map_access_lists_what_a_live_credential_reaches_only_when_asked() {
     assert!(probes.iter().all(|r| r.method == "GET" && r.carries(&live)));
     let facts = &validation_of(&report, &live)["facts"];
     assert_eq!(facts["access.projects"], "2: billing, web");
+    // The text report says it too.
+    let text = keysweep()
+        .arg("scan")
+        .arg(dir.path())
+        .args(["--rules", rules.to_str().unwrap(), "--map-access"])
+        .env("KEYSWEEP_VALIDATE_ENDPOINT_ACME", &mock.base)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("  reaches:     projects: 2: billing, web"),
+        "{text}"
+    );
     assert_eq!(facts["access.members"], "not allowed (HTTP 403)");
     assert_eq!(facts["account.name"], "acme-ci");
     // Where to revoke it, for the account the answer named.

@@ -224,6 +224,12 @@ pub(crate) fn write_finding(
         if let Some(revoke) = &v.revoke {
             writeln!(out, "  revoke at:   {}", e(revoke))?;
         }
+        // What --map-access listed (left out of the identity above).
+        for (key, value) in &v.facts {
+            if let Some(what) = key.strip_prefix("access.") {
+                writeln!(out, "  reaches:     {}: {}", e(what), e(value))?;
+            }
+        }
     }
     writeln!(out, "  line:        {}", e(primary.context.trim()))?;
     if finding.occurrences.len() > 1 {
